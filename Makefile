@@ -1,0 +1,9 @@
+.PHONY: run test build bench
+run:
+	scripts/run
+test:
+	scripts/test
+build:
+	swift build
+bench:
+	scripts/bench

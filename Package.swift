@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Stockroom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stockroom", targets: ["stockroom"]),
+        .library(name: "StockroomCore", targets: ["StockroomCore"]),
+        .library(name: "StockroomServer", targets: ["StockroomServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config, installed from Debian's -dev packages.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .systemLibrary(
+            name: "CAVFormat", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]
+        ),
+        // Fixed-argument wrappers around libvips' variadic API and the libav decode loop.
+        .target(name: "CMediaShim", dependencies: ["CVips", "CAVFormat"]),
+        // The only Swift target that touches C: owns VipsImage, ExifData, AVFormatContext.
+        .target(
+            name: "StockroomMedia",
+            dependencies: ["CVips", "CExif", "CAVFormat", "CMediaShim"]
+        ),
+        .target(
+            name: "StockroomCore",
+            dependencies: [
+                "StockroomMedia",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .target(
+            name: "StockroomServer",
+            dependencies: [
+                "StockroomCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .executableTarget(
+            name: "stockroom",
+            dependencies: [
+                "StockroomCore",
+                "StockroomServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia"]),
+        .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore"]),
+        .testTarget(
+            name: "StockroomServerTests",
+            dependencies: [
+                "StockroomServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

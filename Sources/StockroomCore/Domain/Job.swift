@@ -1,0 +1,51 @@
+import Foundation
+
+/// A unit of durable pipeline work. Jobs are claimed with a lease; a job whose worker died is
+/// reclaimed once its lease expires, so work survives crashes.
+public struct Job: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var organizationId: String
+    public var stage: PipelineStage
+    public var status: JobStatus
+    /// Stage input (source path, library, folder…) as JSON.
+    public var payload: JSONValue
+    public var assetId: Int64?
+    /// Optional key that makes enqueueing idempotent (one live job per key).
+    public var dedupeKey: String?
+    /// Groups the jobs of one `ingest` or `watch` batch so progress can be reported.
+    public var batchId: String?
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var runAfter: Date
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Date?
+    public var lastError: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: Int64? = nil, organizationId: String = Organization.defaultId, stage: PipelineStage,
+                payload: JSONValue, assetId: Int64? = nil, dedupeKey: String? = nil, batchId: String? = nil,
+                maxAttempts: Int = 3, now: Date = Date()) {
+        self.id = id
+        self.organizationId = organizationId
+        self.stage = stage
+        self.status = .queued
+        self.payload = payload
+        self.assetId = assetId
+        self.dedupeKey = dedupeKey
+        self.batchId = batchId
+        self.attempts = 0
+        self.maxAttempts = maxAttempts
+        self.runAfter = now
+        self.createdAt = now
+        self.updatedAt = now
+    }
+}
+
+public enum PipelineStage: String, Codable, Sendable, CaseIterable {
+    case store = "STORE", extract = "EXTRACT", version = "VERSION", render = "RENDER"
+}
+
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    case queued = "QUEUED", running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED"
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Limits and tuning of the media engine.
+public struct MediaEngineConfiguration: Sendable, Equatable {
+    /// Refuse images whose width × height × pages exceed this, before decoding (decompression bombs).
+    public var maxPixels: Int
+    /// Abandon a file whose processing takes longer than this many seconds.
+    public var timeLimitSeconds: Double
+    /// libvips' own worker threads per operation; Stockroom's worker pool owns parallelism.
+    public var vipsConcurrency: Int
+    /// Accept SVG input (rendered by librsvg). Off by default: SVG can reference external resources.
+    public var allowSVG: Bool
+    /// Accept PDF input (rendered by poppler). Off by default.
+    public var allowPDF: Bool
+
+    public init(maxPixels: Int = 200_000_000, timeLimitSeconds: Double = 120, vipsConcurrency: Int = 1,
+                allowSVG: Bool = false, allowPDF: Bool = false) {
+        self.maxPixels = maxPixels
+        self.timeLimitSeconds = timeLimitSeconds
+        self.vipsConcurrency = vipsConcurrency
+        self.allowSVG = allowSVG
+        self.allowPDF = allowPDF
+    }
+}
+
+/// The one door to libvips, libexif and libavformat. The domain asks it what a file is, what it
+/// says about itself, and for renditions; it never sees a C type.
+public protocol MediaEngine: Sendable {
+    /// Identifies a file by its content (never its extension) and reads every field it can:
+    /// image facts, EXIF, embedded XMP and IPTC, or audio/video container and stream facts.
+    /// `sidecar` is an XMP file beside the original (`name.xmp`); its fields win over embedded XMP.
+    func describe(fileAt url: URL, sidecar: URL?) throws(MediaError) -> MediaDescription
+
+    /// Makes every recipe's rendition from one decode of the source (shrink-on-load to the largest
+    /// size needed). Video uses a poster frame, audio its cover art. Throws only when nothing can
+    /// be rendered at all (undecodable, no visual content); per-recipe failures are outcomes.
+    func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome]
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import StockroomCore
+
+@main
+struct Stockroom: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stockroom",
+        abstract: "Stockroom: digital asset management for creative teams.",
+        subcommands: [
+            InitCommand.self,
+            LibraryCommand.self,
+            FolderCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Testing
+@testable import StockroomCore
+
+@Suite("Catalog on a real SQLite file")
+struct CatalogTests {
+    let dir = TemporaryDirectory()
+
+    func openHome() throws -> DataHome { try DataHome.initialize(at: dir.url) }
+
+    @Test("migrations run on a fresh file, in WAL mode with foreign keys on")
+    func freshFileMigrates() throws {
+        let home = try openHome()
+        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog"])
+        let (journal, foreignKeys) = try home.catalog.database.writer.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(journal == "wal")
+        #expect(foreignKeys == 1)
+        let tables = try home.catalog.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        }
+        #expect(tables == ["activity", "api_key", "asset", "asset_tag", "asset_version", "collection", "collection_item",
+                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder"].sorted())
+        // Re-opening an up-to-date file is a no-op.
+        let again = try DataHome.open(at: dir.url)
+        #expect(try again.catalog.database.appliedMigrations() == ["v1-catalog"])
+    }
+
+    @Test("library slugs are unique per organization")
+    func uniqueLibrarySlug() throws {
+        let service = try libraryService()
+        let first = try service.createLibrary(name: "Brand Assets", by: .system)
+        #expect(first.slug == "brand-assets")
+        #expect(throws: DomainError.alreadyExists("a library with slug \"brand-assets\" already exists")) {
+            try service.createLibrary(name: "Brand  Assets!", by: .system)
+        }
+        #expect(throws: DomainError.self) { try service.createLibrary(name: "x", slug: "Not A Slug", by: .system) }
+        #expect(throws: DomainError.self) { try service.library(slug: "nope") }
+    }
+
+    @Test("folder create makes missing parents with paths and depths")
+    func folderTree() throws {
+        let service = try libraryService()
+        _ = try service.createLibrary(name: "Brand Assets", by: .system)
+        let leaf = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/Summer 2024/photos", by: .system)
+        #expect(leaf.path == "/campaigns/summer-2024/photos")
+        #expect(leaf.depth == 2)
+        _ = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/winter", by: .system)
+        let tree = try service.folderTree(librarySlug: "brand-assets")
+        #expect(tree.map(\.path) == ["/campaigns"])
+        #expect(tree[0].depth == 0)
+        #expect(tree[0].children.map(\.path) == ["/campaigns/summer-2024", "/campaigns/winter"])
+        #expect(tree[0].children[0].children.map(\.path) == ["/campaigns/summer-2024/photos"])
+        #expect(tree[0].children[0].children[0].depth == 2)
+        // Creating an existing path returns it unchanged.
+        let again = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/summer-2024/photos", by: .system)
+        #expect(again.id == leaf.id)
+        #expect(throws: DomainError.self) { try service.createFolder(librarySlug: "brand-assets", path: "/a/../b", by: .system) }
+    }
+
+    @Test("the same path is unique per library but allowed in two libraries")
+    func uniquePathPerLibrary() throws {
+        let home = try openHome()
+        let service = LibraryService(libraries: home.catalog, folders: home.catalog)
+        let a = try service.createLibrary(name: "A", by: .system)
+        let b = try service.createLibrary(name: "B", by: .system)
+        _ = try service.createFolder(librarySlug: "a", path: "/x", by: .system)
+        _ = try service.createFolder(librarySlug: "b", path: "/x", by: .system)
+        #expect(throws: (any Error).self) {
+            try home.catalog.database.writer.write { db in
+                var duplicate = Folder(libraryId: a.id!, parentId: nil, name: "x", slug: "x", path: "/x", depth: 0)
+                try duplicate.insert(db)
+            }
+        }
+        #expect(try home.catalog.folders(libraryId: b.id!).count == 1)
+    }
+
+    @Test("moving a folder rewrites its whole subtree in one transaction")
+    func moveSubtree() throws {
+        let home = try openHome()
+        let service = LibraryService(libraries: home.catalog, folders: home.catalog)
+        let library = try service.createLibrary(name: "Brand Assets", by: .system)
+        _ = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/summer-2024/photos/raw", by: .system)
+        _ = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/summer-2024/video", by: .system)
+        _ = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/summer-2024-extra", by: .system)
+
+        let moved = try service.moveFolder(librarySlug: "brand-assets", from: "/campaigns/summer-2024", to: "/archive/2024/summer", by: .system)
+        #expect(moved.path == "/archive/2024/summer")
+        #expect(moved.depth == 2)
+        let paths = try home.catalog.folders(libraryId: library.id!).map { "\($0.path)@\($0.depth)" }
+        #expect(paths == [
+            "/archive@0", "/archive/2024@1", "/archive/2024/summer@2", "/archive/2024/summer/photos@3",
+            "/archive/2024/summer/photos/raw@4", "/archive/2024/summer/video@3",
+            "/campaigns@0", "/campaigns/summer-2024-extra@1",
+        ])
+        // Parent links follow the paths.
+        let all = try home.catalog.folders(libraryId: library.id!)
+        let byId = Dictionary(uniqueKeysWithValues: all.map { ($0.id!, $0) })
+        for folder in all where folder.parentId != nil {
+            #expect(folder.path.hasPrefix(byId[folder.parentId!]!.path + "/"))
+        }
+        #expect(throws: DomainError.self) {
+            try service.moveFolder(librarySlug: "brand-assets", from: "/archive", to: "/archive/2024/summer/inside", by: .system)
+        }
+        #expect(throws: DomainError.self) {
+            try service.moveFolder(librarySlug: "brand-assets", from: "/campaigns", to: "/archive", by: .system)
+        }
+    }
+
+    @Test("deleting a library cascades to folders, assets, versions and renditions")
+    func cascadeDeletes() throws {
+        let home = try openHome()
+        let service = LibraryService(libraries: home.catalog, folders: home.catalog)
+        let library = try service.createLibrary(name: "Temp", by: .system)
+        let folder = try service.createFolder(librarySlug: "temp", path: "/a/b", by: .system)
+        try home.catalog.database.writer.write { db in
+            var asset = Asset(libraryId: library.id!, folderId: folder.id, name: "x.jpg", slug: "x-jpg", assetType: .imagePhoto)
+            try asset.insert(db)
+            var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: String(repeating: "a", count: 64),
+                                       byteSize: 1, mimeType: "image/jpeg", originalFilename: "x.jpg", changeType: .initial)
+            try version.insert(db)
+            var rendition = Rendition(assetId: asset.id!, versionId: version.id!, renditionType: .thumbnailSmall, recipeHash: "r")
+            try rendition.insert(db)
+            var tag = Tag(name: "Summer")
+            try tag.insert(db)
+            try AssetTagRow(assetId: asset.id!, tagId: tag.id!).insert(db)
+            _ = try Library.deleteOne(db, key: library.id!)
+        }
+        let counts = try home.catalog.database.writer.read { db in
+            try ["folder", "asset", "asset_version", "rendition", "asset_tag"].map {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")!
+            }
+        }
+        #expect(counts == [0, 0, 0, 0, 0])
+    }
+
+    @Test("only one current version per asset")
+    func singleCurrentVersion() throws {
+        let home = try openHome()
+        let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "L", by: .system)
+        #expect(throws: (any Error).self) {
+            try home.catalog.database.writer.write { db in
+                var asset = Asset(libraryId: library.id!, folderId: nil, name: "x", slug: "x", assetType: .other)
+                try asset.insert(db)
+                for n in 1...2 {
+                    var v = AssetVersion(assetId: asset.id!, versionNumber: n, blobHash: String(repeating: "b", count: 64),
+                                         byteSize: 1, mimeType: "a/b", originalFilename: "x", changeType: .update, isCurrent: true)
+                    try v.insert(db)
+                }
+            }
+        }
+    }
+
+    private func libraryService() throws -> LibraryService {
+        let home = try openHome()
+        return LibraryService(libraries: home.catalog, folders: home.catalog)
+    }
+}
