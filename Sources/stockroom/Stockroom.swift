@@ -10,6 +10,11 @@ struct Stockroom: AsyncParsableCommand {
             InitCommand.self,
             LibraryCommand.self,
             FolderCommand.self,
+            IngestCommand.self,
+            AssetCommand.self,
+            RenderCommand.self,
+            FailuresCommand.self,
+            PipelineCommand.self,
         ]
     )
 }
