@@ -11,6 +11,7 @@ struct Stockroom: AsyncParsableCommand {
             LibraryCommand.self,
             FolderCommand.self,
             IngestCommand.self,
+            WatchCommand.self,
             AssetCommand.self,
             RenderCommand.self,
             FailuresCommand.self,
