@@ -66,7 +66,7 @@ struct WatchFolderTests {
         let target = drop.appendingPathComponent("campaigns/summer/slow.jpg")
         let chunks = 5
         let chunkSize = bytes.count / chunks + 1
-        FileManager.default.createFile(atPath: target.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: target.path, contents: nil)
         for i in 0..<chunks {
             let handle = try FileHandle(forWritingTo: target)
             try handle.seekToEnd()
@@ -177,14 +177,14 @@ struct WatchFolderTests {
 
         let (first, _) = try start()
         // Kill it once some, but not all, files are in the catalog.
-        #expect(await waitUntil { try assetCount(home) >= 2 })
+        #expect(try await waitUntil { try assetCount(home) >= 2 })
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         let atKill = try assetCount(home)
         #expect(atKill < files.count, "the kill should land mid-batch")
 
         let (second, _) = try start()
-        #expect(await waitUntil(180) { try assetCount(home) == files.count })
+        #expect(try await waitUntil(180) { try assetCount(home) == files.count })
         // Let the restarted watcher settle, then stop it gracefully.
         try await Task.sleep(for: .seconds(1))
         kill(second.processIdentifier, SIGTERM)
