@@ -10,6 +10,10 @@ struct Stockroom: AsyncParsableCommand {
             InitCommand.self,
             LibraryCommand.self,
             FolderCommand.self,
+            SearchCommand.self,
+            TagCommand.self,
+            LicenseCommand.self,
+            DebugCommand.self,
         ]
     )
 }

@@ -12,7 +12,7 @@ struct CatalogTests {
     @Test("migrations run on a fresh file, in WAL mode with foreign keys on")
     func freshFileMigrates() throws {
         let home = try openHome()
-        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog"])
+        #expect(try home.catalog.database.appliedMigrations().first == "v1-catalog")
         let (journal, foreignKeys) = try home.catalog.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -25,7 +25,7 @@ struct CatalogTests {
                            "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder"].sorted())
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)
-        #expect(try again.catalog.database.appliedMigrations() == ["v1-catalog"])
+        #expect(try again.catalog.database.appliedMigrations() == home.catalog.database.appliedMigrations())
     }
 
     @Test("library slugs are unique per organization")

@@ -7,6 +7,10 @@ enum CatalogMigrations {
         migrator.registerMigration("v1-catalog") { db in
             try db.execute(sql: v1)
         }
+        // `folder:/a/b` and `folder:/a/**` look folders up by path across libraries.
+        migrator.registerMigration("v2-query-indexes") { db in
+            try db.execute(sql: "CREATE INDEX folder_path ON folder(path)")
+        }
     }
 
     private static func check(_ column: String, _ values: [String]) -> String {
