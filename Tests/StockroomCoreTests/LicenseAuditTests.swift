@@ -7,11 +7,13 @@ import Testing
 struct LicenseAuditTests {
     let fixture: QueryFixture
     let service: LicenseService
-    var assets: [String: Asset] = [:]
+    let assets: [String: Asset]
 
     init() throws {
-        fixture = try QueryFixture()
+        let fixture = try QueryFixture()
+        self.fixture = fixture
         service = LicenseService(licenses: fixture.catalog, clock: { QueryFixture.now })
+        var assets: [String: Asset] = [:]
         let internalLibrary = try fixture.library("brand")
         let publicLibrary = try fixture.library("press", visibility: .public)
         let now = QueryFixture.now
@@ -36,6 +38,7 @@ struct LicenseAuditTests {
         let unshared = try fixture.collection("unshared", items: [assets["internal-unshared.jpg"]!])
         try fixture.shareLink("revoked", collection: unshared, revokedAt: now.addingTimeInterval(-day))
         try fixture.shareLink("lapsed", collection: unshared, expiresAt: now.addingTimeInterval(-day))
+        self.assets = assets
     }
 
     func findings(_ report: LicenseAuditReport, _ findingClass: LicenseFindingClass) -> [String] {

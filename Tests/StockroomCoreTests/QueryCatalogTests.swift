@@ -87,7 +87,7 @@ struct QueryCatalogTests {
         #expect(try fixture.names("wint") == ["snow.png"])
         #expect(try fixture.names("\"100% summer\"") == ["teaser.mp4"])
         #expect(try fixture.names("100%") == ["teaser.mp4"])
-        #expect(try fixture.names("g_1") == ["jingle_1.wav"])
+        #expect(try fixture.names("le_1") == ["jingle_1.wav"])
         #expect(try fixture.names("h_jpg") == [])
         #expect(try fixture.names("h%jpg") == [])
     }

@@ -10,11 +10,12 @@ struct TaggingTests {
     let video: Asset
 
     init() throws {
-        fixture = try QueryFixture()
+        let fixture = try QueryFixture()
         let library = try fixture.library("brand")
         photos = try (0..<4).map { try fixture.asset("photo-\($0).jpg", in: library, tags: $0 == 0 ? ["Summer"] : []) }
         video = try fixture.asset("clip.mp4", in: library, type: .videoEdited, tags: ["archive"])
         service = TaggingService(tags: fixture.catalog, clock: { QueryFixture.now })
+        self.fixture = fixture
     }
 
     @Test("dry run counts matched and would-change assets and changes nothing")

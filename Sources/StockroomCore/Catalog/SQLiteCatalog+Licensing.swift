@@ -9,7 +9,7 @@ extension SQLiteCatalog: LicenseRepository {
         if let holder = change.copyrightHolder { assignments.append(("copyrightHolder", holder.databaseValue)) }
         if let usage = change.usageRights { assignments.append(("usageRights", usage.databaseValue)) }
         if let details = change.details {
-            assignments.append(("licenseDetails", Self.jsonText(details).databaseValue))
+            assignments.append(("licenseDetails", details.databaseValue))
         }
         var fields = ["type": JSONValue.string(change.license.rawValue)]
         if let expiresAt = change.expiresAt { fields["expiresAt"] = .string(ISO8601DateFormatter().string(from: expiresAt)) }
@@ -55,14 +55,6 @@ extension SQLiteCatalog: LicenseRepository {
         }
     }
 
-    /// JSON text as GRDB stores a `JSONValue` property of a record, so equal documents compare equal.
-    static func jsonText(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        // A JSONValue holds only JSON-representable values (finite numbers come from JSON text).
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
-
     /// A share link that still serves: not revoked, not past its end date. `sl` is the alias.
     private static let activeLink = "sl.revokedAt IS NULL AND (sl.expiresAt IS NULL OR sl.expiresAt > :now)"
 
@@ -93,10 +85,15 @@ extension SQLiteCatalog: LicenseRepository {
             ]
             let arguments: StatementArguments = ["now": now, "before": expiringBefore, "org": organizationId]
             var findings: [LicenseFinding] = []
+            let dayFormatter = ISO8601DateFormatter()
+            dayFormatter.formatOptions = [.withFullDate]
+            func day(_ date: Date) -> String { dayFormatter.string(from: date) }
             for (findingClass, condition) in checks {
+                // Only restricted assets need to know whether a link reaches them.
+                let sharedColumn = findingClass == .restrictedExposed ? "(\(directLink) OR \(collectionLink))" : "0"
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT asset.id, asset.name, library.slug AS library, library.visibility, asset.license, asset.expiresAt,
-                           asset.status, (\(directLink) OR \(collectionLink)) AS shared
+                           asset.status, \(sharedColumn) AS shared
                     FROM asset JOIN library ON library.id = asset.libraryId
                     WHERE asset.organizationId = :org AND (\(condition))
                     """, arguments: arguments)
@@ -106,10 +103,10 @@ extension SQLiteCatalog: LicenseRepository {
                     let library: String = row["library"]
                     let detail: String
                     switch findingClass {
-                    case .expired: detail = "license ended \(Self.day(expiresAt!))"
+                    case .expired: detail = "license ended \(day(expiresAt!))"
                     case .expiring:
                         let days = Int((expiresAt!.timeIntervalSince(now) / 86_400).rounded(.up))
-                        detail = "license ends \(Self.day(expiresAt!)) (in \(days) day\(days == 1 ? "" : "s"))"
+                        detail = "license ends \(day(expiresAt!)) (in \(days) day\(days == 1 ? "" : "s"))"
                     case .unknown: detail = license == nil ? "no license recorded" : "license UNKNOWN"
                     case .missingCopyright: detail = "no copyright holder"
                     case .restrictedExposed:
@@ -120,7 +117,7 @@ extension SQLiteCatalog: LicenseRepository {
                         if isShared { places.append("shared by an active link") }
                         detail = "\(license!.rawValue) \(places.joined(separator: " and "))"
                     case .expiredShared:
-                        detail = expiresAt.map { "license ended \(Self.day($0)), still shared by an active link" }
+                        detail = expiresAt.map { "license ended \(day($0)), still shared by an active link" }
                             ?? "status EXPIRED, still shared by an active link"
                     }
                     findings.append(LicenseFinding(
@@ -157,11 +154,5 @@ extension SQLiteCatalog: LicenseRepository {
             try activity.insert(db)
             return withdrawal
         }
-    }
-
-    private static func day(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: date)
     }
 }

@@ -30,7 +30,9 @@ struct QuerySQLCompiler {
 
     /// The condition selecting the query's assets of the organization.
     func condition(for query: AssetQuery) throws -> SQLFragment {
-        var fragment = SQLFragment("asset.organizationId = ?", [organizationId])
+        // The unary + keeps SQLite from scanning by organization (one value for a whole catalog)
+        // instead of using the selective indexes of the terms.
+        var fragment = SQLFragment("+asset.organizationId = ?", [organizationId])
         if let expression = query.expression {
             let inner = try compile(expression)
             fragment.sql += " AND (\(inner.sql))"
