@@ -16,6 +16,10 @@ struct Stockroom: AsyncParsableCommand {
             RenderCommand.self,
             FailuresCommand.self,
             PipelineCommand.self,
+            SearchCommand.self,
+            TagCommand.self,
+            LicenseCommand.self,
+            DebugCommand.self,
         ]
     )
 }

@@ -10,6 +10,10 @@ enum CatalogMigrations {
         migrator.registerMigration("v2-watch-state") { db in
             try db.execute(sql: watchState)
         }
+        // `folder:/a/b` and `folder:/a/**` look folders up by path across libraries.
+        migrator.registerMigration("v2-query-indexes") { db in
+            try db.execute(sql: "CREATE INDEX folder_path ON folder(path)")
+        }
     }
 
     private static func check(_ column: String, _ values: [String]) -> String {
