@@ -10,6 +10,10 @@ struct Stockroom: AsyncParsableCommand {
             InitCommand.self,
             LibraryCommand.self,
             FolderCommand.self,
+            CollectionCommand.self,
+            ShareCommand.self,
+            APIKeyCommand.self,
+            ServeCommand.self,
         ]
     )
 }
