@@ -9,9 +9,7 @@ import StockroomCore
 public func buildApplication(home: DataHome, configuration: ServerConfiguration = ServerConfiguration(),
                              extraServices: [any Service] = [], logger: Logger? = nil) throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "stockroom.server")
-    if logger.logLevel > .info, let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
-        logger.logLevel = level
-    }
+    if let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logger.logLevel = level }
     let router = try buildRouter(home: home, configuration: configuration)
     return Application(
         router: router,

@@ -14,7 +14,7 @@ struct CollectionServiceTests {
 
         @discardableResult
         func asset(_ name: String, type: AssetType = .imagePhoto, status: AssetStatus = .approved, license: LicenseType? = nil,
-                   folder: String? = nil, createdAt: Date = Date(), tags: [String] = []) throws -> Asset {
+                   createdAt: Date = Date(), tags: [String] = [], folder: String? = nil) throws -> Asset {
             let folderId = try folder.map { try home.catalog.ensureFolder(libraryId: library.id!, path: try FolderPath(parsing: $0), createdBy: "t").id! }
             var asset = Asset(libraryId: library.id!, folderId: folderId, name: name, slug: Slug.make(from: name), assetType: type,
                               status: status, now: createdAt)

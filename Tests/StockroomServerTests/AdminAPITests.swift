@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import StockroomCore
@@ -13,7 +14,7 @@ struct AdminAPITests {
         let (_, secret) = try keys.createKey(name: "ci")
         let (revokedKey, revokedSecret) = try keys.createKey(name: "old")
         try keys.revoke(prefix: revokedKey.prefix)
-        try await withLiveServer(fixture) { client in
+        try await withLiveServer(fixture) { (client: any TestClientProtocol) async throws -> Void in
             for uri in ["/api/v1/assets", "/api/v1/collections", "/api/v1/shares", "/api/v1/libraries"] {
                 #expect(try await client.execute(uri: uri, method: .get).status == .unauthorized)
                 #expect(try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer srk_not-a-real-key"]).status == .unauthorized)
@@ -40,7 +41,7 @@ struct AdminAPITests {
         let b = try fixture.addImage("iptc.jpg", name: "Office", tags: ["winter"])
         let (_, secret) = try APIKeyService(keys: fixture.home.catalog).createKey(name: "tests")
         let auth: HTTPFields = [.authorization: "Bearer \(secret)", .contentType: "application/json"]
-        try await withLiveServer(fixture) { client in
+        try await withLiveServer(fixture) { (client: any TestClientProtocol) async throws -> Void in
             // Assets: search, get, patch.
             let search = try await client.execute(uri: "/api/v1/assets?q=beach", method: .get, headers: auth).json()
             #expect((search["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Beach"])

@@ -43,7 +43,7 @@ struct GalleryHTTPTests {
     @Test func galleryHTMLAndJSONListExactlyTheSharedAssets() async throws {
         let scene = try Scene()
         let link = try scene.share()
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             let page = try await client.execute(uri: "/s/\(link.token)", method: .get, headers: [.userAgent: "GalleryTest/1.0"])
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
@@ -86,7 +86,7 @@ struct GalleryHTTPTests {
         let scene = try Scene()
         let link = try scene.share()
         let asset = scene.shared[0]
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             let page = try await client.execute(uri: "/s/\(link.token)/assets/\(asset.id!)", method: .get)
             #expect(page.status == .ok)
             #expect(page.text.contains("1800 × 1200 px"))
@@ -101,7 +101,7 @@ struct GalleryHTTPTests {
         let scene = try Scene()
         let link = try scene.share { $0.password = "open sesame" }
         let other = try scene.share { $0.password = "open sesame" }
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             let form = try await client.execute(uri: "/s/\(link.token)", method: .get)
             #expect(form.status == .unauthorized)
             #expect(form.text.contains("<form"))
@@ -145,7 +145,7 @@ struct GalleryHTTPTests {
         let scene = try Scene()
         let link = try scene.share { $0.password = "right" }
         let configuration = ServerConfiguration(port: 0, wrongPasswordDelay: .milliseconds(10), maxPasswordFailures: 3)
-        try await withLiveServer(scene.fixture, configuration: configuration) { client in
+        try await withLiveServer(scene.fixture, configuration: configuration) { (client: any TestClientProtocol) async throws -> Void in
             let json: HTTPFields = [.contentType: "application/json"]
             for _ in 0..<3 {
                 let r = try await client.execute(uri: "/s/\(link.token)/password", method: .post, headers: json,
@@ -165,7 +165,7 @@ struct GalleryHTTPTests {
         let expired = try scene.share({ $0.expiresAt = longAgo.addingTimeInterval(3_600) }, now: longAgo)
         let revoked = try scene.share()
         _ = try scene.fixture.shares.revoke(token: revoked.token)
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             #expect(try await client.execute(uri: "/s/\(expired.token)", method: .get).status == .gone)
             #expect(try await client.execute(uri: "/s/\(expired.token)", method: .get, headers: acceptJSON).status == .gone)
             #expect(try await client.execute(uri: "/s/\(expired.token)/download-all", method: .get).status == .gone)
@@ -211,7 +211,7 @@ struct GalleryHTTPTests {
         let original = try scene.fixture.blob(try scene.fixture.originalHash(of: asset))
         let previewHash = try #require(scene.fixture.home.catalog.renditions(assetId: asset.id!).first { $0.renditionType == .preview }?.blobHash)
         let preview = try scene.fixture.blob(previewHash)
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             let base = "/s/\(link.token)/assets/\(asset.id!)"
             let middle = try await client.execute(uri: "\(base)/view/PREVIEW", method: .get, headers: [.range: "bytes=100-1123"])
             #expect(middle.status == .partialContent)
@@ -284,7 +284,7 @@ struct GalleryHTTPTests {
         let scene = try Scene()
         let link = try scene.share()
         let t = link.token
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             for asset in [scene.outsider, scene.archived, scene.licenseExpired] {
                 for suffix in ["", "/view/THUMBNAIL_MEDIUM", "/view/PREVIEW", "/download/original", "/download/PREVIEW"] {
                     let r = try await client.execute(uri: "/s/\(t)/assets/\(asset.id!)\(suffix)", method: .get)
@@ -316,7 +316,7 @@ struct GalleryHTTPTests {
     @Test func viewOnlyLinkShowsButNeverDownloads() async throws {
         let scene = try Scene()
         let link = try scene.share { $0.allowDownload = false }
-        try await withLiveServer(scene.fixture) { client in
+        try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             let json = try await client.execute(uri: "/s/\(link.token)", method: .get, headers: acceptJSON).json()
             #expect(json["downloadsAllowed"] as? Bool == false)
             #expect(json["downloadAllUrl"] == nil)

@@ -8,9 +8,11 @@ import Testing
 /// and takes a screenshot; the grid area must show real pictures, not blank tiles.
 /// `scripts/gallery-screenshot` runs this suite with `STOCKROOM_SCREENSHOT_DIR=Docs` to refresh
 /// `Docs/gallery.png` and `Docs/gallery-asset.png`.
-@Suite("Gallery in headless Chromium", .enabled(if: GalleryScreenshotTests.chromium != nil, "needs chromium (scripts/install-deps browser)"))
+let installedChromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+@Suite("Gallery in headless Chromium", .enabled(if: installedChromium != nil, "needs chromium (scripts/install-deps browser)"))
 struct GalleryScreenshotTests {
-    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let chromium = installedChromium
 
     @Test func galleryRendersItsThumbnails() async throws {
         let fixture = try ShareFixture()
@@ -32,11 +34,12 @@ struct GalleryScreenshotTests {
         let assetPNG = outDir.appendingPathComponent("gallery-asset.png")
         let chromium = try #require(Self.chromium)
 
-        try await withLiveServer(fixture) { client in
+        let firstAsset = assets[0].id!
+        try await withLiveServer(fixture) { (client: any TestClientProtocol) async throws -> Void in
             let port = try #require(client.port)
             let base = "http://localhost:\(port)/s/\(link.token)"
             try await Self.screenshot(chromium, url: base, to: galleryPNG)
-            try await Self.screenshot(chromium, url: "\(base)/assets/\(assets[0].id!)", to: assetPNG)
+            try await Self.screenshot(chromium, url: "\(base)/assets/\(firstAsset)", to: assetPNG)
         }
         // The grid starts below the header; a blank or broken-image tile area is nearly flat.
         let size = try ShareFixture.imageSize(galleryPNG)

@@ -16,8 +16,8 @@ func withLiveServer<Value: Sendable>(
 }
 
 extension TestResponse {
-    var text: String { body.map { String(buffer: $0) } ?? "" }
-    var bytes: Data { body.map { Data($0.readableBytesView) } ?? Data() }
+    var text: String { String(buffer: body) }
+    var bytes: Data { Data(body.readableBytesView) }
 
     func json() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:]

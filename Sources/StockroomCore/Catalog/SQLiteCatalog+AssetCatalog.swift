@@ -35,10 +35,10 @@ extension SQLiteCatalog: AssetCatalogRepository {
         let whereClause: SQL = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         let limit = max(1, min(filter.limit, 1000)), offset = max(0, filter.offset)
         return try read { db in
-            try Asset.fetchAll(db, sql: """
+            try SQLRequest<Asset>(literal: """
                 SELECT asset.* FROM asset WHERE \(whereClause)
                 ORDER BY asset.createdAt DESC, asset.id DESC LIMIT \(limit) OFFSET \(offset)
-                """ as SQL)
+                """).fetchAll(db)
         }
     }
 
@@ -57,13 +57,13 @@ extension SQLiteCatalog: AssetCatalogRepository {
     public func tagNames(assetIds: [Int64]) throws(DomainError) -> [Int64: [String]] {
         guard !assetIds.isEmpty else { return [:] }
         let rows = try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRequest<Row>(literal: """
                 SELECT asset_tag.assetId, tag.name FROM asset_tag JOIN tag ON tag.id = asset_tag.tagId
                 WHERE asset_tag.assetId IN \(assetIds) ORDER BY tag.normalized
-                """ as SQL)
+                """).fetchAll(db)
         }
         var result: [Int64: [String]] = [:]
-        for row in rows { result[row["assetId"], default: []].append(row["name"]) }
+        for row in rows { result[row["assetId"] as Int64, default: []].append(row["name"] as String) }
         return result
     }
 
@@ -90,10 +90,10 @@ extension SQLiteCatalog: AssetCatalogRepository {
             }
             if let added = patch.addTags { try Self.attachTags(db, added, to: asset) }
             if let removed = patch.removeTags?.map(Tag.normalize), !removed.isEmpty {
-                try db.execute(sql: """
+                try db.execute(literal: """
                     DELETE FROM asset_tag WHERE assetId = \(id)
                     AND tagId IN (SELECT id FROM tag WHERE organizationId = \(asset.organizationId) AND normalized IN \(removed))
-                    """ as SQL)
+                    """)
             }
             return asset
         }

@@ -34,7 +34,7 @@ extension SQLiteCatalog: CollectionRepository {
 
     public func addItems(collectionId: Int64, assetIds: [Int64], note: String?, addedBy: String) throws(DomainError) -> [CollectionItem] {
         try write { db in
-            let known = Set(try Int64.fetchAll(db, sql: "SELECT id FROM asset WHERE id IN \(assetIds)" as SQL))
+            let known = Set(try SQLRequest<Int64>(literal: "SELECT id FROM asset WHERE id IN \(assetIds)").fetchAll(db))
             if let missing = assetIds.first(where: { !known.contains($0) }) {
                 throw DomainError.notFound("no asset with id \(missing)")
             }
@@ -86,11 +86,11 @@ extension SQLiteCatalog: CollectionRepository {
         }
         let condition = try SmartRulesSQL.condition(for: rules)
         return try read { db in
-            try Int64.fetchAll(db, sql: """
+            try SQLRequest<Int64>(literal: """
                 SELECT asset.id FROM asset
                 WHERE asset.organizationId = \(collection.organizationId) AND \(condition)
                 ORDER BY asset.createdAt DESC, asset.id DESC
-                """ as SQL)
+                """).fetchAll(db)
         }
     }
 
@@ -98,9 +98,9 @@ extension SQLiteCatalog: CollectionRepository {
         var counts: [Int64: Int] = [:]
         let manual = collections.filter { $0.collectionType != .smart }.compactMap(\.id)
         let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT collectionId, COUNT(*) AS n FROM collection_item WHERE collectionId IN \(manual) GROUP BY collectionId" as SQL)
+            try SQLRequest<Row>(literal: "SELECT collectionId, COUNT(*) AS n FROM collection_item WHERE collectionId IN \(manual) GROUP BY collectionId").fetchAll(db)
         }
-        for row in rows { counts[row["collectionId"]] = row["n"] }
+        for row in rows { counts[row["collectionId"] as Int64] = row["n"] as Int }
         for smart in collections where smart.collectionType == .smart {
             counts[smart.id!] = try assetIds(in: smart).count
         }

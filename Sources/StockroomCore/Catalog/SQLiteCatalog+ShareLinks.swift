@@ -19,7 +19,8 @@ extension SQLiteCatalog: ShareLinkRepository {
     public func shareLinks(tokenPrefix prefix: String) throws(DomainError) -> [ShareLink] {
         try read { db in
             // A range on the unique token index: "~" sorts after every base64url character.
-            try ShareLink.fetchAll(db, sql: "SELECT * FROM share_link WHERE token >= \(prefix) AND token < \(prefix + "~")" as SQL)
+            let upper = prefix + "~"
+            return try SQLRequest<ShareLink>(literal: "SELECT * FROM share_link WHERE token >= \(prefix) AND token < \(upper)").fetchAll(db)
         }
     }
 

@@ -6,8 +6,8 @@ enum SmartRulesSQL {
     static func condition(for rules: SmartRules) throws(DomainError) -> SQL {
         var parts: [SQL] = []
         for condition in rules.conditions { parts.append(try compile(condition)) }
-        let joiner: SQL = rules.match == .all ? " AND " : " OR "
-        return "(" + parts.joined(separator: joiner) + ")"
+        let joined = parts.joined(separator: rules.match == .all ? " AND " : " OR ")
+        return "(\(joined))"
     }
 
     private static func compile(_ condition: SmartRules.Condition) throws(DomainError) -> SQL {
@@ -31,13 +31,13 @@ enum SmartRulesSQL {
             """
         case .folderPath:
             let path = try FolderPath(parsing: try single(value)).description
-            if condition.operator == .equals {
+            if condition.`operator` == .equals {
                 return "asset.folderId IN (SELECT id FROM folder WHERE path = \(path))"
             }
             return "asset.folderId IN (SELECT id FROM folder WHERE path = \(path) OR substr(path, 1, \(path.count + 1)) = \(path + "/"))"
         case .name:
             let text = try single(value)
-            if condition.operator == .equals { return "asset.name = \(text) COLLATE NOCASE" }
+            if condition.`operator` == .equals { return "asset.name = \(text) COLLATE NOCASE" }
             return "instr(lower(asset.name), \(text.lowercased())) > 0"
         case .createdAt, .capturedAt:
             let column: SQL = condition.field == .createdAt ? "asset.createdAt" : "asset.capturedAt"
@@ -45,7 +45,7 @@ enum SmartRulesSQL {
             guard let date = SmartRules.date(from: text) else {
                 throw .invalidArgument("\(condition.field.rawValue) needs a date like 2024-01-01, not \"\(text)\"")
             }
-            switch condition.operator {
+            switch condition.`operator` {
             case .after, .gt: return "\(column) > \(date)"
             case .before, .lt: return "\(column) < \(date)"
             default:

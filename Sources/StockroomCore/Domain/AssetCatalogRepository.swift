@@ -51,7 +51,7 @@ public struct AssetPatch: Codable, Sendable, Equatable {
     public var metadata: JSONValue?
     public var status: AssetStatus?
     public var license: LicenseType?
-    public var licenseDetails: String?
+    public var licenseDetails: JSONValue?
     public var expiresAt: Date?
     public var copyrightHolder: String?
     public var copyrightYear: Int?

@@ -59,21 +59,21 @@ public struct SmartRules: Codable, Sendable, Equatable {
         guard !conditions.isEmpty else { throw .invalidArgument("smart rules need at least one condition") }
         for condition in conditions {
             let allowed = Self.operators(for: condition.field)
-            guard allowed.contains(condition.operator) else {
-                throw .invalidArgument("field \(condition.field.rawValue) supports \(allowed.map(\.rawValue).joined(separator: ", ")), not \(condition.operator.rawValue)")
+            guard allowed.contains(condition.`operator`) else {
+                throw .invalidArgument("field \(condition.field.rawValue) supports \(allowed.map(\.rawValue).joined(separator: ", ")), not \(condition.`operator`.rawValue)")
             }
-            switch condition.operator {
+            switch condition.`operator` {
             case .in:
                 guard case let .array(values) = condition.value, !values.isEmpty else {
                     throw .invalidArgument("operator in on \(condition.field.rawValue) needs a non-empty array value")
                 }
             case .after, .before:
                 guard let text = condition.value.stringValue, SmartRules.date(from: text) != nil else {
-                    throw .invalidArgument("\(condition.field.rawValue) \(condition.operator.rawValue) needs a date like 2024-01-01")
+                    throw .invalidArgument("\(condition.field.rawValue) \(condition.`operator`.rawValue) needs a date like 2024-01-01")
                 }
             default:
-                if case .array = condition.value { throw .invalidArgument("operator \(condition.operator.rawValue) takes a single value, not an array") }
-                if case .object = condition.value { throw .invalidArgument("operator \(condition.operator.rawValue) takes a single value, not an object") }
+                if case .array = condition.value { throw .invalidArgument("operator \(condition.`operator`.rawValue) takes a single value, not an array") }
+                if case .object = condition.value { throw .invalidArgument("operator \(condition.`operator`.rawValue) takes a single value, not an object") }
             }
         }
     }

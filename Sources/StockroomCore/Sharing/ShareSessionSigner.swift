@@ -6,11 +6,11 @@ import Foundation
 /// The value is `expiry.signature`, where the HMAC-SHA256 covers the link id, its token, its
 /// password hash and the expiry: changing the password or revoking the secret ends every session.
 public struct ShareSessionSigner: Sendable {
-    private let key: SymmetricKey
+    private let secret: Data
     public let lifetime: TimeInterval
 
     public init(secret: Data, lifetime: TimeInterval = 12 * 3_600) {
-        self.key = SymmetricKey(data: secret)
+        self.secret = secret
         self.lifetime = lifetime
     }
 
@@ -27,7 +27,7 @@ public struct ShareSessionSigner: Sendable {
 
     private func signature(_ link: ShareLink, expiry: Int64) -> String {
         let message = "share-session|\(link.id ?? 0)|\(link.token)|\(link.passwordHash ?? "")|\(expiry)"
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: secret))
         return SecretToken.base64URL(Data(mac))
     }
 }

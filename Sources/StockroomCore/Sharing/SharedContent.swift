@@ -6,6 +6,13 @@ public struct SharedContent: Sendable, Equatable {
     public var description: String?
     public var assets: [SharedAsset]
     public var downloadsAllowed: Bool
+
+    public init(title: String, description: String?, assets: [SharedAsset], downloadsAllowed: Bool) {
+        self.title = title
+        self.description = description
+        self.assets = assets
+        self.downloadsAllowed = downloadsAllowed
+    }
 }
 
 /// One asset reachable through a share link, with the files a client may see.
@@ -15,6 +22,13 @@ public struct SharedAsset: Sendable, Equatable {
     /// Completed renditions that have bytes.
     public var renditions: [Rendition]
     public var note: String?
+
+    public init(asset: Asset, version: AssetVersion?, renditions: [Rendition], note: String?) {
+        self.asset = asset
+        self.version = version
+        self.renditions = renditions
+        self.note = note
+    }
 
     public var id: Int64 { asset.id! }
 
@@ -51,6 +65,14 @@ public struct SharedFile: Sendable, Equatable {
     public var byteSize: Int64?
     /// `ORIGINAL` or a rendition type, for the access log.
     public var label: String
+
+    public init(blobHash: String, filename: String, mimeType: String, byteSize: Int64?, label: String) {
+        self.blobHash = blobHash
+        self.filename = filename
+        self.mimeType = mimeType
+        self.byteSize = byteSize
+        self.label = label
+    }
 }
 
 extension SharedAsset {
@@ -63,7 +85,7 @@ extension SharedAsset {
     public func renditionFile(_ type: RenditionType) -> SharedFile? {
         guard let rendition = rendition(type), let hash = rendition.blobHash else { return nil }
         let format = (rendition.format ?? "bin").lowercased()
-        let stem = (version?.originalFilename as NSString?)?.deletingPathExtension ?? asset.slug
+        let stem = version.map { ($0.originalFilename as NSString).deletingPathExtension } ?? asset.slug
         return SharedFile(blobHash: hash, filename: "\(stem)-\(type.rawValue.lowercased().replacingOccurrences(of: "_", with: "-")).\(format)",
                           mimeType: MediaTypes.mimeType(forFormat: format), byteSize: rendition.byteSize, label: type.rawValue)
     }

@@ -34,13 +34,11 @@ struct GalleryController: Sendable {
 
     @Sendable func gallery(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let link: ShareLink
-        do {
-            link = try authorize(request, token: token)
-        } catch .passwordRequired where !request.wantsJSON {
+        if !request.wantsJSON, isMissingSession(request, token: token) {
             return HTMLResponse.make(GalleryPage.passwordForm(title: "Protected link", action: "/s/\(token)/password", error: nil),
                                      status: .unauthorized)
         }
+        let link = try authorize(request, token: token)
         let content = try shares.content(of: link)
         try shares.recordView(of: link, client: client(request, context))
         let view = SharedContentView(content, link: link, base: "/s/\(token)")
@@ -170,55 +168,41 @@ struct GalleryController: Sendable {
             shares.recordRefusal(of: link, event: .denied, client: who)
             throw error
         }
-        try shares.recordDownload(of: link, assetIds: entries.map(\.0.id), file: "ZIP", event: .downloadAll, client: who)
+        try shares.recordDownload(of: link, assetIds: entries.map { $0.0.id }, file: "ZIP", event: .downloadAll, client: who)
         let names = ZipStreamEncoder.uniqueNames(entries.map(\.1.filename))
-        let blobs = self.blobs
-        let plan = zip(entries, names).map { entry, name in
-            (hash: entry.1.blobHash, name: name, modified: entry.0.version?.createdAt ?? entry.0.asset.createdAt)
-        }
-        let body = ResponseBody { writer in
-            var encoder = ZipStreamEncoder()
-            for item in plan {
-                let reader = try blobs.openReader(item.hash)
-                defer { reader.close() }
-                try await writer.write(ByteBuffer(bytes: encoder.beginEntry(name: item.name, size: UInt64(reader.size), modified: item.modified)))
-                var crc = CRC32()
-                var offset: Int64 = 0
-                while offset < reader.size {
-                    let chunk = try reader.read(at: offset, count: BlobResponse.chunkSize)
-                    guard !chunk.isEmpty else { break }
-                    crc.update(chunk)
-                    try await writer.write(ByteBuffer(bytes: chunk))
-                    offset += Int64(chunk.count)
-                }
-                try await writer.write(ByteBuffer(bytes: encoder.endEntry(crc: crc.value, bytesWritten: UInt64(offset))))
-            }
-            try await writer.write(ByteBuffer(bytes: encoder.finish()))
-            try await writer.finish(nil)
-        }
+        let download = ZipDownload(entries: zip(entries, names).map { entry, name in
+            ZipDownload.Entry(blobHash: entry.1.blobHash, name: name, modified: entry.0.version?.createdAt ?? entry.0.asset.createdAt)
+        }, blobs: blobs)
         let archiveName = (Slug.make(from: content.title).isEmpty ? "shared-files" : Slug.make(from: content.title)) + ".zip"
         return Response(status: .ok, headers: [
             .contentType: "application/zip",
             .contentDisposition: BlobResponse.contentDisposition(.attachment, filename: archiveName),
             .cacheControl: "no-store",
-        ], body: body)
+        ], body: download.body)
     }
 
     // MARK: Helpers
 
     /// The live link for this request, with its password session checked.
-    private func authorize(_ request: Request, token: String) throws(ShareAccessError) -> ShareLink {
+    /// Whether the link is live but asks for a password this request has not given yet.
+    private func isMissingSession(_ request: Request, token: String) -> Bool {
+        guard let link = try? shares.openLink(token: token), link.passwordHash != nil else { return false }
+        guard let cookie = request.cookies[Self.sessionCookie] else { return true }
+        return !signer.verify(cookie.value, for: link)
+    }
+
+    private func authorize(_ request: Request, token: String) throws -> ShareLink {
         let link = try shares.openLink(token: token)
         if link.passwordHash != nil {
             guard let cookie = request.cookies[Self.sessionCookie], signer.verify(cookie.value, for: link) else {
-                throw .passwordRequired
+                throw ShareAccessError.passwordRequired
             }
         }
         return link
     }
 
-    private func assetId(_ context: StockroomRequestContext) throws(ShareAccessError) -> Int64 {
-        guard let text = context.parameters.get("assetId"), let id = Int64(text), id > 0 else { throw .notFound }
+    private func assetId(_ context: StockroomRequestContext) throws -> Int64 {
+        guard let text = context.parameters.get("assetId"), let id = Int64(text), id > 0 else { throw ShareAccessError.notFound }
         return id
     }
 

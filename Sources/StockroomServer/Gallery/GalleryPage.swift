@@ -166,7 +166,7 @@ enum GalleryPage {
         let units = ["B", "KB", "MB", "GB", "TB"]
         var value = Double(bytes), unit = 0
         while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
-        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f " : "%.0f ", value) + units[unit]
     }
 
     static func formatDuration(_ seconds: Double) -> String {
