@@ -83,7 +83,8 @@ struct AdminAPITests {
             #expect(try await client.execute(uri: "/api/v1/collections/client-picks/items/\(b.id!)", method: .delete, headers: auth).status == .notFound)
             let smart = #"{"name":"Heroes","smartRules":{"conditions":[{"field":"tags","operator":"contains","value":"hero shot"}],"match":"all"}}"#
             #expect(try await client.execute(uri: "/api/v1/collections", method: .post, headers: auth, body: ByteBuffer(string: smart)).status == .created)
-            let heroes = try await client.execute(uri: "/api/v1/collections/heroes", method: .get, headers: auth).json()
+            let heroesResponse = try await client.execute(uri: "/api/v1/collections/heroes", method: .get, headers: auth)
+            let heroes = try heroesResponse.json()
             #expect((heroes["items"] as? [[String: Any]])?.compactMap { ($0["assetId"] as? NSNumber)?.int64Value } == [a.id!])
             let duplicate = try await client.execute(uri: "/api/v1/collections", method: .post, headers: auth, body: ByteBuffer(string: smart))
             #expect(duplicate.status == .conflict)

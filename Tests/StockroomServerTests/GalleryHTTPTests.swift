@@ -117,10 +117,12 @@ struct GalleryHTTPTests {
             #expect(wrong.text.contains("not correct"))
             #expect(wrong.headers[.setCookie] == nil)
 
-            let right = try await client.execute(uri: "/s/\(link.token)/password", method: .post, headers: formType,
-                                                 body: ByteBuffer(string: "password=open+sesame"))
-            #expect(right.status == .seeOther)
-            #expect(right.headers[.location] == "/s/\(link.token)")
+            // JSON clients get 204 and the cookie (the form post's 303 is checked in formPasswordRedirects…,
+            // as this client follows redirects).
+            let right = try await client.execute(uri: "/s/\(link.token)/password", method: .post,
+                                                 headers: [.contentType: "application/json"],
+                                                 body: ByteBuffer(string: #"{"password":"open sesame"}"#))
+            #expect(right.status == .noContent)
             let setCookie = right.headers[.setCookie] ?? ""
             #expect(setCookie.contains("HttpOnly"))
             #expect(setCookie.contains("SameSite=Lax"))
@@ -139,6 +141,25 @@ struct GalleryHTTPTests {
             #expect(try await client.execute(uri: "/s/\(link.token)", method: .get, headers: [.cookie: forged]).status == .unauthorized)
         }
         #expect(try scene.fixture.shares.accessLog(token: link.token).contains { $0.event == .passwordFailed })
+    }
+
+    @Test func formPasswordRedirectsToTheGalleryWithTheSessionCookie() async throws {
+        let scene = try Scene()
+        let link = try scene.share { $0.password = "open sesame" }
+        let app = Application(router: try buildRouter(home: scene.fixture.home,
+                                                      configuration: ServerConfiguration(wrongPasswordDelay: .milliseconds(10))))
+        try await app.test(.router) { client in
+            let right = try await client.execute(uri: "/s/\(link.token)/password", method: .post,
+                                                 headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                 body: ByteBuffer(string: "password=open+sesame"))
+            #expect(right.status == .seeOther)
+            #expect(right.headers[.location] == "/s/\(link.token)")
+            let setCookie = right.headers[.setCookie] ?? ""
+            #expect(setCookie.hasPrefix("stockroom_share="))
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/s/\(link.token)"))
+            let page = try await client.execute(uri: "/s/\(link.token)", method: .get, headers: [.cookie: try #require(cookiePair(setCookie))])
+            #expect(page.status == .ok)
+        }
     }
 
     @Test func repeatedWrongPasswordsFromOneAddressAreRateLimited() async throws {
