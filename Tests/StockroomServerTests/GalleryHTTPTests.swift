@@ -94,6 +94,9 @@ struct GalleryHTTPTests {
             #expect(page.text.contains("/s/\(link.token)/assets/\(asset.id!)/view/PREVIEW"))
             #expect(page.text.contains("/s/\(link.token)/assets/\(asset.id!)/download/original"))
             #expect(page.text.contains("1 of 3"))
+            #expect(page.text.contains(">Original<small>347 KB · 1800×1200</small></a>"))
+            #expect(page.text.contains(">Preview<small>"))
+            #expect(!page.text.contains("GRDB"))
         }
     }
 

@@ -74,15 +74,15 @@ enum GalleryPage {
             facts.append(("Copyright", "© " + [asset.copyrightYear.map(String.init), asset.copyrightHolder].compactMap { $0 }.joined(separator: " ")))
         }
         if let rights = asset.usageRights { facts.append(("Usage", rights)) }
-        let rows = facts.map { "<dt>\(e($0.0))</dt><dd>\(e($0.1))</dd>" }.joined(separator: "\n")
-        let downloads = asset.downloads.map { d in
-            let dims = d.width.flatMap { w in d.height.map { " · \(w)×\($0)" } } ?? ""
+        let rows = facts.map { fact -> String in "<dt>\(e(fact.0))</dt><dd>\(e(fact.1))</dd>" }.joined(separator: "\n")
+        let downloads = asset.downloads.map { d -> String in
+            let dims: String = d.width.flatMap { w in d.height.map { h -> String in " · \(w)×\(h)" } } ?? ""
             return "<a class=\"button\(d.kind == "ORIGINAL" ? " primary" : "")\" href=\"\(e(d.url))\" download>\(e(d.label))<small>\(e(d.byteSize.map(formatBytes) ?? ""))\(e(dims))</small></a>"
         }.joined(separator: "\n")
-        let nav = [
+        let nav: String = [String?](arrayLiteral:
             previous.map { "<a class=\"nav prev\" href=\"\(e($0))\" aria-label=\"Previous\">‹</a>" },
-            next.map { "<a class=\"nav next\" href=\"\(e($0))\" aria-label=\"Next\">›</a>" },
-        ].compactMap { $0 }.joined()
+            next.map { "<a class=\"nav next\" href=\"\(e($0))\" aria-label=\"Next\">›</a>" }
+        ).compactMap { $0 }.joined()
         return page(title: "\(asset.name) · \(view.title)", body: """
         <div class="viewer">
           <div class="stage">\(media)\(nav)</div>
@@ -213,7 +213,7 @@ enum GalleryPage {
     .button.primary small{color:rgba(255,255,255,.8)}
     .empty{color:var(--muted)}
     .viewer{display:grid;grid-template-columns:minmax(0,1fr) 360px;min-height:100vh}
-    .stage{position:relative;background:#0e0e10;display:flex;align-items:center;justify-content:center;padding:24px}
+    .stage{position:sticky;top:0;height:100vh;background:#0e0e10;display:flex;align-items:center;justify-content:center;padding:24px}
     .stage img,.stage video{max-width:100%;max-height:calc(100vh - 48px);object-fit:contain;border-radius:4px}
     .stage audio{width:80%}
     .nav{position:absolute;top:50%;transform:translateY(-50%);width:44px;height:44px;border-radius:50%;background:rgba(255,255,255,.14);color:#fff;font-size:28px;display:flex;align-items:center;justify-content:center}
@@ -233,6 +233,6 @@ enum GalleryPage {
     input[type=password]{width:100%;padding:11px 12px;border-radius:10px;border:1px solid var(--line);background:var(--bg);color:var(--ink);font-size:15px}
     form .button{margin-top:16px;width:100%;align-items:center}
     .error{color:#c62828;font-weight:600}
-    @media (max-width:860px){.viewer{grid-template-columns:1fr}.stage{min-height:60vh}.panel{border-left:0;border-top:1px solid var(--line)}}
+    @media (max-width:860px){.viewer{grid-template-columns:1fr}.stage{position:relative;height:auto;min-height:60vh}.panel{border-left:0;border-top:1px solid var(--line)}}
     """
 }
