@@ -20,6 +20,10 @@ struct Stockroom: AsyncParsableCommand {
             TagCommand.self,
             LicenseCommand.self,
             DebugCommand.self,
+            CollectionCommand.self,
+            ShareCommand.self,
+            APIKeyCommand.self,
+            ServeCommand.self,
         ]
     )
 }

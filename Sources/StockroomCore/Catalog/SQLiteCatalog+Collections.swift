@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog: CollectionRepository {
+    public func createCollection(_ collection: AssetCollection) throws(DomainError) -> AssetCollection {
+        try write { db in
+            var collection = collection
+            try collection.insert(db)
+            return collection
+        }
+    }
+
+    public func collections(organizationId: String) throws(DomainError) -> [AssetCollection] {
+        try read { db in
+            try AssetCollection.filter(AssetCollection.Columns.organizationId == organizationId)
+                .order(AssetCollection.Columns.slug).fetchAll(db)
+        }
+    }
+
+    public func collection(slug: String, organizationId: String) throws(DomainError) -> AssetCollection? {
+        try read { db in
+            try AssetCollection.filter(AssetCollection.Columns.organizationId == organizationId && AssetCollection.Columns.slug == slug)
+                .fetchOne(db)
+        }
+    }
+
+    public func collection(id: Int64) throws(DomainError) -> AssetCollection? {
+        try read { db in try AssetCollection.fetchOne(db, key: id) }
+    }
+
+    public func deleteCollection(id: Int64) throws(DomainError) {
+        _ = try write { db in try AssetCollection.deleteOne(db, key: id) }
+    }
+
+    public func addItems(collectionId: Int64, assetIds: [Int64], note: String?, addedBy: String) throws(DomainError) -> [CollectionItem] {
+        try write { db in
+            let known = Set(try SQLRequest<Int64>(literal: "SELECT id FROM asset WHERE id IN \(assetIds)").fetchAll(db))
+            if let missing = assetIds.first(where: { !known.contains($0) }) {
+                throw DomainError.notFound("no asset with id \(missing)")
+            }
+            var next = (try Int.fetchOne(db, sql: "SELECT MAX(sortOrder) FROM collection_item WHERE collectionId = ?",
+                                         arguments: [collectionId]) ?? -1) + 1
+            var result: [CollectionItem] = []
+            for assetId in assetIds {
+                if var existing = try CollectionItem.filter(CollectionItem.Columns.collectionId == collectionId
+                    && CollectionItem.Columns.assetId == assetId).fetchOne(db) {
+                    if let note { existing.note = note; try existing.update(db) }
+                    result.append(existing)
+                    continue
+                }
+                var item = CollectionItem(collectionId: collectionId, assetId: assetId, sortOrder: next, note: note, addedBy: addedBy)
+                try item.insert(db)
+                next += 1
+                result.append(item)
+            }
+            try db.execute(sql: "UPDATE collection SET updatedAt = ? WHERE id = ?", arguments: [Date(), collectionId])
+            return result
+        }
+    }
+
+    public func removeItems(collectionId: Int64, assetIds: [Int64]) throws(DomainError) -> Int {
+        try write { db in
+            try CollectionItem.filter(CollectionItem.Columns.collectionId == collectionId && assetIds.contains(CollectionItem.Columns.assetId))
+                .deleteAll(db)
+        }
+    }
+
+    public func items(collectionId: Int64) throws(DomainError) -> [CollectionItem] {
+        try read { db in
+            try CollectionItem.filter(CollectionItem.Columns.collectionId == collectionId)
+                .order(CollectionItem.Columns.sortOrder, Column("id")).fetchAll(db)
+        }
+    }
+
+    public func assetIds(in collection: AssetCollection) throws(DomainError) -> [Int64] {
+        guard collection.collectionType == .smart else {
+            return try items(collectionId: collection.id!).map(\.assetId)
+        }
+        guard let rulesJSON = collection.smartRules else {
+            // Query text waits for the search language; until then such a collection is empty.
+            return []
+        }
+        let rules: SmartRules
+        do { rules = try rulesJSON.decode(SmartRules.self) } catch {
+            throw .invalidArgument("collection \(collection.slug) has unreadable smart rules: \(error)")
+        }
+        let condition = try SmartRulesSQL.condition(for: rules)
+        return try read { db in
+            try SQLRequest<Int64>(literal: """
+                SELECT asset.id FROM asset
+                WHERE asset.organizationId = \(collection.organizationId) AND \(condition)
+                ORDER BY asset.createdAt DESC, asset.id DESC
+                """).fetchAll(db)
+        }
+    }
+
+    public func memberCounts(of collections: [AssetCollection]) throws(DomainError) -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        let manual = collections.filter { $0.collectionType != .smart }.compactMap(\.id)
+        let rows = try read { db in
+            try SQLRequest<Row>(literal: "SELECT collectionId, COUNT(*) AS n FROM collection_item WHERE collectionId IN \(manual) GROUP BY collectionId").fetchAll(db)
+        }
+        for row in rows { counts[row["collectionId"] as Int64] = row["n"] as Int }
+        for smart in collections where smart.collectionType == .smart {
+            counts[smart.id!] = try assetIds(in: smart).count
+        }
+        return counts
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// Compiles smart-collection rules to a parameterized SQL condition on `asset`.
+enum SmartRulesSQL {
+    static func condition(for rules: SmartRules) throws(DomainError) -> SQL {
+        var parts: [SQL] = []
+        for condition in rules.conditions { parts.append(try compile(condition)) }
+        let joined = parts.joined(separator: rules.match == .all ? " AND " : " OR ")
+        return "(\(joined))"
+    }
+
+    private static func compile(_ condition: SmartRules.Condition) throws(DomainError) -> SQL {
+        let value = condition.value
+        switch condition.field {
+        case .assetType: return try membership("asset.assetType", condition, normalize: { $0.uppercased() })
+        case .status: return try membership("asset.status", condition, normalize: { $0.uppercased() })
+        case .license:
+            return try membership("asset.license", condition, normalize: { $0.uppercased().replacingOccurrences(of: "-", with: "_") })
+        case .libraryId:
+            let ids = try values(of: value).map { text throws(DomainError) -> Int64 in
+                guard let id = Int64(text) else { throw .invalidArgument("libraryId takes numeric ids, not \"\(text)\"") }
+                return id
+            }
+            return "asset.libraryId IN \(ids)"
+        case .tags:
+            let tags = try values(of: value).map(Tag.normalize)
+            return """
+            EXISTS (SELECT 1 FROM asset_tag JOIN tag ON tag.id = asset_tag.tagId
+                    WHERE asset_tag.assetId = asset.id AND tag.normalized IN \(tags))
+            """
+        case .folderPath:
+            let path = try FolderPath(parsing: try single(value)).description
+            if condition.`operator` == .equals {
+                return "asset.folderId IN (SELECT id FROM folder WHERE path = \(path))"
+            }
+            return "asset.folderId IN (SELECT id FROM folder WHERE path = \(path) OR substr(path, 1, \(path.count + 1)) = \(path + "/"))"
+        case .name:
+            let text = try single(value)
+            if condition.`operator` == .equals { return "asset.name = \(text) COLLATE NOCASE" }
+            return "instr(lower(asset.name), \(text.lowercased())) > 0"
+        case .createdAt, .capturedAt:
+            let column: SQL = condition.field == .createdAt ? "asset.createdAt" : "asset.capturedAt"
+            let text = try single(value)
+            guard let date = SmartRules.date(from: text) else {
+                throw .invalidArgument("\(condition.field.rawValue) needs a date like 2024-01-01, not \"\(text)\"")
+            }
+            switch condition.`operator` {
+            case .after, .gt: return "\(column) > \(date)"
+            case .before, .lt: return "\(column) < \(date)"
+            default:
+                // A date equals a day: the whole UTC day.
+                return "(\(column) >= \(date) AND \(column) < \(date.addingTimeInterval(86_400)))"
+            }
+        }
+    }
+
+    private static func membership(_ column: String, _ condition: SmartRules.Condition,
+                                   normalize: (String) -> String) throws(DomainError) -> SQL {
+        let values = try values(of: condition.value).map(normalize)
+        return "\(sql: column) IN \(values)"
+    }
+
+    private static func single(_ value: JSONValue) throws(DomainError) -> String {
+        switch value {
+        case let .string(s): return s
+        case let .number(n): return n.rounded() == n ? String(Int64(n)) : String(n)
+        case let .bool(b): return String(b)
+        default: throw .invalidArgument("expected a single value, got \(value)")
+        }
+    }
+
+    private static func values(of value: JSONValue) throws(DomainError) -> [String] {
+        if case let .array(items) = value {
+            var out: [String] = []
+            for item in items { out.append(try single(item)) }
+            return out
+        }
+        return [try single(value)]
+    }
+}

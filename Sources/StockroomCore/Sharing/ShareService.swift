@@ -1,0 +1,255 @@
+import Foundation
+import HummingbirdBcrypt
+
+/// What to share and on which terms.
+public struct ShareRequest: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        case collection(slug: String)
+        case asset(id: Int64)
+    }
+
+    public var target: Target
+    public var expiresAt: Date?
+    public var password: String?
+    public var allowDownload: Bool
+    public var maxDownloads: Int?
+    public var recipientEmail: String?
+    public var accessLevel: ShareAccessLevel
+
+    public init(target: Target, expiresAt: Date? = nil, password: String? = nil, allowDownload: Bool = true,
+                maxDownloads: Int? = nil, recipientEmail: String? = nil, accessLevel: ShareAccessLevel = .download) {
+        self.target = target
+        self.expiresAt = expiresAt
+        self.password = password
+        self.allowDownload = allowDownload
+        self.maxDownloads = maxDownloads
+        self.recipientEmail = recipientEmail
+        self.accessLevel = accessLevel
+    }
+}
+
+/// A share link as listed: the link without its password hash, with what it points at and its state.
+public struct ShareLinkSummary: Encodable, Sendable, Equatable {
+    public enum State: String, Encodable, Sendable { case active = "ACTIVE", expired = "EXPIRED", revoked = "REVOKED", exhausted = "EXHAUSTED" }
+    public var id: Int64
+    public var token: String
+    public var target: String
+    public var collectionId: Int64?
+    public var assetId: Int64?
+    public var recipientEmail: String?
+    public var accessLevel: ShareAccessLevel
+    public var allowDownload: Bool
+    public var hasPassword: Bool
+    public var expiresAt: Date?
+    public var maxDownloads: Int?
+    public var downloadCount: Int
+    public var accessCount: Int
+    public var lastAccessedAt: Date?
+    public var revokedAt: Date?
+    public var createdBy: String
+    public var createdAt: Date
+    public var state: State
+}
+
+/// Creating, listing and revoking share links, and everything a client's request through one goes
+/// through: token lookup, expiry, password, which assets it reaches, download allowance, logging.
+public struct ShareService: Sendable {
+    let shares: any ShareLinkRepository
+    let collections: any CollectionRepository
+    let assets: any AssetCatalogRepository
+    let organizationId: String
+    let bcryptCost: UInt8
+    /// Token characters used for the indexed lookup; the full token is then compared in constant time.
+    static let lookupPrefixLength = 8
+
+    public init(shares: any ShareLinkRepository, collections: any CollectionRepository, assets: any AssetCatalogRepository,
+                organizationId: String = Organization.defaultId, bcryptCost: UInt8 = 12) {
+        self.shares = shares
+        self.collections = collections
+        self.assets = assets
+        self.organizationId = organizationId
+        self.bcryptCost = bcryptCost
+    }
+
+    // MARK: Staff side
+
+    public func createShare(_ request: ShareRequest, by actor: Actor, now: Date = Date()) throws(DomainError) -> ShareLink {
+        if let expiresAt = request.expiresAt, expiresAt <= now {
+            throw .invalidArgument("the expiry \(expiresAt.formatted(.iso8601)) is in the past")
+        }
+        if let max = request.maxDownloads, max < 1 { throw .invalidArgument("--max-downloads must be at least 1") }
+        if let password = request.password, password.isEmpty { throw .invalidArgument("the password may not be empty") }
+        if let email = request.recipientEmail, !email.contains("@") { throw .invalidArgument("\"\(email)\" is not an email address") }
+        var link = ShareLink(organizationId: organizationId, token: SecretToken.generate(), recipientEmail: request.recipientEmail,
+                             accessLevel: request.accessLevel, allowDownload: request.allowDownload && request.accessLevel != .view,
+                             expiresAt: request.expiresAt, passwordHash: request.password.map { Bcrypt.hash($0, cost: bcryptCost) },
+                             maxDownloads: request.maxDownloads, createdBy: actor.name, now: now)
+        switch request.target {
+        case let .collection(slug):
+            guard let collection = try collections.collection(slug: slug, organizationId: organizationId) else {
+                throw .notFound("unknown collection \"\(slug)\" (see `stockroom collection list`)")
+            }
+            link.collectionId = collection.id
+        case let .asset(id):
+            guard try assets.asset(id: id) != nil else { throw .notFound("no asset with id \(id)") }
+            link.assetId = id
+        }
+        return try shares.createShareLink(link)
+    }
+
+    public func allShares(now: Date = Date()) throws(DomainError) -> [ShareLinkSummary] {
+        let links = try shares.shareLinks(organizationId: organizationId)
+        let collectionNames = Dictionary(try collections.collections(organizationId: organizationId).map { ($0.id!, $0.slug) },
+                                         uniquingKeysWith: { a, _ in a })
+        let assetNames = Dictionary(try assets.assets(ids: links.compactMap(\.assetId)).map { ($0.id!, $0.name) },
+                                    uniquingKeysWith: { a, _ in a })
+        return links.map { link in
+            let target = link.collectionId.map { "collection:\(collectionNames[$0] ?? String($0))" }
+                ?? link.assetId.map { "asset:\($0) \(assetNames[$0] ?? "")".trimmingCharacters(in: .whitespaces) } ?? "?"
+            return summary(of: link, target: target, now: now)
+        }
+    }
+
+    /// One link as listed, found by its token.
+    public func summary(token: String, now: Date = Date()) throws(DomainError) -> ShareLinkSummary {
+        let link = try shareLink(token: token)
+        var target = "?"
+        if let id = link.collectionId { target = "collection:\(try collections.collection(id: id)?.slug ?? String(id))" }
+        if let id = link.assetId { target = "asset:\(id) \(try assets.asset(id: id)?.name ?? "")".trimmingCharacters(in: .whitespaces) }
+        return summary(of: link, target: target, now: now)
+    }
+
+    func summary(of link: ShareLink, target: String, now: Date) -> ShareLinkSummary {
+        let state: ShareLinkSummary.State =
+            link.revokedAt != nil ? .revoked
+            : (link.expiresAt.map { $0 <= now } ?? false) ? .expired
+            : (link.maxDownloads.map { link.downloadCount >= $0 } ?? false) ? .exhausted : .active
+        return ShareLinkSummary(id: link.id!, token: link.token, target: target, collectionId: link.collectionId, assetId: link.assetId,
+                                recipientEmail: link.recipientEmail, accessLevel: link.accessLevel, allowDownload: link.allowDownload,
+                                hasPassword: link.passwordHash != nil, expiresAt: link.expiresAt, maxDownloads: link.maxDownloads,
+                                downloadCount: link.downloadCount, accessCount: link.accessCount, lastAccessedAt: link.lastAccessedAt,
+                                revokedAt: link.revokedAt, createdBy: link.createdBy, createdAt: link.createdAt, state: state)
+    }
+
+    /// The link with this token (revoked or not), for staff commands.
+    public func shareLink(token: String) throws(DomainError) -> ShareLink {
+        if let link = try lookup(token) { return link }
+        throw .notFound("no share link with token \(token) (see `stockroom share list`)")
+    }
+
+    public func revoke(token: String, now: Date = Date()) throws(DomainError) -> ShareLink {
+        let link = try shareLink(token: token)
+        try shares.revokeShareLink(id: link.id!, at: now)
+        return try shares.shareLink(id: link.id!) ?? link
+    }
+
+    public func accessLog(token: String) throws(DomainError) -> [ShareAccessEvent] {
+        try shares.shareAccessLog(linkId: try shareLink(token: token).id!)
+    }
+
+    private func lookup(_ token: String) throws(DomainError) -> ShareLink? {
+        guard SecretToken.isWellFormed(token) else { return nil }
+        let prefix = String(token.prefix(Self.lookupPrefixLength))
+        var match: ShareLink?
+        for candidate in try shares.shareLinks(tokenPrefix: prefix) where SecretToken.constantTimeEquals(candidate.token, token) {
+            match = candidate
+        }
+        return match
+    }
+
+    // MARK: Client side
+
+    /// The live link for a client request: unknown or revoked → `notFound`, past expiry → `expired`.
+    public func openLink(token: String, now: Date = Date()) throws(ShareAccessError) -> ShareLink {
+        let found: ShareLink?
+        do { found = try lookup(token) } catch { throw .notFound }
+        guard let link = found, link.revokedAt == nil else { throw .notFound }
+        if let expiresAt = link.expiresAt, expiresAt <= now { throw .expired }
+        return link
+    }
+
+    /// Checks a password against the link's bcrypt hash (slow by design).
+    public func passwordMatches(_ password: String, for link: ShareLink) -> Bool {
+        guard let hash = link.passwordHash else { return true }
+        return Bcrypt.verify(password, hash: hash)
+    }
+
+    /// What the link shows now: its members, minus withdrawn and license-expired assets.
+    public func content(of link: ShareLink, now: Date = Date()) throws(DomainError) -> SharedContent {
+        var title = "Shared file", description: String?
+        var ids: [Int64] = []
+        var notes: [Int64: String] = [:]
+        var collectionAllowsDownload = true
+        if let collectionId = link.collectionId, let collection = try collections.collection(id: collectionId) {
+            title = collection.name
+            description = collection.description
+            collectionAllowsDownload = collection.allowDownload
+            ids = try collections.assetIds(in: collection)
+            for item in try collections.items(collectionId: collectionId) { if let note = item.note { notes[item.assetId] = note } }
+        } else if let assetId = link.assetId {
+            ids = [assetId]
+        }
+        let members = try assets.assets(ids: ids).filter { SharedAsset.isShareable($0, at: now) }
+        var shared: [SharedAsset] = []
+        for asset in members {
+            let renditions = try assets.renditions(assetId: asset.id!).filter { $0.status == .completed && $0.blobHash != nil }
+            shared.append(SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!),
+                                      renditions: renditions, note: notes[asset.id!]))
+        }
+        if link.assetId != nil, let only = shared.first { title = only.asset.name; description = only.asset.description }
+        return SharedContent(title: title, description: description, assets: shared,
+                             downloadsAllowed: Self.downloadsAllowed(link) && collectionAllowsDownload)
+    }
+
+    /// One asset of the link, or `notFound` when the link does not reach it (whatever the id).
+    public func sharedAsset(_ assetId: Int64, of link: ShareLink, now: Date = Date()) throws(ShareAccessError) -> (SharedContent, SharedAsset) {
+        let content: SharedContent
+        do { content = try self.content(of: link, now: now) } catch { throw .notFound }
+        guard let asset = content.assets.first(where: { $0.id == assetId }) else { throw .notFound }
+        return (content, asset)
+    }
+
+    static func downloadsAllowed(_ link: ShareLink) -> Bool {
+        link.allowDownload && link.accessLevel != .view
+    }
+
+    /// Takes one download from the link's allowance, atomically; refuses when downloads are off or
+    /// the cap is reached.
+    public func takeDownload(of link: ShareLink, content: SharedContent, now: Date = Date()) throws(ShareAccessError) {
+        guard content.downloadsAllowed else { throw .downloadNotAllowed("Downloads are not allowed for this link.") }
+        let granted: Bool
+        do { granted = try shares.consumeShareDownload(linkId: link.id!, at: now) } catch { throw .downloadNotAllowed("The download could not be recorded.") }
+        guard granted else { throw .downloadNotAllowed("This link has reached its download limit.") }
+    }
+
+    /// Records a gallery or asset view: counters and the access log.
+    public func recordView(of link: ShareLink, assetId: Int64? = nil, client: ShareClient, now: Date = Date()) throws(DomainError) {
+        try shares.recordShareView(linkId: link.id!, at: now)
+        try shares.appendShareAccess(ShareAccessEvent(shareLinkId: link.id!, event: .view, assetId: assetId,
+                                                      ipAddress: client.address, userAgent: client.userAgent, now: now))
+    }
+
+    /// Records a download already granted by `takeDownload`: the access log and the assets' counters.
+    public func recordDownload(of link: ShareLink, assetIds: [Int64], file: String?, event: ShareEventKind = .download,
+                               client: ShareClient, now: Date = Date()) throws(DomainError) {
+        try shares.appendShareAccess(ShareAccessEvent(shareLinkId: link.id!, event: event, assetId: assetIds.count == 1 ? assetIds[0] : nil,
+                                                      renditionType: file, ipAddress: client.address, userAgent: client.userAgent, now: now))
+        for id in assetIds { try assets.recordAssetDownload(assetId: id, at: now) }
+    }
+
+    public func recordRefusal(of link: ShareLink, event: ShareEventKind, assetId: Int64? = nil, client: ShareClient, now: Date = Date()) {
+        try? shares.appendShareAccess(ShareAccessEvent(shareLinkId: link.id!, event: event, assetId: assetId,
+                                                       ipAddress: client.address, userAgent: client.userAgent, now: now))
+    }
+}
+
+/// Who is on the other end of a share-link request, for the access log.
+public struct ShareClient: Sendable, Equatable {
+    public var address: String?
+    public var userAgent: String?
+
+    public init(address: String?, userAgent: String?) {
+        self.address = address
+        self.userAgent = userAgent
+    }
+}

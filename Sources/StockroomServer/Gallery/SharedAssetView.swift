@@ -1,0 +1,126 @@
+import Foundation
+import StockroomCore
+
+/// One asset of a share as the client sees it (JSON and page alike), with the URLs to its files.
+struct SharedAssetView: Encodable {
+    struct Download: Encodable {
+        /// `ORIGINAL` or a rendition type.
+        var kind: String
+        var label: String
+        var url: String
+        var filename: String
+        var mimeType: String
+        var byteSize: Int64?
+        var width: Int?
+        var height: Int?
+    }
+
+    var id: Int64
+    var name: String
+    var description: String?
+    var assetType: AssetType
+    var mediaKind: String
+    var width: Int?
+    var height: Int?
+    var durationSeconds: Double?
+    var capturedAt: Date?
+    var creator: String?
+    var copyrightHolder: String?
+    var copyrightYear: Int?
+    var usageRights: String?
+    var license: LicenseType?
+    var originalFilename: String?
+    var mimeType: String?
+    var byteSize: Int64?
+    var note: String?
+    var detailUrl: String
+    var thumbnailUrl: String?
+    var previewUrl: String?
+    var previewMimeType: String?
+    var downloads: [Download]
+
+    init(_ shared: SharedAsset, base: String, downloadsAllowed: Bool) {
+        let asset = shared.asset
+        id = shared.id
+        name = asset.name
+        description = asset.description
+        assetType = asset.assetType
+        mediaKind = asset.assetType.family
+        width = asset.width
+        height = asset.height
+        durationSeconds = asset.durationSeconds
+        capturedAt = asset.capturedAt
+        creator = asset.creator
+        copyrightHolder = asset.copyrightHolder
+        copyrightYear = asset.copyrightYear
+        usageRights = asset.usageRights
+        license = asset.license
+        originalFilename = shared.version?.originalFilename
+        mimeType = shared.version?.mimeType ?? asset.mimeType
+        byteSize = shared.version?.byteSize ?? asset.byteSize
+        note = shared.note
+        let assetBase = "\(base)/assets/\(shared.id)"
+        detailUrl = assetBase
+        thumbnailUrl = shared.thumbnail.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
+        previewUrl = shared.preview.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
+        previewMimeType = shared.preview.map { MediaTypes.mimeType(forFormat: $0.format ?? "") }
+        var downloads: [Download] = []
+        if downloadsAllowed {
+            if let original = shared.originalFile {
+                downloads.append(Download(kind: "ORIGINAL", label: "Original", url: "\(assetBase)/download/original",
+                                          filename: original.filename, mimeType: original.mimeType, byteSize: original.byteSize,
+                                          width: asset.width, height: asset.height))
+            }
+            for rendition in shared.renditions {
+                guard let file = shared.renditionFile(rendition.renditionType) else { continue }
+                downloads.append(Download(kind: rendition.renditionType.rawValue, label: rendition.renditionType.label,
+                                          url: "\(assetBase)/download/\(rendition.renditionType.rawValue)",
+                                          filename: file.filename, mimeType: file.mimeType, byteSize: rendition.byteSize,
+                                          width: rendition.width, height: rendition.height))
+            }
+        }
+        self.downloads = downloads
+    }
+}
+
+/// The whole share as JSON (`GET /s/{token}` with `Accept: application/json`).
+struct SharedContentView: Encodable {
+    var title: String
+    var description: String?
+    var recipientEmail: String?
+    var expiresAt: Date?
+    var downloadsAllowed: Bool
+    var downloadsRemaining: Int?
+    var downloadAllUrl: String?
+    var assetCount: Int
+    var assets: [SharedAssetView]
+
+    init(_ content: SharedContent, link: ShareLink, base: String) {
+        title = content.title
+        description = content.description
+        recipientEmail = link.recipientEmail
+        expiresAt = link.expiresAt
+        downloadsAllowed = content.downloadsAllowed
+        downloadsRemaining = link.maxDownloads.map { max(0, $0 - link.downloadCount) }
+        downloadAllUrl = content.downloadsAllowed && !content.assets.isEmpty ? "\(base)/download-all" : nil
+        assetCount = content.assets.count
+        assets = content.assets.map { SharedAssetView($0, base: base, downloadsAllowed: content.downloadsAllowed) }
+    }
+}
+
+extension RenditionType {
+    var label: String {
+        switch self {
+        case .thumbnailSmall: return "Thumbnail (small)"
+        case .thumbnailMedium: return "Thumbnail (medium)"
+        case .thumbnailLarge: return "Thumbnail (large)"
+        case .preview: return "Preview"
+        case .previewVideo: return "Preview video"
+        case .webOptimized: return "Web optimized"
+        case .socialSquare: return "Social square"
+        case .socialStory: return "Social story"
+        case .watermarked: return "Watermarked"
+        case .lowRes: return "Low resolution"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import Testing
+@testable import StockroomCore
+
+@Suite("Share links, tokens and API keys")
+struct ShareServiceTests {
+    let dir = TemporaryDirectory()
+
+    @Test func tokensAre256BitURLSafeAndDistinct() {
+        let tokens = (0..<200).map { _ in SecretToken.generate() }
+        #expect(Set(tokens).count == 200)
+        #expect(tokens.allSatisfy { $0.utf8.count == 43 && SecretToken.isWellFormed($0) })
+        #expect(SecretToken.constantTimeEquals(tokens[0], tokens[0]))
+        #expect(!SecretToken.constantTimeEquals(tokens[0], tokens[1]))
+        #expect(!SecretToken.constantTimeEquals(tokens[0], String(tokens[0].dropLast())))
+    }
+
+    @Test func expiriesParseDurationsAndDates() throws {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(try ShareExpiry.parse("7d", now: now) == now.addingTimeInterval(7 * 86_400))
+        #expect(try ShareExpiry.parse("12h", now: now) == now.addingTimeInterval(12 * 3_600))
+        #expect(try ShareExpiry.parse("2w", now: now) == now.addingTimeInterval(14 * 86_400))
+        #expect(try ShareExpiry.parse("2026-12-31", now: now) == ISO8601DateFormatter().date(from: "2026-12-31T23:59:59Z"))
+        #expect(throws: DomainError.self) { try ShareExpiry.parse("soon", now: now) }
+    }
+
+    @Test func linksAreFoundByTokenAndTheirRulesHold() throws {
+        let home = try DataHome.initialize(at: dir.url)
+        let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "Lib", by: .system)
+        var asset = Asset(libraryId: library.id!, folderId: nil, name: "One", slug: "one", assetType: .imagePhoto, status: .approved)
+        asset = try home.catalog.database.writer.write { db in try asset.inserted(db) }
+        let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 4)
+        let link = try shares.createShare(ShareRequest(target: .asset(id: asset.id!), password: "pw", maxDownloads: 2), by: .system)
+        #expect(link.passwordHash?.hasPrefix("$2") == true)
+        #expect(link.passwordHash?.contains("pw") == false)
+        #expect(try shares.openLink(token: link.token).id == link.id)
+        #expect(shares.passwordMatches("pw", for: link))
+        #expect(!shares.passwordMatches("PW", for: link))
+        // Same 8-character prefix, different token: not found.
+        #expect(throws: ShareAccessError.notFound) { try shares.openLink(token: String(link.token.prefix(8)) + String(repeating: "A", count: 35)) }
+        let content = try shares.content(of: link)
+        try shares.takeDownload(of: link, content: content)
+        try shares.takeDownload(of: link, content: content)
+        #expect(throws: ShareAccessError.downloadNotAllowed("This link has reached its download limit.")) { try shares.takeDownload(of: link, content: content) }
+        _ = try shares.revoke(token: link.token)
+        #expect(throws: ShareAccessError.notFound) { try shares.openLink(token: link.token) }
+        #expect(try shares.allShares().first?.state == .revoked)
+        #expect(throws: DomainError.self) { try shares.createShare(ShareRequest(target: .collection(slug: "nope")), by: .system) }
+        #expect(throws: DomainError.self) {
+            try shares.createShare(ShareRequest(target: .asset(id: asset.id!), expiresAt: Date().addingTimeInterval(-1)), by: .system)
+        }
+    }
+
+    @Test func sessionCookiesAreBoundToTheLinkAndExpire() {
+        let signer = ShareSessionSigner(secret: Data(repeating: 7, count: 32), lifetime: 60)
+        var link = ShareLink(id: 1, token: SecretToken.generate(), collectionId: 1, passwordHash: "$2b$hash")
+        let now = Date()
+        let value = signer.sign(link, now: now)
+        #expect(signer.verify(value, for: link, now: now))
+        #expect(!signer.verify(value, for: link, now: now.addingTimeInterval(61)))
+        #expect(!ShareSessionSigner(secret: Data(repeating: 8, count: 32)).verify(value, for: link, now: now))
+        link.passwordHash = "$2b$changed"
+        #expect(!signer.verify(value, for: link, now: now))
+    }
+
+    @Test func apiKeysAreShownOnceStoredHashedAndRevocable() throws {
+        let home = try DataHome.initialize(at: dir.url)
+        let keys = APIKeyService(keys: home.catalog)
+        let (key, secret) = try keys.createKey(name: "publisher")
+        #expect(secret.hasPrefix("srk_") && secret.count == 47)
+        #expect(key.prefix == String(secret.prefix(12)))
+        #expect(key.keyHash == SecretToken.sha256Hex(secret))
+        #expect(keys.authenticate(secret)?.id == key.id)
+        #expect(keys.authenticate(secret + "x") == nil)
+        #expect(keys.authenticate(String(secret.prefix(46)) + (secret.hasSuffix("A") ? "B" : "A")) == nil)
+        try keys.revoke(prefix: key.prefix)
+        #expect(keys.authenticate(secret) == nil)
+        #expect(throws: DomainError.self) { try keys.revoke(prefix: key.prefix) }
+    }
+
+    @Test func passwordFailuresAreLimitedPerAddressWithinAWindow() {
+        let limiter = PasswordAttemptLimiter(maxFailures: 3, window: 60)
+        let t0 = Date()
+        for i in 0..<3 { limiter.recordFailure(address: "10.0.0.1", now: t0.addingTimeInterval(Double(i))) }
+        #expect(limiter.retryAfter(address: "10.0.0.1", now: t0.addingTimeInterval(3)) == 57)
+        #expect(limiter.retryAfter(address: "10.0.0.2", now: t0.addingTimeInterval(3)) == nil)
+        #expect(limiter.retryAfter(address: "10.0.0.1", now: t0.addingTimeInterval(61)) == nil)
+    }
+}

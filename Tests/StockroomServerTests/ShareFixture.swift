@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import StockroomCore
+
+/// A real data home in a temp folder with a library of real images: originals from the shared
+/// corpus in the blob store, thumbnails and previews made by the `vipsthumbnail` CLI, and the
+/// rows the ingest pipeline would write (asset, current version, completed renditions).
+///
+/// Rows are inserted directly because the pipeline lives on another branch; swap `addImage` for
+/// a pipeline ingest once it has landed.
+final class ShareFixture: @unchecked Sendable {
+    let directory: URL
+    let home: DataHome
+    let library: Library
+
+    static let corpus = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/corpus/images")
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-server-\(UUID().uuidString)", isDirectory: true)
+        home = try DataHome.initialize(at: directory.appendingPathComponent("home"))
+        library = try LibraryService(libraries: home.catalog, folders: home.catalog)
+            .createLibrary(name: "Client Work", by: .system)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    var collections: CollectionService { CollectionService(collections: home.catalog, assets: home.catalog) }
+    /// bcrypt at a low cost keeps the password tests quick; the hash format is the production one.
+    var shares: ShareService { ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 6) }
+
+    /// Catalogs a corpus image as an asset with an original and THUMBNAIL_MEDIUM + PREVIEW renditions.
+    @discardableResult
+    func addImage(_ corpusName: String, name: String? = nil, originalFilename: String? = nil, status: AssetStatus = .approved,
+                  expiresAt: Date? = nil, tags: [String] = [], folder: String? = nil, copyright: String? = "Studio North",
+                  renditions: Bool = true) throws -> Asset {
+        let source = Self.corpus.appendingPathComponent(corpusName)
+        let stored = try home.blobs.put(contentsOf: source)
+        let displayName = name ?? (corpusName as NSString).deletingPathExtension
+        let folderId = try folder.map { try home.catalog.ensureFolder(libraryId: library.id!, path: try FolderPath(parsing: $0), createdBy: "test").id! }
+        let size = try Self.imageSize(source)
+        var asset = Asset(libraryId: library.id!, folderId: folderId, name: displayName, slug: Slug.make(from: displayName) + "-\(UUID().uuidString.prefix(6).lowercased())",
+                          assetType: .imagePhoto, status: status)
+        asset.mimeType = MediaTypes.mimeType(forFormat: (corpusName as NSString).pathExtension)
+        asset.byteSize = stored.byteSize
+        asset.contentHash = stored.hash
+        asset.width = size.width
+        asset.height = size.height
+        asset.expiresAt = expiresAt
+        asset.copyrightHolder = copyright
+        asset.copyrightYear = 2024
+        let thumbnails = renditions ? [try makeRendition(source, width: 480), try makeRendition(source, width: 1400)] : []
+        let writer = home.catalog.database.writer
+        asset = try writer.write { db in
+            try asset.insert(db)
+            var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: stored.hash, byteSize: stored.byteSize,
+                                       mimeType: asset.mimeType!, originalFilename: originalFilename ?? corpusName, changeType: .initial)
+            try version.insert(db)
+            for (type, made) in zip([RenditionType.thumbnailMedium, .preview], thumbnails) {
+                var rendition = Rendition(assetId: asset.id!, versionId: version.id!, renditionType: type, recipeHash: "test-\(type.rawValue)",
+                                          status: .completed)
+                rendition.blobHash = made.hash
+                rendition.byteSize = made.size
+                rendition.width = made.width
+                rendition.height = made.height
+                rendition.format = "jpeg"
+                try rendition.insert(db)
+            }
+            return asset
+        }
+        if !tags.isEmpty {
+            var patch = AssetPatch()
+            patch.addTags = tags
+            asset = try home.catalog.updateAsset(id: asset.id!, applying: patch, by: "test")
+        }
+        return asset
+    }
+
+    func blob(_ hash: String) throws -> Data { try home.blobs.readAll(hash) }
+
+    func originalHash(of asset: Asset) throws -> String { try home.catalog.currentVersion(assetId: asset.id!)!.blobHash }
+
+    private struct Made { var hash: String; var size: Int64; var width: Int; var height: Int }
+
+    private func makeRendition(_ source: URL, width: Int) throws -> Made {
+        let out = directory.appendingPathComponent("r-\(UUID().uuidString).jpg")
+        try Self.run("/usr/bin/vipsthumbnail", [source.path, "--size", "\(width)x", "-o", out.path + "[Q=82,strip]"])
+        let stored = try home.blobs.put(contentsOf: out)
+        let size = try Self.imageSize(out)
+        return Made(hash: stored.hash, size: stored.byteSize, width: size.width, height: size.height)
+    }
+
+    static func imageSize(_ url: URL) throws -> (width: Int, height: Int) {
+        let w = try run("/usr/bin/vipsheader", ["-f", "width", url.path])
+        let h = try run("/usr/bin/vipsheader", ["-f", "height", url.path])
+        return (Int(w.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, Int(h.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+    }
+
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw FixtureError.toolFailed("\(tool) \(arguments.joined(separator: " "))") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    enum FixtureError: Error { case toolFailed(String) }
+}
