@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import ServiceLifecycle
 import Hummingbird
 import StockroomCore
 import StockroomServer
@@ -14,12 +16,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when clients come over HTTPS).")
     var secureCookies = false
     @Option(name: .customLong("base-url"), help: "Public base URL used in links the API returns.") var baseURL: String?
+    @Option(help: "Pipeline worker threads (default: `workers` in stockroom.yml, else one per core; 0 runs no pipeline).")
+    var workers: Int?
 
     func run() async throws {
         let home = try global.openHome()
         let configuration = ServerConfiguration(host: host, port: port, secureCookies: secureCookies, publicBaseURL: baseURL)
-        // Pipeline workers and watch folders join here as `extraServices`.
-        let app = try buildApplication(home: home, configuration: configuration, extraServices: [])
+        // Pipeline workers and the watch folders of stockroom.yml run beside the HTTP server.
+        let settings = try HomeConfiguration.load(home.configURL)
+        let workerCount = workers ?? settings.workers ?? ProcessInfo.processInfo.activeProcessorCount
+        var services: [any Service] = []
+        if workerCount > 0 {
+            let printer = WatchEventPrinter(json: false)
+            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: makePipelineRunner(home),
+                                         workers: workerCount, onEvent: printer.print)
+            services.append(PipelineService(watch: watch))
+        }
+        let app = try buildApplication(home: home, configuration: configuration, extraServices: services)
         try await app.runService()
     }
 }
