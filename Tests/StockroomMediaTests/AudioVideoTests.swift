@@ -163,4 +163,37 @@ struct AudioVideoTests {
             try engine.render(fileAt: wav, description: description, recipes: [RenditionRecipe(name: "ART", width: 200)])
         }
     }
+
+    @Test func timeLimitInterruptsLibav() throws {
+        let hurried = try LibMediaEngine(configuration: MediaEngineConfiguration(timeLimitSeconds: 0))
+        #expect(throws: MediaError.timedOut(seconds: 0)) {
+            try hurried.describe(fileAt: Corpus.file("video/chaplin.mp4"), sidecar: nil)
+        }
+    }
+
+    static let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: ffmpeg != nil, "needs the ffmpeg command to write a display matrix"))
+    func displayMatrixRotatesThePoster() throws {
+        // The same clip, stream-copied with a display matrix, as phones write portrait video.
+        let rotated = directory.file("rotated.mp4")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.ffmpeg))
+        process.arguments = ["-v", "error", "-i", Corpus.file("video/chaplin.mp4").path, "-t", "2", "-c", "copy",
+                             "-metadata:s:v:0", "rotate=90", "-y", rotated.path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+
+        let description = try engine.describe(fileAt: rotated, sidecar: nil)
+        let video = try #require(description.av?.firstVideo)
+        #expect(video.width == 640 && video.height == 360)
+        #expect(video.rotation == 270)
+        let outcomes = try engine.render(fileAt: rotated, description: description, recipes: [RenditionRecipe(name: "POSTER", width: 640)])
+        guard case let .rendered(poster) = try #require(outcomes.first) else {
+            Issue.record("no poster: \(outcomes)")
+            return
+        }
+        #expect(poster.width == 360 && poster.height == 640)
+    }
 }
