@@ -118,14 +118,6 @@ int sr_vips_smartcrop(VipsImage *in, VipsImage **out, int width, int height, Vip
     return vips_smartcrop(in, out, width, height, "interesting", interesting, NULL);
 }
 
-int sr_vips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale) {
-    return vips_resize(in, out, hscale, "vscale", vscale, NULL);
-}
-
-int sr_vips_autorot(VipsImage *in, VipsImage **out) {
-    return vips_autorot(in, out, NULL);
-}
-
 int sr_vips_rot(VipsImage *in, VipsImage **out, VipsAngle angle) {
     return vips_rot(in, out, angle, NULL);
 }
@@ -283,6 +275,12 @@ static void sr_vips_check_deadline(VipsImage *image, void *progress, void *user)
 }
 
 void sr_vips_set_deadline(VipsImage *image, int64_t deadline) {
+    SrDeadline *existing = g_object_get_data(G_OBJECT(image), "stockroom-deadline");
+    if (existing) {
+        // Already watched: a second handler pair would outlive the struct replaced below.
+        existing->deadline = deadline;
+        return;
+    }
     SrDeadline *limit = g_new(SrDeadline, 1);
     limit->deadline = deadline;
     g_object_set_data_full(G_OBJECT(image), "stockroom-deadline", limit, g_free);

@@ -59,8 +59,6 @@ int sr_vips_open_buffer_header(const void *data, size_t length, VipsImage **out)
 /// with the given strategy. `size` is a VipsSize.
 int sr_vips_thumbnail_image(VipsImage *in, VipsImage **out, int width, int height, VipsInteresting crop, VipsSize size);
 int sr_vips_smartcrop(VipsImage *in, VipsImage **out, int width, int height, VipsInteresting interesting);
-int sr_vips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale);
-int sr_vips_autorot(VipsImage *in, VipsImage **out);
 int sr_vips_rot(VipsImage *in, VipsImage **out, VipsAngle angle);
 int sr_vips_colourspace(VipsImage *in, VipsImage **out, VipsInterpretation space);
 /// Imports with the embedded profile (or the fallback for CMYK) and exports 8-bit sRGB.
