@@ -30,7 +30,7 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]
         ),
         // Fixed-argument wrappers around libvips' variadic API and the libav decode loop.
-        .target(name: "CMediaShim", dependencies: ["CVips", "CAVFormat"]),
+        .target(name: "CMediaShim", dependencies: ["CVips", "CExif", "CAVFormat"]),
         // The only Swift target that touches C: owns VipsImage, ExifData, AVFormatContext.
         .target(
             name: "StockroomMedia",
@@ -67,7 +67,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia"]),
+        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips"]),
         .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore"]),
         .testTarget(
             name: "StockroomServerTests",

@@ -3,21 +3,76 @@ internal import CMediaShim
 internal import CVips
 
 /// The media engine over libvips, libexif and libavformat/libavcodec.
+///
+/// Stateless after initialisation: safe to call from several threads at once (each call owns its
+/// libvips images and libav contexts; libvips is thread-safe per image).
 public final class LibMediaEngine: MediaEngine {
     public let configuration: MediaEngineConfiguration
 
     public init(configuration: MediaEngineConfiguration = MediaEngineConfiguration()) throws(MediaError) {
         self.configuration = configuration
-        if sr_vips_init("stockroom", Int32(configuration.vipsConcurrency)) != 0 {
-            throw .vips("cannot initialise libvips")
+        if sr_vips_init("stockroom", Int32(max(1, configuration.vipsConcurrency))) != 0 {
+            throw .vips("cannot initialise libvips: \(LibvipsError.take())")
         }
+        ImageLoaderAllowlist.unblock(svg: configuration.allowSVG, pdf: configuration.allowPDF)
+        sr_av_init()
     }
 
     public func describe(fileAt url: URL, sidecar: URL?) throws(MediaError) -> MediaDescription {
-        throw .unsupportedFormat("media engine under construction")
+        let deadline = Deadline(seconds: configuration.timeLimitSeconds)
+        var description: MediaDescription
+        switch try identify(url) {
+        case let .image(path, format):
+            description = try ImageDescriber.describe(ImageFile(path: path, loaderFormat: format, configuration: configuration))
+        case let .audioVisual(path):
+            description = try AVProbe.describe(AVInput(path: path, deadline: deadline))
+        }
+        if let sidecar {
+            description.xmp = XMPPacketParser.merge(embedded: description.xmp, sidecar: XMPPacketParser.parse(fileAt: sidecar))
+        }
+        return description
     }
 
     public func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome] {
-        throw .unsupportedFormat("media engine under construction")
+        guard !recipes.isEmpty else { return [] }
+        let deadline = Deadline(seconds: configuration.timeLimitSeconds)
+        let source: VisualSource
+        switch try identify(url) {
+        case let .image(path, format):
+            source = try VisualSource.image(ImageFile(path: path, loaderFormat: format, configuration: configuration),
+                                            recipes: recipes, deadline: deadline)
+        case let .audioVisual(path):
+            source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline), recipes: recipes,
+                                                  configuration: configuration)
+        }
+        let maker = RenditionMaker(deadline: deadline, rights: DerivativeRights(description: description))
+        return try maker.render(base: source.base, source: source.size, recipes: recipes)
+    }
+
+    private enum Identification {
+        case image(path: String, format: String)
+        case audioVisual(path: String)
+    }
+
+    /// By content only: the allowed libvips loaders' sniffers, then libavformat's probe limited to
+    /// the demuxer allowlist (which refuses whatever neither recognises).
+    private func identify(_ url: URL) throws(MediaError) -> Identification {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw .io("no such file: \(path)")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .io("cannot read \(path)")
+        }
+        // Stale messages from earlier calls would otherwise be blamed on this file.
+        sr_vips_clear_error()
+        if let loader = ImageLoaderAllowlist.loader(forFileAt: path, configuration: configuration) {
+            return .image(path: path, format: loader.format)
+        }
+        if let refused = ImageLoaderAllowlist.refusedDocumentLoader(forFileAt: path, configuration: configuration) {
+            throw .unsupportedFormat("\(refused.format.uppercased()) input is turned off in this configuration")
+        }
+        return .audioVisual(path: path)
     }
 }

@@ -1,0 +1,64 @@
+/// Output sizes of renditions, and the one decode size that serves them all. Nothing is ever
+/// upscaled: a source smaller than a box gives a smaller rendition.
+struct PixelSize: Equatable, Sendable {
+    var width: Int
+    var height: Int
+}
+
+enum RenditionGeometry {
+    /// The box of a recipe: `height` defaults to `width`.
+    static func box(of recipe: RenditionRecipe) -> PixelSize {
+        PixelSize(width: max(1, recipe.width), height: max(1, recipe.height ?? recipe.width))
+    }
+
+    /// `.inside`: the source scaled to fit the box, never enlarged.
+    static func inside(source: PixelSize, box: PixelSize) -> PixelSize {
+        let scale = min(1, Double(box.width) / Double(source.width), Double(box.height) / Double(source.height))
+        return PixelSize(width: max(1, Int((Double(source.width) * scale).rounded())),
+                         height: max(1, Int((Double(source.height) * scale).rounded())))
+    }
+
+    /// `.cover`: exactly the box, or when the source is too small for it, the largest box of
+    /// exactly the same aspect ratio that the source covers (1080×1920 from a 1800×1200 source is
+    /// 675×1200).
+    static func cover(source: PixelSize, box: PixelSize) -> PixelSize {
+        if source.width >= box.width && source.height >= box.height { return box }
+        let divisor = gcd(box.width, box.height)
+        let unit = PixelSize(width: box.width / divisor, height: box.height / divisor)
+        let multiple = min(source.width / unit.width, source.height / unit.height)
+        if multiple >= 1 { return PixelSize(width: unit.width * multiple, height: unit.height * multiple) }
+        // An aspect ratio with no exact integer multiple inside the source: nearest fit.
+        let scale = min(Double(source.width) / Double(box.width), Double(source.height) / Double(box.height))
+        return PixelSize(width: max(1, Int(Double(box.width) * scale)), height: max(1, Int(Double(box.height) * scale)))
+    }
+
+    /// The scale (≤ 1) of the source one decode must reach so every recipe can be cut from it.
+    static func decodeScale(source: PixelSize, recipes: [RenditionRecipe]) -> Double {
+        var scale = 0.0
+        for recipe in recipes {
+            let box = box(of: recipe)
+            switch recipe.fit {
+            case .inside:
+                let size = inside(source: source, box: box)
+                scale = max(scale, Double(size.width) / Double(source.width), Double(size.height) / Double(source.height))
+            case .cover:
+                let size = cover(source: source, box: box)
+                scale = max(scale, Double(size.width) / Double(source.width), Double(size.height) / Double(source.height))
+            }
+        }
+        return min(1, max(scale, 1 / Double(max(source.width, source.height))))
+    }
+
+    /// The box to give shrink-on-load so the decoded image is at least `scale` × the source.
+    static func decodeBox(source: PixelSize, scale: Double) -> PixelSize {
+        if scale >= 1 { return source }
+        return PixelSize(width: min(source.width, Int((Double(source.width) * scale).rounded(.up)) + 1),
+                         height: min(source.height, Int((Double(source.height) * scale).rounded(.up)) + 1))
+    }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return max(a, 1)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import StockroomMedia
+
+@Suite("Image renditions")
+struct ImageRenditionTests {
+    let engine: LibMediaEngine
+    let directory = TemporaryDirectory()
+
+    init() throws {
+        engine = try LibMediaEngine()
+    }
+
+    private func render(_ path: String, _ recipes: [RenditionRecipe]) throws -> [RenderedImage] {
+        let url = Corpus.file(path)
+        let description = try engine.describe(fileAt: url, sidecar: nil)
+        return try engine.render(fileAt: url, description: description, recipes: recipes).map { outcome in
+            switch outcome {
+            case let .rendered(image): return image
+            case let .failed(name, reason): throw MediaError.vips("\(name) failed: \(reason)")
+            }
+        }
+    }
+
+    @Test("every orientation renders upright like orientation 1", arguments: 2...8)
+    func orientationsLookTheSame(orientation: Int) throws {
+        let recipe = RenditionRecipe(name: "PREVIEW", width: 600)
+        let reference = try DecodedImage(try #require(try render("images/orientation-landscape-1.jpg", [recipe]).first).data, in: directory)
+        let rendered = try #require(try render("images/orientation-landscape-\(orientation).jpg", [recipe]).first)
+        #expect(rendered.width == 600)
+        #expect(rendered.height == 400)
+        let decoded = try DecodedImage(rendered.data, in: directory)
+        #expect(decoded.width == 600 && decoded.height == 400)
+        let expected = try reference.gridMeans()
+        let actual = try decoded.gridMeans()
+        for (cell, (a, b)) in zip(actual, expected).enumerated() {
+            #expect(abs(a - b) < 8, "cell \(cell): \(a) vs \(b)")
+        }
+    }
+
+    @Test func portraitRendersPortrait() throws {
+        let rendered = try #require(try render("images/orientation-portrait-6.jpg", [RenditionRecipe(name: "PREVIEW", width: 600)]).first)
+        #expect(rendered.width == 400)
+        #expect(rendered.height == 600)
+    }
+
+    @Test func oneDecodeServesEveryRecipe() throws {
+        let recipes = [
+            RenditionRecipe(name: "THUMB", width: 250, format: .webp, quality: 80),
+            RenditionRecipe(name: "PREVIEW", width: 1440),
+            RenditionRecipe(name: "SQUARE", width: 1080, height: 1080, fit: .cover),
+            RenditionRecipe(name: "STORY", width: 1080, height: 1920, fit: .cover),
+            RenditionRecipe(name: "LOSSLESS", width: 320, format: .png),
+        ]
+        let rendered = try render("images/orientation-landscape-3.jpg", recipes)
+        #expect(rendered.map(\.name) == ["THUMB", "PREVIEW", "SQUARE", "STORY", "LOSSLESS"])
+        #expect(rendered.map { "\($0.width)×\($0.height)" } == ["250×167", "1440×960", "1080×1080", "675×1200", "320×213"])
+        for image in rendered {
+            let decoded = try DecodedImage(image.data, in: directory)
+            #expect(decoded.width == image.width && decoded.height == image.height)
+        }
+        // Exact social aspect ratios.
+        #expect(rendered[2].width * 1 == rendered[2].height * 1)
+        #expect(rendered[3].width * 16 == rendered[3].height * 9)
+    }
+
+    @Test func neverUpscales() throws {
+        let recipes = [
+            RenditionRecipe(name: "BIG", width: 2000),
+            RenditionRecipe(name: "SQUARE", width: 1080, height: 1080, fit: .cover),
+            RenditionRecipe(name: "STORY", width: 1080, height: 1920, fit: .cover),
+        ]
+        // cmyk.jpg is 100×100.
+        let rendered = try render("images/cmyk.jpg", recipes)
+        #expect(rendered.map { "\($0.width)×\($0.height)" } == ["100×100", "100×100", "54×96"])
+    }
+
+    @Test func cmykBecomesSRGB() throws {
+        let rendered = try render("images/cmyk.jpg", [
+            RenditionRecipe(name: "J", width: 80), RenditionRecipe(name: "W", width: 80, format: .webp),
+            RenditionRecipe(name: "P", width: 80, format: .png),
+        ])
+        for image in rendered {
+            let decoded = try DecodedImage(image.data, in: directory)
+            #expect(decoded.bands == 3, "\(image.name)")
+            #expect(decoded.colorSpace == "srgb", "\(image.name)")
+        }
+    }
+
+    @Test func sixteenBitBecomesEightBit() throws {
+        let rendered = try #require(try render("images/sample.png", [RenditionRecipe(name: "P", width: 200, format: .png)]).first)
+        let decoded = try DecodedImage(rendered.data, in: directory)
+        #expect(decoded.image.bitsPerSample == 8)
+        #expect(decoded.colorSpace == "srgb")
+        #expect(rendered.height == 200)
+    }
+
+    @Test func metadataIsStrippedUnlessRightsAreKept() throws {
+        let url = Corpus.file("images/iptc.jpg")
+        var description = try engine.describe(fileAt: url, sidecar: nil)
+        description.exif?.copyright = "© Test Owner"
+        description.exif?.artist = "Test Artist"
+        let outcomes = try engine.render(fileAt: url, description: description, recipes: [
+            RenditionRecipe(name: "STRIPPED", width: 100, keepCopyright: false),
+            RenditionRecipe(name: "STRIPPED_WEBP", width: 100, format: .webp, keepCopyright: false),
+            RenditionRecipe(name: "STRIPPED_PNG", width: 100, format: .png, keepCopyright: false),
+            RenditionRecipe(name: "RIGHTS", width: 100, keepCopyright: true),
+            RenditionRecipe(name: "RIGHTS_WEBP", width: 100, format: .webp, keepCopyright: true),
+        ])
+        let images = outcomes.compactMap { if case let .rendered(image) = $0 { image } else { nil } }
+        #expect(images.count == 5)
+
+        for image in images.prefix(3) {
+            let stripped = try DecodedImage(image.data, in: directory)
+            let leftovers = stripped.fieldNames.filter { $0.hasPrefix("exif") || $0.hasPrefix("iptc") || $0.hasPrefix("xmp") || $0.hasPrefix("icc") }
+            #expect(leftovers.isEmpty, "\(image.name) keeps \(leftovers)")
+        }
+
+        for image in images.suffix(2) {
+            let kept = try engine.describe(fileAt: write(image.data), sidecar: nil)
+            let exif = try #require(kept.exif, "\(image.name)")
+            #expect(exif.copyright == "© Test Owner")
+            #expect(exif.artist == "Test Artist")
+            // Nothing else of the camera's EXIF survives.
+            #expect(exif.make == nil && exif.model == nil && exif.dateTimeOriginal == nil && exif.gpsLatitude == nil)
+            #expect(kept.iptc == nil)
+            #expect(kept.image?.iccProfileName == nil)
+        }
+    }
+
+    @Test func alphaIsKeptForPNGAndFlattenedForJPEG() throws {
+        // animated.gif has an alpha band.
+        let rendered = try render("images/animated.gif", [
+            RenditionRecipe(name: "PNG", width: 160, format: .png),
+            RenditionRecipe(name: "JPEG", width: 160, format: .jpeg),
+        ])
+        #expect(try DecodedImage(rendered[0].data, in: directory).bands == 4)
+        #expect(try DecodedImage(rendered[1].data, in: directory).bands == 3)
+        #expect(rendered[0].width == 160 && rendered[0].height == 120)
+    }
+
+    @Test func avifOutput() throws {
+        let rendered = try render("images/flower.webp", [RenditionRecipe(name: "AVIF", width: 200, format: .avif, quality: 50)])
+        let image = try #require(rendered.first)
+        let description = try engine.describe(fileAt: write(image.data), sidecar: nil)
+        #expect(description.format == "avif")
+        #expect(description.image?.width == 200)
+    }
+
+    @Test func watermarkChangesThePixels() throws {
+        let plain = RenditionRecipe(name: "PLAIN", width: 400, format: .png)
+        var marked = plain
+        marked.name = "MARKED"
+        marked.watermark = Watermark(text: "PROOF", opacity: 0.8, position: .center, scale: 0.6)
+        var tiled = plain
+        tiled.name = "TILED"
+        tiled.watermark = Watermark(text: "PROOF", opacity: 0.5, position: .tiled, scale: 0.2)
+        let rendered = try render("images/orientation-landscape-1.jpg", [plain, marked, tiled])
+        #expect(rendered.map { "\($0.width)×\($0.height)" } == ["400×267", "400×267", "400×267"])
+        let plainGrid = try DecodedImage(rendered[0].data, in: directory).gridMeans()
+        let markedGrid = try DecodedImage(rendered[1].data, in: directory).gridMeans()
+        // The centre cell carries the mark; the corners do not.
+        #expect(abs(markedGrid[4] - plainGrid[4]) > 2)
+        #expect(abs(markedGrid[0] - plainGrid[0]) < 1)
+        #expect(try DecodedImage(rendered[2].data, in: directory).bands == 3)
+    }
+
+    private func write(_ data: Data) throws -> URL {
+        let url = directory.file(UUID().uuidString)
+        try data.write(to: url)
+        return url
+    }
+}
