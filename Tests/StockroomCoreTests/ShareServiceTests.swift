@@ -40,9 +40,9 @@ struct ShareServiceTests {
         // Same 8-character prefix, different token: not found.
         #expect(throws: ShareAccessError.notFound) { try shares.openLink(token: String(link.token.prefix(8)) + String(repeating: "A", count: 35)) }
         let content = try shares.content(of: link)
-        try shares.takeDownload(of: link, content: content)
-        try shares.takeDownload(of: link, content: content)
-        #expect(throws: ShareAccessError.downloadNotAllowed("This link has reached its download limit.")) { try shares.takeDownload(of: link, content: content) }
+        try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
+        try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
+        #expect(throws: ShareAccessError.downloadNotAllowed("This link has reached its download limit.")) { try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed) }
         _ = try shares.revoke(token: link.token)
         #expect(throws: ShareAccessError.notFound) { try shares.openLink(token: link.token) }
         #expect(try shares.allShares().first?.state == .revoked)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import StockroomCore
@@ -47,6 +48,8 @@ struct GalleryHTTPTests {
             let page = try await client.execute(uri: "/s/\(link.token)", method: .get, headers: [.userAgent: "GalleryTest/1.0"])
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
             let html = page.text
             #expect(html.components(separatedBy: "class=\"tile\"").count - 1 == 3)
             #expect(html.contains("Spring Campaign"))
@@ -329,7 +332,11 @@ struct GalleryHTTPTests {
             for uri in attempts {
                 let r = try await client.execute(uri: uri, method: .get)
                 #expect(r.status == .notFound, "\(uri)")
+                #expect(!r.text.contains("Harbour"), "\(uri)")
             }
+            let unmatched = try await client.execute(uri: "/s/\(t)/no/such/page", method: .get)
+            #expect(unmatched.status == .notFound)
+            #expect(unmatched.text.contains("Link not found"))
             // An asset link reaches only its asset.
             let single = try scene.fixture.shares.createShare(ShareRequest(target: .asset(id: scene.shared[0].id!)), by: .system)
             #expect(try await client.execute(uri: "/s/\(single.token)/assets/\(scene.shared[1].id!)", method: .get).status == .notFound)

@@ -41,6 +41,24 @@ struct ZipAndRangeTests {
         }
     }
 
+    /// 70,000 entries overflow the classic end record's 16-bit count: the ZIP64 end records must carry it.
+    @Test func archivesWithMoreThan65535EntriesUseZip64EndRecords() throws {
+        var encoder = ZipStreamEncoder()
+        var out = Data()
+        var empty = CRC32()
+        empty.update([UInt8]())
+        for i in 0..<70_000 {
+            out.append(contentsOf: encoder.beginEntry(name: "f\(i)", size: 0, modified: Date(timeIntervalSince1970: 1_700_000_000)))
+            out.append(contentsOf: encoder.endEntry(crc: empty.value, bytesWritten: 0))
+        }
+        out.append(contentsOf: encoder.finish())
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zip64-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try out.write(to: file)
+        let script = "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); n=z.namelist(); assert z.testzip() is None; print(len(n), n[-1])"
+        #expect(try ShareFixture.run("/usr/bin/python3", ["-c", script, file.path]).trimmingCharacters(in: .whitespacesAndNewlines) == "70000 f69999")
+    }
+
     @Test func knownCRC32() {
         var crc = CRC32()
         crc.update(Array("123456789".utf8))

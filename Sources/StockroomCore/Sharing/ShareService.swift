@@ -176,37 +176,57 @@ public struct ShareService: Sendable {
 
     /// What the link shows now: its members, minus withdrawn and license-expired assets.
     public func content(of link: ShareLink, now: Date = Date()) throws(DomainError) -> SharedContent {
-        var title = "Shared file", description: String?
-        var ids: [Int64] = []
-        var notes: [Int64: String] = [:]
-        var collectionAllowsDownload = true
-        if let collectionId = link.collectionId, let collection = try collections.collection(id: collectionId) {
-            title = collection.name
-            description = collection.description
-            collectionAllowsDownload = collection.allowDownload
-            ids = try collections.assetIds(in: collection)
-            for item in try collections.items(collectionId: collectionId) { if let note = item.note { notes[item.assetId] = note } }
-        } else if let assetId = link.assetId {
-            ids = [assetId]
-        }
-        let members = try assets.assets(ids: ids).filter { SharedAsset.isShareable($0, at: now) }
+        let scope = try self.scope(of: link)
+        let members = try assets.assets(ids: scope.assetIds).filter { SharedAsset.isShareable($0, at: now) }
         var shared: [SharedAsset] = []
-        for asset in members {
-            let renditions = try assets.renditions(assetId: asset.id!).filter { $0.status == .completed && $0.blobHash != nil }
-            shared.append(SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!),
-                                      renditions: renditions, note: notes[asset.id!]))
-        }
+        for asset in members { shared.append(try files(of: asset, note: scope.notes[asset.id!])) }
+        var title = scope.title, description = scope.description
         if link.assetId != nil, let only = shared.first { title = only.asset.name; description = only.asset.description }
-        return SharedContent(title: title, description: description, assets: shared,
-                             downloadsAllowed: Self.downloadsAllowed(link) && collectionAllowsDownload)
+        return SharedContent(title: title, description: description, assets: shared, downloadsAllowed: scope.downloadsAllowed)
     }
 
     /// One asset of the link, or `notFound` when the link does not reach it (whatever the id).
-    public func sharedAsset(_ assetId: Int64, of link: ShareLink, now: Date = Date()) throws(ShareAccessError) -> (SharedContent, SharedAsset) {
-        let content: SharedContent
-        do { content = try self.content(of: link, now: now) } catch { throw .notFound }
-        guard let asset = content.assets.first(where: { $0.id == assetId }) else { throw .notFound }
-        return (content, asset)
+    /// Loads only that asset's rows, so serving a thumbnail does not cost the whole collection.
+    public func sharedAsset(_ assetId: Int64, of link: ShareLink, now: Date = Date()) throws(ShareAccessError) -> SharedAssetAccess {
+        do {
+            let scope = try self.scope(of: link)
+            guard scope.assetIds.contains(assetId), let asset = try assets.asset(id: assetId), SharedAsset.isShareable(asset, at: now) else {
+                throw ShareAccessError.notFound
+            }
+            return SharedAssetAccess(asset: try files(of: asset, note: scope.notes[assetId]), downloadsAllowed: scope.downloadsAllowed)
+        } catch let error as ShareAccessError {
+            throw error
+        } catch {
+            throw .notFound
+        }
+    }
+
+    /// Who the link reaches (before the shareability filter) and on which terms.
+    private struct Scope {
+        var title = "Shared file"
+        var description: String?
+        var assetIds: [Int64] = []
+        var notes: [Int64: String] = [:]
+        var downloadsAllowed: Bool
+    }
+
+    private func scope(of link: ShareLink) throws(DomainError) -> Scope {
+        var scope = Scope(downloadsAllowed: Self.downloadsAllowed(link))
+        if let collectionId = link.collectionId, let collection = try collections.collection(id: collectionId) {
+            scope.title = collection.name
+            scope.description = collection.description
+            scope.downloadsAllowed = scope.downloadsAllowed && collection.allowDownload
+            scope.assetIds = try collections.assetIds(in: collection)
+            for item in try collections.items(collectionId: collectionId) { if let note = item.note { scope.notes[item.assetId] = note } }
+        } else if let assetId = link.assetId {
+            scope.assetIds = [assetId]
+        }
+        return scope
+    }
+
+    private func files(of asset: Asset, note: String?) throws(DomainError) -> SharedAsset {
+        let renditions = try assets.renditions(assetId: asset.id!).filter { $0.status == .completed && $0.blobHash != nil }
+        return SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!), renditions: renditions, note: note)
     }
 
     static func downloadsAllowed(_ link: ShareLink) -> Bool {
@@ -215,8 +235,8 @@ public struct ShareService: Sendable {
 
     /// Takes one download from the link's allowance, atomically; refuses when downloads are off or
     /// the cap is reached.
-    public func takeDownload(of link: ShareLink, content: SharedContent, now: Date = Date()) throws(ShareAccessError) {
-        guard content.downloadsAllowed else { throw .downloadNotAllowed("Downloads are not allowed for this link.") }
+    public func takeDownload(of link: ShareLink, downloadsAllowed: Bool, now: Date = Date()) throws(ShareAccessError) {
+        guard downloadsAllowed else { throw .downloadNotAllowed("Downloads are not allowed for this link.") }
         let granted: Bool
         do { granted = try shares.consumeShareDownload(linkId: link.id!, at: now) } catch { throw .downloadNotAllowed("The download could not be recorded.") }
         guard granted else { throw .downloadNotAllowed("This link has reached its download limit.") }

@@ -57,6 +57,12 @@ public struct SharedAsset: Sendable, Equatable {
     }
 }
 
+/// One asset reached through a link, with whether the link lets it be downloaded.
+public struct SharedAssetAccess: Sendable, Equatable {
+    public var asset: SharedAsset
+    public var downloadsAllowed: Bool
+}
+
 /// A bytes source for a download: a blob with its name and type.
 public struct SharedFile: Sendable, Equatable {
     public var blobHash: String

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOPosix
 import StockroomCore
 
 /// The staff API under `/api/v1` (every route behind `APIKeyMiddleware`). `Docs/openapi.yaml`
@@ -215,7 +216,9 @@ struct AdminAPIController: Sendable {
                                         password: body.password, allowDownload: body.allowDownload ?? true,
                                         maxDownloads: body.maxDownloads, recipientEmail: body.recipientEmail,
                                         accessLevel: body.accessLevel ?? .download)
-        let link = try shares.createShare(shareRequest, by: context.actor)
+        // bcrypt takes a noticeable moment: keep it off the event loop.
+        let shares = self.shares, actor = context.actor
+        let link = try await NIOThreadPool.singleton.runIfActive { try shares.createShare(shareRequest, by: actor) }
         let summary = try shares.summary(token: link.token)
         return try JSONResponse.make(ShareResource(share: summary, url: shareURL(link.token, request)), status: .created)
     }

@@ -49,7 +49,8 @@ struct GalleryController: Sendable {
     @Sendable func assetDetail(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let link = try authorize(request, token: token)
-        let (content, asset) = try shares.sharedAsset(try assetId(context), of: link)
+        let asset = try shares.sharedAsset(try assetId(context), of: link).asset
+        let content = try shares.content(of: link)
         try shares.recordView(of: link, assetId: asset.id, client: client(request, context))
         let view = SharedContentView(content, link: link, base: "/s/\(token)")
         let assetView = SharedAssetView(asset, base: "/s/\(token)", downloadsAllowed: content.downloadsAllowed)
@@ -109,7 +110,7 @@ struct GalleryController: Sendable {
     @Sendable func view(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let link = try authorize(request, token: token)
-        let (_, asset) = try shares.sharedAsset(try assetId(context), of: link)
+        let asset = try shares.sharedAsset(try assetId(context), of: link).asset
         guard let type = RenditionType(rawValue: try context.parameters.require("file").uppercased()),
               let file = asset.renditionFile(type) else { throw ShareAccessError.notFound }
         if BlobResponse.isNotModified(request, blobHash: file.blobHash) {
@@ -123,7 +124,8 @@ struct GalleryController: Sendable {
     @Sendable func download(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let link = try authorize(request, token: token)
-        let (content, asset) = try shares.sharedAsset(try assetId(context), of: link)
+        let access = try shares.sharedAsset(try assetId(context), of: link)
+        let asset = access.asset
         let name = try context.parameters.require("file")
         let file: SharedFile?
         if name.lowercased() == "original" {
@@ -133,7 +135,7 @@ struct GalleryController: Sendable {
         }
         guard let file else { throw ShareAccessError.notFound }
         let who = client(request, context)
-        guard content.downloadsAllowed else {
+        guard access.downloadsAllowed else {
             shares.recordRefusal(of: link, event: .denied, assetId: asset.id, client: who)
             throw ShareAccessError.downloadNotAllowed("Downloads are not allowed for this link.")
         }
@@ -143,7 +145,7 @@ struct GalleryController: Sendable {
         let size = try blobs.size(of: file.blobHash)
         if !BlobResponse.isContinuation(request, size: size) {
             do {
-                try shares.takeDownload(of: link, content: content)
+                try shares.takeDownload(of: link, downloadsAllowed: access.downloadsAllowed)
             } catch {
                 shares.recordRefusal(of: link, event: .denied, assetId: asset.id, client: who)
                 throw error
@@ -163,7 +165,7 @@ struct GalleryController: Sendable {
         guard !entries.isEmpty else { throw ShareAccessError.notFound }
         let who = client(request, context)
         do {
-            try shares.takeDownload(of: link, content: content)
+            try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
         } catch {
             shares.recordRefusal(of: link, event: .denied, client: who)
             throw error

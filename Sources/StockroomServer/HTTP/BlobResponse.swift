@@ -35,6 +35,7 @@ struct BlobResponse {
             .eTag: "\"\(file.blobHash)\"",
             .cacheControl: cacheControl,
             .acceptRanges: "bytes",
+            .xContentTypeOptions: "nosniff",
             .contentDisposition: contentDisposition(disposition, filename: file.filename),
         ]
         let range: ByteRange

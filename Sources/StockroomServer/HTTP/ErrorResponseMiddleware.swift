@@ -10,6 +10,10 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPResponseError {
+            // Paths under /s that match no route get the same page as an unknown link.
+            if error.status == .notFound, request.prefersHTML {
+                return ErrorBody.response(status: .notFound, message: ShareAccessError.notFound.description, request: request)
+            }
             throw error
         } catch let error as ShareAccessError {
             var response = ErrorBody.response(status: error.httpStatus, message: error.description, request: request)
@@ -35,8 +39,7 @@ enum ErrorBody {
     static func response(status: HTTPResponse.Status, message: String, request: Request) -> Response {
         if request.prefersHTML {
             let page = GalleryPage.errorPage(status: status, message: message)
-            return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: page)))
+            return Response(status: status, headers: HTMLResponse.headers, body: .init(byteBuffer: ByteBuffer(string: page)))
         }
         let json = (try? JSONEncoder.stockroom.encode(["error": message, "status": String(status.code)])) ?? Data()
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
