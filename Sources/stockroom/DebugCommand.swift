@@ -21,7 +21,7 @@ struct DebugCommand: ParsableCommand {
             let home = try DataHome.initialize(at: global.homeURL)
             let summary = try BenchmarkCatalog.seed(into: home.catalog, assets: assets, seed: seed)
             if json { return try printJSON(summary) }
-            print("Seeded \(summary.assets) assets, \(summary.tagAssignments) tag assignments, \(summary.folders) folders, \(summary.collections) collections, \(summary.shareLinks) share links.")
+            print("Seeded \(summary.assets) assets, \(summary.tagAssignments) tag assignments, \(summary.folders) leaf folders, \(summary.collections) collections, \(summary.shareLinks) share links.")
         }
     }
 

@@ -85,22 +85,21 @@ extension SQLiteCatalog: LicenseRepository {
             ]
             let arguments: StatementArguments = ["now": now, "before": expiringBefore, "org": organizationId]
             var findings: [LicenseFinding] = []
-            let dayFormatter = ISO8601DateFormatter()
-            dayFormatter.formatOptions = [.withFullDate]
-            func day(_ date: Date) -> String { dayFormatter.string(from: date) }
+            func day(_ date: Date) -> String { UTCDay(date).description }
             for (findingClass, condition) in checks {
                 // Only restricted assets need to know whether a link reaches them.
                 let sharedColumn = findingClass == .restrictedExposed ? "(\(directLink) OR \(collectionLink))" : "0"
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT asset.id, asset.name, library.slug AS library, library.visibility, asset.license, asset.expiresAt,
-                           asset.status, \(sharedColumn) AS shared
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT asset.id, asset.name, library.slug, library.visibility, asset.license, asset.expiresAt,
+                           asset.status, \(sharedColumn)
                     FROM asset JOIN library ON library.id = asset.libraryId
-                    WHERE asset.organizationId = :org AND (\(condition))
+                    WHERE +asset.organizationId = :org AND (\(condition))
                     """, arguments: arguments)
-                for row in rows {
-                    let license: LicenseType? = row["license"]
-                    let expiresAt: Date? = row["expiresAt"]
-                    let library: String = row["library"]
+                // Columns by position: audits read tens of thousands of rows.
+                while let row = try rows.next() {
+                    let license: LicenseType? = row[4]
+                    let expiresAt: Date? = row[5]
+                    let library: String = row[2]
                     let detail: String
                     switch findingClass {
                     case .expired: detail = "license ended \(day(expiresAt!))"
@@ -110,8 +109,8 @@ extension SQLiteCatalog: LicenseRepository {
                     case .unknown: detail = license == nil ? "no license recorded" : "license UNKNOWN"
                     case .missingCopyright: detail = "no copyright holder"
                     case .restrictedExposed:
-                        let visibility: String = row["visibility"]
-                        let isShared: Bool = row["shared"]
+                        let visibility: String = row[3]
+                        let isShared: Bool = row[7]
                         var places: [String] = []
                         if visibility == LibraryVisibility.public.rawValue { places.append("in PUBLIC library \(library)") }
                         if isShared { places.append("shared by an active link") }
@@ -121,12 +120,11 @@ extension SQLiteCatalog: LicenseRepository {
                             ?? "status EXPIRED, still shared by an active link"
                     }
                     findings.append(LicenseFinding(
-                        assetId: row["id"], assetName: row["name"], library: library, findingClass: findingClass,
-                        license: license, expiresAt: expiresAt, status: row["status"], detail: detail))
+                        assetId: row[0], assetName: row[1], library: library, findingClass: findingClass,
+                        license: license, expiresAt: expiresAt, status: row[6], detail: detail))
                 }
             }
-            let order = Dictionary(uniqueKeysWithValues: LicenseFindingClass.allCases.enumerated().map { ($1, $0) })
-            findings.sort { ($0.assetId, order[$0.findingClass]!) < ($1.assetId, order[$1.findingClass]!) }
+            findings.sort { ($0.assetId, $0.findingClass.ordinal) < ($1.assetId, $1.findingClass.ordinal) }
             return (audited, findings)
         }
     }

@@ -13,4 +13,16 @@ public enum LicenseFindingClass: String, Codable, Sendable, CaseIterable {
     case restrictedExposed = "restricted-exposed"
     /// License expired, yet still reachable through an active share link.
     case expiredShared = "expired-shared"
+
+    /// Position in the report order (the order of the cases).
+    var ordinal: Int {
+        switch self {
+        case .expired: 0
+        case .expiring: 1
+        case .unknown: 2
+        case .missingCopyright: 3
+        case .restrictedExposed: 4
+        case .expiredShared: 5
+        }
+    }
 }

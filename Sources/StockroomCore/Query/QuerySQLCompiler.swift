@@ -63,10 +63,15 @@ struct QuerySQLCompiler {
     private func compile(_ term: QueryTerm) throws -> SQLFragment {
         switch term {
         case let .tag(normalized):
-            // The range finds descendants through the (organizationId, normalized) index; "0" follows "/".
+            // Two seeks on the (organizationId, normalized) index: the tag itself, and the range of
+            // its descendants ("0" sorts right after "/"). An OR would make SQLite scan the tags.
             return SQLFragment(
-                "asset.id IN (\(Self.taggedAssets) WHERE tag.organizationId = ? AND (tag.normalized = ? OR (tag.normalized > ? AND tag.normalized < ?)))",
-                [organizationId, normalized, normalized + "/", normalized + "0"])
+                """
+                asset.id IN (SELECT asset_tag.assetId FROM asset_tag WHERE asset_tag.tagId IN (\
+                SELECT id FROM tag WHERE organizationId = ? AND normalized = ? \
+                UNION ALL SELECT id FROM tag WHERE organizationId = ? AND normalized > ? AND normalized < ?))
+                """,
+                [organizationId, normalized, organizationId, normalized + "/", normalized + "0"])
         case let .type(types):
             return SQLFragment("asset.assetType IN (\(SQLFragment.placeholders(types.count)))",
                                StatementArguments(types.map(\.rawValue)))
