@@ -13,11 +13,8 @@ enum XMPPacketParser {
 
     static func parse(_ packet: Data) -> XMPInfo? {
         guard !packet.isEmpty, packet.count <= maximumSize else { return nil }
-        // Embedded packets may carry trailing NULs or padding after the closing processing instruction.
-        var bytes = packet
-        while let last = bytes.last, last == 0 { bytes.removeLast() }
         let collector = XMPCollector()
-        let parser = XMLParser(data: bytes)
+        let parser = XMLParser(data: wellFormedUTF8(packet))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
@@ -25,6 +22,32 @@ enum XMPPacketParser {
         // A parse error keeps the fields read before it.
         let info = collector.info
         return info == XMPInfo() ? nil : info
+    }
+
+    /// XMP is UTF-8 (rarely UTF-16). Damaged bytes are replaced before parsing: FoundationXML on
+    /// Linux traps on element names that are not valid UTF-8 instead of reporting an error.
+    /// Trailing NULs and padding after the packet are dropped.
+    static func wellFormedUTF8(_ packet: Data) -> Data {
+        var bytes = [UInt8](packet)
+        while let last = bytes.last, last == 0 { bytes.removeLast() }
+        let text: String
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
+            let bigEndian = bytes[0] == 0xFE
+            var units: [UInt16] = []
+            var index = 2
+            while index + 1 < bytes.count {
+                let first = UInt16(bytes[index])
+                let second = UInt16(bytes[index + 1])
+                units.append(bigEndian ? first << 8 | second : second << 8 | first)
+                index += 2
+            }
+            text = String(decoding: units, as: UTF16.self)
+        } else {
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        // U+FFFD replacement characters are valid UTF-8 but not valid in XML names: the parser then
+        // reports an error and the fields read so far are kept.
+        return Data(text.utf8)
     }
 
     static func parse(fileAt url: URL) -> XMPInfo? {

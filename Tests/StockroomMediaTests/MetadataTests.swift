@@ -139,6 +139,21 @@ struct MetadataTests {
         #expect(xmp?.rights?.contains("SECRET") != true)
     }
 
+    @Test func damagedXMPIsReadNotTrapped() throws {
+        // Found by mutating corpus files: a byte that is not UTF-8 inside an element name made
+        // FoundationXML trap. Now the packet is repaired, the parser errors out, nothing crashes.
+        var bytes = Array(Self.sidecarXMP.utf8)
+        let name = Array("rdf:Description".utf8)
+        let start = try #require((0..<(bytes.count - name.count)).first { Array(bytes[$0..<($0 + name.count)]) == name })
+        bytes[start + 4] = 0xCF
+        _ = XMPPacketParser.parse(Data(bytes))
+
+        // UTF-16 packets are read too.
+        var utf16: [UInt8] = [0xFE, 0xFF]
+        for unit in Self.sidecarXMP.utf16 { utf16 += [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+        #expect(XMPPacketParser.parse(Data(utf16))?.keywords == ["harbour", "sunset", "ferry"])
+    }
+
     static let sidecarXMP = """
     <?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?>
     <x:xmpmeta xmlns:x="adobe:ns:meta/">
