@@ -10,6 +10,16 @@ struct Stockroom: AsyncParsableCommand {
             InitCommand.self,
             LibraryCommand.self,
             FolderCommand.self,
+            IngestCommand.self,
+            WatchCommand.self,
+            AssetCommand.self,
+            RenderCommand.self,
+            FailuresCommand.self,
+            PipelineCommand.self,
+            SearchCommand.self,
+            TagCommand.self,
+            LicenseCommand.self,
+            DebugCommand.self,
         ]
     )
 }

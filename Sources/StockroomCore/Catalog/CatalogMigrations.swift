@@ -7,11 +7,34 @@ enum CatalogMigrations {
         migrator.registerMigration("v1-catalog") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-watch-state") { db in
+            try db.execute(sql: watchState)
+        }
+        // `folder:/a/b` and `folder:/a/**` look folders up by path across libraries.
+        migrator.registerMigration("v2-query-indexes") { db in
+            try db.execute(sql: "CREATE INDEX folder_path ON folder(path)")
+        }
     }
 
     private static func check(_ column: String, _ values: [String]) -> String {
         "CHECK (\(column) IN (\(values.map { "'\($0)'" }.joined(separator: ","))))"
     }
+
+    /// What each watch folder has already handed to the pipeline, so rescans and restarts skip
+    /// files whose size and modification time have not changed.
+    private static let watchState = """
+    CREATE TABLE watch_file (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        watchRoot TEXT NOT NULL,
+        relativePath TEXT NOT NULL,
+        byteSize INTEGER NOT NULL,
+        modifiedAt DOUBLE NOT NULL,
+        outcome TEXT NOT NULL,
+        assetId INTEGER,
+        recordedAt DATETIME NOT NULL,
+        UNIQUE (watchRoot, relativePath)
+    );
+    """
 
     private static let v1: String = """
     CREATE TABLE library (

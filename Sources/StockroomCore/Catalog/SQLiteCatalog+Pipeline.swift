@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog: PipelineCatalog {
+    public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
+        try write { db in
+            var job = job
+            var payload = try job.payload.decode(IngestPayload.self)
+            guard let library = try Library.fetchOne(db, key: payload.libraryId) else {
+                throw DomainError.notFound("library \(payload.libraryId) no longer exists")
+            }
+            let actor = Actor(kind: .system, name: payload.actor ?? "pipeline")
+            let relativePath = payload.relativePath
+
+            if let relativePath,
+               var existing = try Asset.filter(Asset.Columns.libraryId == library.id! && Asset.Columns.sourcePath == relativePath).fetchOne(db) {
+                if existing.contentHash == draft.blobHash {
+                    payload.outcome = .unchanged
+                    payload.duplicateOf = existing.id
+                    job.assetId = existing.id
+                    job.payload = try JSONValue.encoding(payload)
+                    try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+                    return job
+                }
+                let number = (try Int.fetchOne(db, sql: "SELECT MAX(versionNumber) FROM asset_version WHERE assetId = ?", arguments: [existing.id!]) ?? 0) + 1
+                try db.execute(sql: "UPDATE asset_version SET isCurrent = 0 WHERE assetId = ?", arguments: [existing.id!])
+                var version = AssetVersion(assetId: existing.id!, versionNumber: number, blobHash: draft.blobHash, byteSize: draft.byteSize,
+                                           mimeType: draft.mimeType, originalFilename: draft.name, changeType: .update,
+                                           createdBy: actor.name, now: now)
+                try version.insert(db)
+                Self.apply(draft, to: &existing, technicalOnly: true)
+                existing.lastEditedBy = actor.name
+                existing.updatedAt = now
+                try existing.update(db)
+                try Self.attachTags(db, assetId: existing.id!, organizationId: library.organizationId, names: draft.tags)
+                try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "version.created",
+                                                  entityType: "asset", entityId: String(existing.id!), entityTitle: existing.name,
+                                                  description: "version \(number) from \(relativePath)", now: now))
+                payload.outcome = .newVersion
+                payload.versionNumber = number
+                job.assetId = existing.id
+            } else if let duplicate = try Int64.fetchOne(db, sql: """
+                SELECT asset.id FROM asset WHERE asset.libraryId = ? AND asset.contentHash = ?
+                UNION ALL
+                SELECT asset_version.assetId FROM asset_version JOIN asset ON asset.id = asset_version.assetId
+                WHERE asset.libraryId = ? AND asset_version.blobHash = ?
+                LIMIT 1
+                """, arguments: [library.id!, draft.blobHash, library.id!, draft.blobHash]) {
+                payload.outcome = .duplicate
+                payload.duplicateOf = duplicate
+                job.payload = try JSONValue.encoding(payload)
+                try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "ingest.duplicate",
+                                                  entityType: "asset", entityId: String(duplicate), entityTitle: draft.name,
+                                                  description: "\(relativePath ?? draft.name) has the same content as asset \(duplicate)", now: now))
+                try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+                return job
+            } else {
+                var folder: Folder?
+                if let path = payload.folderPath {
+                    let folderPath = try FolderPath(parsing: path)
+                    if !folderPath.isRoot {
+                        folder = try Self.ensureFolder(db, libraryId: library.id!, path: folderPath, createdBy: actor.name)
+                    }
+                }
+                var asset = Asset(organizationId: library.organizationId, libraryId: library.id!, folderId: folder?.id,
+                                  name: draft.name, slug: try Self.uniqueAssetSlug(db, libraryId: library.id!, name: draft.name),
+                                  assetType: draft.assetType, status: library.settings.requireApproval ? .pending : .approved,
+                                  sourceType: .upload, createdBy: actor.name, now: now)
+                asset.sourcePath = relativePath
+                if !library.settings.requireApproval {
+                    asset.approvedBy = actor.name
+                    asset.approvedAt = now
+                }
+                Self.apply(draft, to: &asset, technicalOnly: false)
+                if let defaults = folder?.defaultMetadata {
+                    asset.license = asset.license ?? defaults.license
+                    asset.copyrightHolder = asset.copyrightHolder ?? defaults.copyrightHolder
+                    asset.usageRights = asset.usageRights ?? defaults.usageRights
+                }
+                try asset.insert(db)
+                var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: draft.blobHash, byteSize: draft.byteSize,
+                                           mimeType: draft.mimeType, originalFilename: draft.name, changeType: .initial,
+                                           createdBy: actor.name, now: now)
+                try version.insert(db)
+                try Self.attachTags(db, assetId: asset.id!, organizationId: library.organizationId,
+                                    names: draft.tags + (folder?.defaultMetadata.tags ?? []))
+                try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "asset.ingested",
+                                                  entityType: "asset", entityId: String(asset.id!), entityTitle: asset.name,
+                                                  description: relativePath, now: now))
+                payload.outcome = .ingested
+                payload.versionNumber = 1
+                job.assetId = asset.id
+            }
+            job.payload = try JSONValue.encoding(payload)
+            if rendersNext {
+                job.stage = .render
+                try Self.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
+            } else {
+                try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+            }
+            return job
+        }
+    }
+
+    /// Copies extracted fields onto an asset. For a new version only technical fields change:
+    /// names, descriptions and rights a person may have edited are kept unless still empty.
+    static func apply(_ draft: AssetDraft, to asset: inout Asset, technicalOnly: Bool) {
+        asset.mimeType = draft.mimeType
+        asset.byteSize = draft.byteSize
+        asset.contentHash = draft.blobHash
+        asset.metadata = draft.metadata
+        asset.width = draft.width
+        asset.height = draft.height
+        asset.durationSeconds = draft.durationSeconds
+        asset.capturedAt = draft.capturedAt
+        asset.cameraMake = draft.cameraMake
+        asset.cameraModel = draft.cameraModel
+        asset.lensModel = draft.lensModel
+        asset.gpsLatitude = draft.gpsLatitude
+        asset.gpsLongitude = draft.gpsLongitude
+        asset.gpsAltitude = draft.gpsAltitude
+        asset.videoCodec = draft.videoCodec
+        asset.audioCodec = draft.audioCodec
+        asset.frameRate = draft.frameRate
+        asset.sampleRate = draft.sampleRate
+        asset.audioChannels = draft.audioChannels
+        asset.bitRate = draft.bitRate
+        if !technicalOnly { asset.assetType = draft.assetType }
+        asset.creator = asset.creator ?? draft.creator
+        asset.description = asset.description ?? draft.description
+        asset.copyrightHolder = asset.copyrightHolder ?? draft.copyrightHolder
+        asset.copyrightYear = asset.copyrightYear ?? draft.copyrightYear
+        asset.usageRights = asset.usageRights ?? draft.usageRights
+        asset.license = asset.license ?? draft.license
+        asset.licenseDetails = asset.licenseDetails ?? draft.licenseDetails
+    }
+
+    static func uniqueAssetSlug(_ db: Database, libraryId: Int64, name: String) throws -> String {
+        let base = Slug.make(from: name).isEmpty ? "asset" : Slug.make(from: name)
+        var candidate = base
+        var n = 2
+        while try Int.fetchOne(db, sql: "SELECT 1 FROM asset WHERE libraryId = ? AND slug = ?", arguments: [libraryId, candidate]) != nil {
+            candidate = "\(base)-\(n)"
+            n += 1
+        }
+        return candidate
+    }
+
+    public func recordRenditions(job: Job, renditions: [Rendition], now: Date) throws(DomainError) {
+        try write { db in
+            for var rendition in renditions {
+                if let existing = try Rendition.filter(Rendition.Columns.assetId == rendition.assetId
+                    && Rendition.Columns.renditionType == rendition.renditionType).fetchOne(db) {
+                    rendition.id = existing.id
+                    rendition.createdAt = existing.createdAt
+                    try rendition.update(db)
+                } else {
+                    try rendition.insert(db)
+                }
+            }
+            try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+        }
+    }
+
+    public func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
+        try write { db in
+            var failure = failure
+            try failure.insert(db)
+            try Self.finish(db, job, status: .failed, error: failure.reason, now: now)
+            try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
+                                              entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
+                                              description: "\(failure.stage): \(failure.reason)", now: now))
+        }
+    }
+
+    public func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion {
+        try write { db in
+            guard var asset = try Asset.fetchOne(db, key: assetId) else { throw DomainError.notFound("no asset \(assetId)") }
+            guard let old = try AssetVersion.filter(AssetVersion.Columns.assetId == assetId && AssetVersion.Columns.versionNumber == versionNumber).fetchOne(db) else {
+                throw DomainError.notFound("asset \(assetId) has no version \(versionNumber)")
+            }
+            if old.isCurrent { throw DomainError.conflict("version \(versionNumber) is already the current version") }
+            let number = (try Int.fetchOne(db, sql: "SELECT MAX(versionNumber) FROM asset_version WHERE assetId = ?", arguments: [assetId]) ?? 0) + 1
+            try db.execute(sql: "UPDATE asset_version SET isCurrent = 0 WHERE assetId = ?", arguments: [assetId])
+            var restored = AssetVersion(assetId: assetId, versionNumber: number, blobHash: old.blobHash, byteSize: old.byteSize,
+                                        mimeType: old.mimeType, originalFilename: old.originalFilename, changeType: .restore,
+                                        changeNote: "restored from version \(versionNumber)", createdBy: actor, now: now)
+            try restored.insert(db)
+            asset.contentHash = old.blobHash
+            asset.byteSize = old.byteSize
+            asset.mimeType = old.mimeType
+            asset.lastEditedBy = actor
+            asset.updatedAt = now
+            try asset.update(db)
+            try Self.logActivity(db, Activity(organizationId: asset.organizationId, actor: Actor(kind: .user, name: actor),
+                                              action: "version.restored", entityType: "asset", entityId: String(assetId),
+                                              entityTitle: asset.name, description: "version \(versionNumber) restored as \(number)", now: now))
+            return restored
+        }
+    }
+
+    public func failures(includeResolved: Bool) throws(DomainError) -> [IngestFailure] {
+        try read { db in
+            try IngestFailure.fetchAll(db, sql: "SELECT * FROM ingest_failure \(includeResolved ? "" : "WHERE resolvedAt IS NULL") ORDER BY id")
+        }
+    }
+
+    public func resolveFailure(id: Int64, now: Date) throws(DomainError) {
+        try write { db in
+            try db.execute(sql: "UPDATE ingest_failure SET resolvedAt = ? WHERE id = ?", arguments: [now, id])
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// Puts files into a library through the pipeline: finds them, queues one job per file, runs the
+/// workers until the batch is done, and sums up what happened.
+public struct IngestService: Sendable {
+    let catalog: SQLiteCatalog
+    let runner: PipelineRunner
+    let libraries: LibraryService
+
+    public init(catalog: SQLiteCatalog, runner: PipelineRunner) {
+        self.catalog = catalog
+        self.runner = runner
+        self.libraries = LibraryService(libraries: catalog, folders: catalog)
+    }
+
+    /// One file to ingest: where it is, and its identity inside the library.
+    public struct SourceFile: Sendable, Equatable {
+        public var url: URL
+        /// Path relative to the ingest root ("campaigns/summer/a.jpg").
+        public var relativePath: String
+
+        public init(url: URL, relativePath: String) {
+            self.url = url
+            self.relativePath = relativePath
+        }
+    }
+
+    /// Expands files and directories (recursively) into the files to ingest, skipping ignored ones.
+    /// A directory's files are identified by their path below it.
+    public static func sourceFiles(_ paths: [URL]) throws(DomainError) -> [SourceFile] {
+        var files: [SourceFile] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+                throw .notFound("no such file or directory: \(path.path)")
+            }
+            if !isDirectory.boolValue {
+                files.append(SourceFile(url: path, relativePath: path.lastPathComponent))
+                continue
+            }
+            let root = path.standardizedFileURL.resolvingSymlinksInPath()
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey]) else {
+                throw .notFound("cannot read directory \(path.path)")
+            }
+            var found: [SourceFile] = []
+            for case let url as URL in walker {
+                let name = url.lastPathComponent
+                let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey])
+                if values?.isDirectory == true {
+                    if name.hasPrefix(".") { walker.skipDescendants() }
+                    continue
+                }
+                guard values?.isRegularFile == true, !IgnoredFiles.isIgnored(name) else { continue }
+                let full = url.standardizedFileURL.resolvingSymlinksInPath().path
+                let relative = String(full.dropFirst(root.path.count).drop(while: { $0 == "/" }))
+                found.append(SourceFile(url: url, relativePath: relative))
+            }
+            files += found.sorted { $0.relativePath < $1.relativePath }
+        }
+        return files
+    }
+
+    /// Queues one job per file into a new batch. Files under `baseFolder` keep their subfolders:
+    /// `campaigns/summer/a.jpg` with base `/imports` lands in `/imports/campaigns/summer`.
+    public func enqueue(_ files: [SourceFile], librarySlug: String, baseFolder: String?, actor: Actor,
+                        batchId: String = UUID().uuidString) throws(DomainError) -> (batchId: String, jobs: [Job]) {
+        let library = try libraries.library(slug: librarySlug)
+        let base = try FolderPath(parsing: baseFolder ?? "/")
+        let jobs = try files.map { file throws(DomainError) -> Job in
+            var payload = IngestPayload(libraryId: library.id!)
+            payload.sourcePath = file.url.path
+            payload.relativePath = file.relativePath
+            payload.actor = actor.name
+            payload.sidecarPath = IgnoredFiles.sidecar(for: file.url)?.path
+            var folder = base
+            for segment in file.relativePath.split(separator: "/").dropLast() {
+                folder = folder.appending(Slug.make(from: String(segment)))
+            }
+            payload.folderPath = folder.isRoot ? nil : folder.description
+            let encoded: JSONValue
+            do { encoded = try JSONValue.encoding(payload) } catch { throw .invalidArgument("cannot encode job: \(error)") }
+            return Job(organizationId: library.organizationId, stage: .store, payload: encoded,
+                       dedupeKey: "ingest:\(library.id!):\(file.relativePath)", batchId: batchId)
+        }
+        return (batchId, try catalog.enqueue(jobs))
+    }
+
+    /// Runs the batch to completion and sums it up.
+    public func run(batchId: String, workers: Int, stop: StopSignal = StopSignal(),
+                    onEvent: @escaping @Sendable (PipelineEvent) -> Void = { _ in }) async throws(DomainError) -> IngestSummary {
+        await runner.run(workers: workers, batchId: batchId, untilDrained: true, stop: stop, onEvent: onEvent)
+        return try summary(batchId: batchId)
+    }
+
+    public func summary(batchId: String) throws(DomainError) -> IngestSummary {
+        let jobs = try catalog.jobs(batchId: batchId)
+        var summary = IngestSummary(batchId: batchId)
+        for job in jobs {
+            let payload = try? job.payload.decode(IngestPayload.self)
+            let outcome: IngestOutcome? = switch job.status {
+            case .succeeded: payload?.outcome ?? .ingested
+            case .failed: .failed
+            case .queued, .running: nil
+            }
+            guard let outcome else { summary.pending += 1; continue }
+            switch outcome {
+            case .ingested: summary.ingested += 1
+            case .duplicate: summary.duplicates += 1
+            case .newVersion: summary.versions += 1
+            case .unchanged: summary.unchanged += 1
+            case .failed: summary.failed += 1
+            case .rerendered: summary.rerendered += 1
+            }
+            summary.files.append(IngestSummary.File(
+                file: payload?.relativePath ?? payload?.sourcePath ?? "", outcome: outcome, assetId: job.assetId,
+                versionNumber: payload?.versionNumber, duplicateOf: payload?.duplicateOf,
+                renditions: payload?.renditionsMade, renditionsFailed: payload?.renditionsFailed,
+                stage: outcome == .failed ? (payload?.failedStage ?? job.stage) : nil,
+                reason: outcome == .failed ? (payload?.reason ?? job.lastError) : nil))
+        }
+        return summary
+    }
+}
+
+/// The result of an ingest batch; printed by `stockroom ingest --json`.
+public struct IngestSummary: Codable, Sendable, Equatable {
+    public var batchId: String
+    public var ingested = 0
+    public var duplicates = 0
+    public var versions = 0
+    public var unchanged = 0
+    public var failed = 0
+    public var rerendered = 0
+    /// Jobs not finished (the run was stopped); they resume on the next run.
+    public var pending = 0
+    public var files: [File] = []
+
+    public init(batchId: String) {
+        self.batchId = batchId
+    }
+
+    public struct File: Codable, Sendable, Equatable {
+        public var file: String
+        public var outcome: IngestOutcome
+        public var assetId: Int64?
+        public var versionNumber: Int?
+        public var duplicateOf: Int64?
+        public var renditions: Int?
+        public var renditionsFailed: Int?
+        public var stage: PipelineStage?
+        public var reason: String?
+    }
+}

@@ -1,0 +1,214 @@
+import Crypto
+import Foundation
+import StockroomMedia
+import Yams
+
+/// A pipeline as users write it in `Pipelines/*.yml`: the stages to run, the media limits, and
+/// one recipe per rendition type.
+public struct PipelineDefinition: Sendable, Equatable {
+    public var name: String
+    public var description: String?
+    public var stages: [PipelineStage]
+    public var maxPixels: Int
+    public var timeLimitSeconds: Double
+    public var recipes: [RenditionType: RenditionRecipe]
+
+    public var rendersRenditions: Bool { stages.contains(.render) }
+
+    /// Recipes in a stable order (the order of `RenditionType.allCases`).
+    public var orderedRecipes: [(RenditionType, RenditionRecipe)] {
+        RenditionType.allCases.compactMap { type in recipes[type].map { (type, $0) } }
+    }
+
+    /// Identifies a recipe's output: any change to size, crop, format, quality or watermark changes it.
+    public static func recipeHash(_ recipe: RenditionRecipe) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(recipe)) ?? Data()
+        return SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public var mediaConfiguration: MediaEngineConfiguration {
+        MediaEngineConfiguration(maxPixels: maxPixels, timeLimitSeconds: timeLimitSeconds)
+    }
+}
+
+/// A pipeline file that cannot be used, naming the file, the field and the reason.
+public struct PipelineDefinitionError: Error, Equatable, CustomStringConvertible {
+    public var file: String
+    public var field: String
+    public var reason: String
+
+    public var description: String { "\(file): \(field): \(reason)" }
+}
+
+extension PipelineDefinition {
+    /// Parses and validates a definition. Unknown keys are errors: a typo must not silently
+    /// fall back to a default.
+    public static func parse(yaml text: String, file: String) throws(PipelineDefinitionError) -> PipelineDefinition {
+        func fail(_ field: String, _ reason: String) -> PipelineDefinitionError {
+            PipelineDefinitionError(file: file, field: field, reason: reason)
+        }
+        let loaded: Any?
+        do { loaded = try Yams.load(yaml: text) } catch {
+            throw fail("(document)", "not valid YAML: \(error)")
+        }
+        guard let root = loaded as? [String: Any] else { throw fail("(document)", "expected a mapping at the top level") }
+        try checkKeys(root, allowed: ["name", "description", "stages", "limits", "keepCopyright", "renditions"], at: "", fail: fail)
+
+        guard let name = root["name"] as? String, !name.isEmpty else { throw fail("name", "required, a non-empty string") }
+        let description = root["description"] as? String
+
+        var stages: [PipelineStage] = [.store, .extract, .version, .render]
+        if let raw = root["stages"] {
+            guard let list = raw as? [String] else { throw fail("stages", "expected a list such as [store, extract, version, render]") }
+            stages = try list.enumerated().map { i, item throws(PipelineDefinitionError) in
+                guard let stage = PipelineStage(rawValue: item.uppercased()) else {
+                    throw fail("stages[\(i)]", "unknown stage \"\(item)\"; expected store, extract, version or render")
+                }
+                return stage
+            }
+            let required: [PipelineStage] = [.store, .extract, .version]
+            guard Array(stages.prefix(3)) == required, stages.count <= 4 else {
+                throw fail("stages", "must be store, extract, version, optionally followed by render")
+            }
+        }
+
+        var maxPixels = 200_000_000
+        var timeLimit = 120.0
+        if let raw = root["limits"] {
+            guard let limits = raw as? [String: Any] else { throw fail("limits", "expected a mapping") }
+            try checkKeys(limits, allowed: ["maxPixels", "timeLimitSeconds"], at: "limits.", fail: fail)
+            if let v = limits["maxPixels"] {
+                guard let n = v as? Int, n > 0 else { throw fail("limits.maxPixels", "expected a positive whole number") }
+                maxPixels = n
+            }
+            if let v = limits["timeLimitSeconds"] {
+                guard let n = number(v), n > 0 else { throw fail("limits.timeLimitSeconds", "expected a positive number") }
+                timeLimit = n
+            }
+        }
+
+        var keepCopyright = true
+        if let v = root["keepCopyright"] {
+            guard let b = v as? Bool else { throw fail("keepCopyright", "expected true or false") }
+            keepCopyright = b
+        }
+
+        var recipes: [RenditionType: RenditionRecipe] = [:]
+        if let raw = root["renditions"] {
+            guard let map = raw as? [String: Any] else { throw fail("renditions", "expected a mapping of rendition type to recipe") }
+            for (key, value) in map {
+                let field = "renditions.\(key)"
+                guard let type = RenditionType(rawValue: key) else {
+                    throw fail(field, "unknown rendition type; expected one of \(RenditionType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard let spec = value as? [String: Any] else { throw fail(field, "expected a mapping") }
+                recipes[type] = try recipe(type: type, spec, keepCopyright: keepCopyright, field: field, fail: fail)
+            }
+        }
+        if stages.contains(.render) && recipes.isEmpty {
+            throw fail("renditions", "the render stage is on but no renditions are defined")
+        }
+        return PipelineDefinition(name: name, description: description, stages: stages, maxPixels: maxPixels,
+                                  timeLimitSeconds: timeLimit, recipes: recipes)
+    }
+
+    private static func recipe(
+        type: RenditionType, _ spec: [String: Any], keepCopyright: Bool, field: String,
+        fail: (String, String) -> PipelineDefinitionError
+    ) throws(PipelineDefinitionError) -> RenditionRecipe {
+        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "watermark", "keepCopyright"],
+                      at: field + ".", fail: fail)
+        func positive(_ key: String) throws(PipelineDefinitionError) -> Int? {
+            guard let v = spec[key] else { return nil }
+            guard let n = v as? Int, n > 0, n <= 16384 else { throw fail("\(field).\(key)", "expected a whole number of pixels from 1 to 16384") }
+            return n
+        }
+        let size = try positive("size")
+        let width = try positive("width")
+        let height = try positive("height")
+        var fit = RenditionRecipe.Fit.inside
+        if let v = spec["fit"] {
+            guard let s = v as? String, let f = RenditionRecipe.Fit(rawValue: s) else { throw fail("\(field).fit", "expected inside or cover") }
+            fit = f
+        }
+        var crop = RenditionRecipe.CropStrategy.attention
+        if let v = spec["crop"] {
+            guard let s = v as? String, let c = RenditionRecipe.CropStrategy(rawValue: s) else {
+                throw fail("\(field).crop", "expected attention, entropy or centre")
+            }
+            crop = c
+        }
+        var format = RenditionRecipe.ImageFormat.jpeg
+        if let v = spec["format"] {
+            guard let s = v as? String, let f = RenditionRecipe.ImageFormat(rawValue: s.lowercased() == "jpg" ? "jpeg" : s.lowercased()) else {
+                throw fail("\(field).format", "expected one of \(RenditionRecipe.ImageFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            format = f
+        }
+        var quality = 82
+        if let v = spec["quality"] {
+            guard let q = v as? Int, (1...100).contains(q) else { throw fail("\(field).quality", "expected a whole number from 1 to 100") }
+            quality = q
+        }
+        var keep = keepCopyright
+        if let v = spec["keepCopyright"] {
+            guard let b = v as? Bool else { throw fail("\(field).keepCopyright", "expected true or false") }
+            keep = b
+        }
+        let boxWidth: Int
+        let boxHeight: Int?
+        switch fit {
+        case .inside:
+            guard let w = size ?? width else { throw fail(field, "needs `size` (longest edge) or `width`") }
+            boxWidth = w
+            boxHeight = height ?? size
+        case .cover:
+            guard let w = width, let h = height else { throw fail(field, "fit: cover needs both `width` and `height`") }
+            boxWidth = w
+            boxHeight = h
+        }
+        var watermark: Watermark?
+        if let v = spec["watermark"] {
+            watermark = try Self.watermark(v, field: "\(field).watermark", fail: fail)
+        }
+        return RenditionRecipe(name: type.rawValue, width: boxWidth, height: boxHeight, fit: fit, crop: crop, format: format,
+                               quality: quality, keepCopyright: keep, watermark: watermark)
+    }
+
+    private static func watermark(_ value: Any, field: String, fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> Watermark {
+        guard let spec = value as? [String: Any] else { throw fail(field, "expected a mapping with text or logo") }
+        try checkKeys(spec, allowed: ["text", "logo", "opacity", "position", "scale"], at: field + ".", fail: fail)
+        var mark = Watermark(text: spec["text"] as? String, logoPath: spec["logo"] as? String)
+        guard mark.text != nil || mark.logoPath != nil else { throw fail(field, "needs `text` or `logo`") }
+        if let v = spec["opacity"] {
+            guard let n = number(v), (0...1).contains(n) else { throw fail("\(field).opacity", "expected a number from 0 to 1") }
+            mark.opacity = n
+        }
+        if let v = spec["scale"] {
+            guard let n = number(v), n > 0, n <= 1 else { throw fail("\(field).scale", "expected a number above 0, at most 1") }
+            mark.scale = n
+        }
+        if let v = spec["position"] {
+            guard let s = v as? String, let p = Watermark.Position(rawValue: s) else {
+                throw fail("\(field).position", "expected center, bottomRight, bottomLeft, topRight, topLeft or tiled")
+            }
+            mark.position = p
+        }
+        return mark
+    }
+
+    private static func checkKeys(_ map: [String: Any], allowed: Set<String>, at prefix: String,
+                                  fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) {
+        if let unknown = map.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw fail(prefix + unknown, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    private static func number(_ value: Any) -> Double? {
+        if let d = value as? Double { return d }
+        if let i = value as? Int { return Double(i) }
+        return nil
+    }
+}

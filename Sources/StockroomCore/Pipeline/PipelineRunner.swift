@@ -1,0 +1,326 @@
+import Foundation
+import Logging
+import StockroomMedia
+
+/// Runs pipeline jobs: a pool of worker threads claims jobs from the durable queue and takes each
+/// through its remaining stages (store → extract → version → render).
+///
+/// Workers are threads, not tasks: the media work is long, blocking C code that must not occupy
+/// Swift's cooperative pool (the HTTP server shares the process).
+public final class PipelineRunner: Sendable {
+    public typealias MediaEngineFactory = @Sendable (MediaEngineConfiguration) throws(MediaError) -> any MediaEngine
+
+    let catalog: any PipelineCatalog
+    let libraries: any LibraryRepository
+    let blobs: any BlobStore
+    let pipelines: PipelineDirectory
+    let makeMediaEngine: MediaEngineFactory
+    let logger: Logger
+    let leaseSeconds: Double
+    let owner: LeaseOwner
+    private let cache = Cache()
+
+    public init(catalog: any PipelineCatalog & LibraryRepository, blobs: any BlobStore, pipelines: PipelineDirectory,
+                makeMediaEngine: @escaping MediaEngineFactory, logger: Logger = Logger(label: "stockroom.pipeline"),
+                leaseSeconds: Double = 600, owner: LeaseOwner = .current) {
+        self.catalog = catalog
+        self.libraries = catalog
+        self.blobs = blobs
+        self.pipelines = pipelines
+        self.makeMediaEngine = makeMediaEngine
+        self.logger = logger
+        self.leaseSeconds = leaseSeconds
+        self.owner = owner
+    }
+
+    /// Runs `workers` threads until the batch (or, without a batch, the whole queue) has no
+    /// queued or running job left, or until `stop` is signalled. Reclaims abandoned jobs first.
+    public func run(workers: Int, batchId: String?, untilDrained: Bool, stop: StopSignal = StopSignal(),
+                    onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
+        do {
+            let reclaimed = try catalog.reclaimAbandonedJobs(now: Date())
+            if reclaimed > 0 { logger.notice("reclaimed abandoned jobs", metadata: ["count": "\(reclaimed)"]) }
+        } catch {
+            logger.error("cannot reclaim jobs: \(error)")
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let group = DispatchGroup()
+            for index in 0..<max(workers, 1) {
+                group.enter()
+                let thread = Thread { [self] in
+                    self.workerLoop(index: index, batchId: batchId, untilDrained: untilDrained, stop: stop, onEvent: onEvent)
+                    group.leave()
+                }
+                thread.name = "stockroom-worker-\(index)"
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+    }
+
+    private func workerLoop(index: Int, batchId: String?, untilDrained: Bool, stop: StopSignal,
+                            onEvent: @Sendable (PipelineEvent) -> Void) {
+        var idleSleep = 0.02
+        while !stop.isStopped {
+            let job: Job?
+            do {
+                job = try catalog.claimJob(owner: owner, leaseSeconds: leaseSeconds, batchId: batchId, now: Date())
+            } catch {
+                logger.error("claim failed: \(error)")
+                Thread.sleep(forTimeInterval: 0.5)
+                continue
+            }
+            guard let job else {
+                if untilDrained, isDrained(batchId: batchId) { return }
+                Thread.sleep(forTimeInterval: idleSleep)
+                idleSleep = min(idleSleep * 2, untilDrained ? 0.2 : 1.0)
+                continue
+            }
+            idleSleep = 0.02
+            onEvent(process(job))
+        }
+    }
+
+    private func isDrained(batchId: String?) -> Bool {
+        guard let counts = try? catalog.jobCounts(batchId: batchId) else { return false }
+        return (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
+    }
+
+    /// Takes a claimed job through its remaining stages.
+    public func process(_ claimed: Job) -> PipelineEvent {
+        var job = claimed
+        var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
+        let log = logger.with(["job": "\(job.id!)", "file": "\(payload.relativePath ?? "-")"])
+        do {
+            while job.status == .running {
+                log.debug("stage", metadata: ["stage": "\(job.stage.rawValue)"])
+                switch try runStage(&job, &payload) {
+                case .advanced:
+                    continue
+                case .finished:
+                    payload = (try? job.payload.decode(IngestPayload.self)) ?? payload
+                    return event(job, payload, outcome: payload.outcome ?? .ingested)
+                case let .failed(reason):
+                    let failure = IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId,
+                                                sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
+                                                stage: job.stage.rawValue, reason: reason)
+                    payload.failedStage = job.stage
+                    payload.reason = reason
+                    payload.outcome = .failed
+                    job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
+                    try catalog.recordFailure(job: job, failure: failure, now: Date())
+                    log.warning("failed", metadata: ["stage": "\(job.stage.rawValue)", "reason": "\(reason)"])
+                    return event(job, payload, outcome: .failed, reason: reason)
+                }
+            }
+            return event(job, payload, outcome: payload.outcome ?? .ingested)
+        } catch {
+            // A fault (disk, catalog), not a bad file: try again later.
+            let reason = "\(error)"
+            let delay = min(pow(2, Double(job.attempts)), 60)
+            let status = (try? catalog.retryOrFail(job, error: reason, delay: delay, now: Date())) ?? .failed
+            log.error("stage error", metadata: ["stage": "\(job.stage.rawValue)", "error": "\(reason)", "status": "\(status.rawValue)"])
+            if status == .failed {
+                let failure = IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId,
+                                            sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
+                                            stage: job.stage.rawValue, reason: reason)
+                try? catalog.recordFailure(job: job, failure: failure, now: Date())
+            }
+            var e = event(job, payload, outcome: .failed, reason: reason)
+            e.willRetry = status == .queued
+            return e
+        }
+    }
+
+    enum StageResult {
+        case advanced, finished
+        case failed(String)
+    }
+
+    private func runStage(_ job: inout Job, _ payload: inout IngestPayload) throws -> StageResult {
+        switch job.stage {
+        case .store:
+            guard let source = payload.sourcePath else { return .failed("the job names no file") }
+            let url = URL(fileURLWithPath: source)
+            guard FileManager.default.isReadableFile(atPath: source) else { return .failed("file is missing or unreadable: \(source)") }
+            if let library = try libraries.library(id: payload.libraryId), let max = library.settings.maxFileSize,
+               let size = (try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? NSNumber, size.int64Value > max {
+                return .failed("file of \(size.int64Value) bytes exceeds the library's limit of \(max) bytes")
+            }
+            let stored = try blobs.put(contentsOf: url)
+            payload.blobHash = stored.hash
+            payload.byteSize = stored.byteSize
+            return try advance(&job, payload, to: .extract)
+
+        case .extract:
+            guard let hash = payload.blobHash else { return .failed("no stored blob") }
+            let definition = try definition(libraryId: payload.libraryId)
+            let media = try mediaEngine(definition)
+            let sidecar = payload.sidecarPath.map { URL(fileURLWithPath: $0) }
+                .flatMap { FileManager.default.isReadableFile(atPath: $0.path) ? $0 : nil }
+            let file = try blobs.localFile(for: hash)
+            do {
+                payload.description = try media.describe(fileAt: file, sidecar: sidecar)
+            } catch {
+                return .failed(error.description)
+            }
+            if let library = try libraries.library(id: payload.libraryId),
+               let mime = payload.description?.mimeType, !library.settings.allows(mimeType: mime) {
+                return .failed("\(mime) is not allowed in library \(library.slug) (allowed: \(library.settings.allowedFileTypes.joined(separator: ", ")))")
+            }
+            return try advance(&job, payload, to: .version)
+
+        case .version:
+            guard let hash = payload.blobHash, let size = payload.byteSize, let description = payload.description else {
+                return .failed("the job lost its stored blob or description")
+            }
+            let fileName = (payload.relativePath ?? payload.sourcePath).map { ($0 as NSString).lastPathComponent } ?? hash
+            let draft = AssetDraft(description: description, fileName: fileName, blobHash: hash, byteSize: size)
+            let rendersNext = try definition(libraryId: payload.libraryId).rendersRenditions
+            job = try catalog.recordVersion(job: job, draft: draft, rendersNext: rendersNext, leaseSeconds: leaseSeconds, now: Date())
+            payload = try job.payload.decode(IngestPayload.self)
+            return job.status == .running ? .advanced : .finished
+
+        case .render:
+            try render(&job, &payload)
+            return .finished
+        }
+    }
+
+    private func advance(_ job: inout Job, _ payload: IngestPayload, to stage: PipelineStage) throws -> StageResult {
+        job.stage = stage
+        job.payload = try JSONValue.encoding(payload)
+        try catalog.saveProgress(job, leaseSeconds: leaseSeconds, now: Date())
+        return .advanced
+    }
+
+    /// Makes the asset's stale (or requested) renditions from one decode of its current version.
+    private func render(_ job: inout Job, _ payload: inout IngestPayload) throws {
+        guard let assetId = job.assetId, let asset = try catalog.asset(id: assetId) else {
+            throw DomainError.notFound("the asset of job \(job.id!) no longer exists")
+        }
+        guard let version = try catalog.versions(assetId: assetId).first(where: \.isCurrent) else {
+            throw DomainError.notFound("asset \(assetId) has no current version")
+        }
+        let definition = try definition(libraryId: asset.libraryId)
+        let existing = Dictionary(uniqueKeysWithValues: try catalog.renditions(assetId: assetId).map { ($0.renditionType, $0) })
+        let wanted = definition.orderedRecipes.filter { type, recipe in
+            if let only = payload.renditionTypes, !only.contains(type) { return false }
+            if payload.force == true { return true }
+            guard let current = existing[type] else { return true }
+            return current.status != .completed || current.versionId != version.id
+                || current.recipeHash != PipelineDefinition.recipeHash(recipe)
+        }
+        var rows: [Rendition] = []
+        if !wanted.isEmpty {
+            let media = try mediaEngine(definition)
+            let source = try blobs.localFile(for: version.blobHash)
+            let now = Date()
+            func row(_ type: RenditionType, _ recipe: RenditionRecipe) -> Rendition {
+                var r = Rendition(assetId: assetId, versionId: version.id!, renditionType: type,
+                                  recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: now)
+                r.format = recipe.format.rawValue
+                r.quality = recipe.quality
+                return r
+            }
+            do {
+                let description = try payload.description ?? media.describe(fileAt: source, sidecar: nil)
+                let outcomes = try media.render(fileAt: source, description: description, recipes: wanted.map(\.1))
+                let byName = Dictionary(wanted.map { ($0.0.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+                for outcome in outcomes {
+                    switch outcome {
+                    case let .rendered(image):
+                        guard let (type, recipe) = byName[image.name] else { continue }
+                        let stored = try blobs.put(image.data)
+                        var r = row(type, recipe)
+                        r.status = .completed
+                        r.blobHash = stored.hash
+                        r.byteSize = stored.byteSize
+                        r.width = image.width
+                        r.height = image.height
+                        r.format = image.format.rawValue
+                        r.quality = image.quality
+                        rows.append(r)
+                    case let .failed(name, reason):
+                        guard let (type, recipe) = byName[name] else { continue }
+                        var r = row(type, recipe)
+                        r.error = reason
+                        rows.append(r)
+                    }
+                }
+            } catch let error as MediaError {
+                if case .noVisualContent = error {
+                    // Audio without cover art: nothing to show, and nothing wrong.
+                } else {
+                    rows = wanted.map { type, recipe in
+                        var r = row(type, recipe)
+                        r.error = error.description
+                        return r
+                    }
+                }
+            }
+        }
+        payload.renditionsMade = rows.filter { $0.status == .completed }.count
+        payload.renditionsFailed = rows.filter { $0.status == .failed }.count
+        if payload.outcome == nil { payload.outcome = .rerendered }
+        job.payload = try JSONValue.encoding(payload)
+        try catalog.recordRenditions(job: job, renditions: rows, now: Date())
+        job.status = .succeeded
+    }
+
+    private func event(_ job: Job, _ payload: IngestPayload, outcome: IngestOutcome, reason: String? = nil) -> PipelineEvent {
+        PipelineEvent(jobId: job.id!, batchId: job.batchId, file: payload.relativePath ?? payload.sourcePath, outcome: outcome,
+                      assetId: job.assetId, versionNumber: payload.versionNumber, duplicateOf: payload.duplicateOf,
+                      renditions: payload.renditionsMade, renditionsFailed: payload.renditionsFailed,
+                      stage: outcome == .failed ? job.stage : nil, reason: reason ?? payload.reason, willRetry: false)
+    }
+
+    private func definition(libraryId: Int64) throws -> PipelineDefinition {
+        let name = try libraries.library(id: libraryId)?.pipeline ?? "default"
+        if let cached = cache.definition(name) { return cached }
+        let definition = try pipelines.definition(named: name)
+        cache.store(definition, as: name)
+        return definition
+    }
+
+    private func mediaEngine(_ definition: PipelineDefinition) throws -> any MediaEngine {
+        let configuration = definition.mediaConfiguration
+        if let engine = cache.engine(configuration) { return engine }
+        let engine = try makeMediaEngine(configuration)
+        cache.store(engine, for: configuration)
+        return engine
+    }
+
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var definitions: [String: PipelineDefinition] = [:]
+        private var engines: [String: any MediaEngine] = [:]
+
+        func definition(_ name: String) -> PipelineDefinition? { lock.withLock { definitions[name] } }
+        func store(_ definition: PipelineDefinition, as name: String) { lock.withLock { definitions[name] = definition } }
+        func engine(_ configuration: MediaEngineConfiguration) -> (any MediaEngine)? { lock.withLock { engines["\(configuration)"] } }
+        func store(_ engine: any MediaEngine, for configuration: MediaEngineConfiguration) {
+            lock.withLock { engines["\(configuration)"] = engine }
+        }
+    }
+}
+
+/// A flag workers check between jobs, set on SIGINT/SIGTERM for a graceful stop.
+public final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+
+    public init() {}
+
+    public var isStopped: Bool { lock.withLock { stopped } }
+    public func stop() { lock.withLock { stopped = true } }
+}
+
+extension Logger {
+    func with(_ metadata: Logger.Metadata) -> Logger {
+        var copy = self
+        for (k, v) in metadata { copy[metadataKey: k] = v }
+        return copy
+    }
+}

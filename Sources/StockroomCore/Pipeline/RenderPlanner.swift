@@ -1,0 +1,61 @@
+import Foundation
+
+/// Decides which assets need renditions made again and queues render jobs for them.
+public struct RenderPlanner: Sendable {
+    let catalog: SQLiteCatalog
+
+    public init(catalog: SQLiteCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Assets with a rendition that is missing, failed, made from an older version, or made by a
+    /// recipe that has since changed (its recipe hash differs from the pipeline's).
+    public func staleAssetIds(pipelines: PipelineDirectory) throws(DomainError) -> [Int64] {
+        var stale: [Int64] = []
+        var definitions: [String: PipelineDefinition] = [:]
+        for library in try catalog.libraries(organizationId: Organization.defaultId) {
+            let name = library.pipeline ?? "default"
+            let definition: PipelineDefinition
+            if let cached = definitions[name] { definition = cached } else {
+                definition = try pipelines.definition(named: name)
+                definitions[name] = definition
+            }
+            guard definition.rendersRenditions else { continue }
+            let wanted = Dictionary(uniqueKeysWithValues: definition.orderedRecipes.map { ($0.0, PipelineDefinition.recipeHash($0.1)) })
+            for id in try catalog.assetIDs(libraryId: library.id!) {
+                guard let current = try catalog.versions(assetId: id).first(where: \.isCurrent) else { continue }
+                let have = try catalog.renditions(assetId: id)
+                let byType = Dictionary(uniqueKeysWithValues: have.map { ($0.renditionType, $0) })
+                let isStale = wanted.contains { type, hash in
+                    guard let r = byType[type] else { return true }
+                    return r.recipeHash != hash || r.versionId != current.id
+                }
+                // FAILED renditions are only retried when asked (`render --asset/--all`): a file that cannot
+                // be decoded would otherwise be re-tried on every `--stale` run.
+                if isStale { stale.append(id) }
+            }
+        }
+        return stale
+    }
+
+    /// Queues one render job per asset in a new batch and returns the batch id.
+    public func enqueue(assetIds: [Int64], force: Bool) throws(DomainError) -> String {
+        let batchId = UUID().uuidString
+        var jobs: [Job] = []
+        for id in assetIds {
+            guard let asset = try catalog.asset(id: id) else { throw .notFound("no asset \(id)") }
+            var payload = IngestPayload(libraryId: asset.libraryId)
+            payload.force = force
+            payload.relativePath = asset.sourcePath ?? asset.name
+            payload.outcome = .rerendered
+            let encoded: JSONValue
+            do { encoded = try JSONValue.encoding(payload) } catch { throw .invalidArgument("\(error)") }
+            var job = Job(organizationId: asset.organizationId, stage: .render, payload: encoded, assetId: id,
+                          dedupeKey: "render:\(id)", batchId: batchId)
+            job.maxAttempts = 2
+            jobs.append(job)
+        }
+        _ = try catalog.enqueue(jobs)
+        return batchId
+    }
+}

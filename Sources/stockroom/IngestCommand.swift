@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import StockroomCore
+
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Ingest files and folders into a library through the full pipeline.",
+        discussion: """
+        Each file is stored (SHA-256, content-addressed), described (EXIF, XMP, IPTC, audio/video \
+        streams), versioned and rendered. Folders keep their structure: DIR/campaigns/a.jpg lands in \
+        /campaigns (below --folder). The same content twice is a duplicate (no second copy); the same \
+        path with new content is a new version. Bad files are recorded with their reason (see \
+        `stockroom failures list`) and the rest of the batch goes on. Exit status: 0 when every file \
+        succeeded, 3 when some failed, 1 on an error that stopped the run.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Files or directories.") var paths: [String]
+    @Option(help: "Library slug.") var library: String
+    @Option(help: "Base folder in the library, e.g. /imports/2024.") var folder: String?
+    @Option(help: "Worker threads (default: one per core).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Print the summary as JSON (with per-file outcomes and reasons).") var json = false
+
+    func run() async throws {
+        let home = try global.openHome()
+        let files = try IngestService.sourceFiles(paths.map { URL(fileURLWithPath: $0) })
+        let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
+        let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli)
+        let progress = ProgressReporter(total: jobs.count, quiet: json)
+        let stop = StopSignal()
+        let handlers = installStopHandlers(stop)
+        let summary = try await service.run(batchId: batchId, workers: workers, stop: stop, onEvent: progress.report)
+        progress.finish()
+        _ = handlers
+        if json {
+            try printJSON(summary)
+        } else {
+            var line = "ingested \(summary.ingested), duplicates \(summary.duplicates), versions \(summary.versions), failed \(summary.failed)"
+            if summary.unchanged > 0 { line += ", unchanged \(summary.unchanged)" }
+            if summary.pending > 0 { line += ", still queued \(summary.pending) (run again to resume)" }
+            print(line)
+            for file in summary.files where file.outcome == .failed {
+                print("  failed: \(file.file) [\(file.stage?.rawValue.lowercased() ?? "?")]: \(file.reason ?? "unknown reason")")
+            }
+        }
+        if summary.failed > 0 { throw ExitCode(3) }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import StockroomCore
+
+struct PipelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline", abstract: "Check and show pipeline definitions (Pipelines/*.yml).",
+        subcommands: [Check.self, Show.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate pipeline files; errors name the file, field and reason.")
+        @Argument(help: "YAML files.") var files: [String]
+
+        func run() throws {
+            var bad = 0
+            for file in files {
+                do {
+                    let definition = try PipelineDirectory.load(URL(fileURLWithPath: file))
+                    print("\(file): ok (\(definition.name), \(definition.recipes.count) renditions)")
+                } catch {
+                    bad += 1
+                    FileHandle.standardError.write(Data("\(error)\n".utf8))
+                }
+            }
+            if bad > 0 { throw ExitCode.failure }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the recipes of a pipeline with their hashes.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Pipeline name.") var name: String = "default"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let definition = try PipelineDirectory.standard(home: global.homeURL).definition(named: name)
+            let rows = definition.orderedRecipes.map { type, recipe in
+                RecipeRow(renditionType: type, width: recipe.width, height: recipe.height, fit: recipe.fit.rawValue,
+                          format: recipe.format.rawValue, quality: recipe.quality, recipeHash: PipelineDefinition.recipeHash(recipe))
+            }
+            if json { return try printJSON(rows) }
+            printTable(["TYPE", "BOX", "FIT", "FORMAT", "QUALITY", "RECIPE"], rows.map {
+                [$0.renditionType.rawValue, "\($0.width)×\($0.height ?? $0.width)", $0.fit, $0.format, String($0.quality), $0.recipeHash]
+            })
+        }
+
+        struct RecipeRow: Encodable {
+            var renditionType: RenditionType
+            var width: Int
+            var height: Int?
+            var fit: String
+            var format: String
+            var quality: Int
+            var recipeHash: String
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import StockroomCore
+import StockroomMedia
+
+@Suite("Pipeline definitions")
+struct PipelineDefinitionTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the shipped default pipeline loads with the DAM spec's rendition set")
+    func defaultLoads() throws {
+        let definition = try PipelineDirectory.load(Self.repoRoot.appendingPathComponent("Pipelines/default.yml"))
+        #expect(definition.name == "default")
+        #expect(definition.stages == [.store, .extract, .version, .render])
+        #expect(Set(definition.recipes.keys) == Set(RenditionType.allCases).subtracting([.previewVideo]))
+        let small = try #require(definition.recipes[.thumbnailSmall])
+        #expect(small.width == 150 && small.fit == .inside)
+        let square = try #require(definition.recipes[.socialSquare])
+        #expect(square.width == 1080 && square.height == 1080 && square.fit == .cover && square.crop == .attention)
+        let story = try #require(definition.recipes[.socialStory])
+        #expect(story.width * 16 == story.height! * 9)
+        #expect(definition.recipes[.webOptimized]?.format == .webp)
+        #expect(definition.recipes[.watermarked]?.watermark?.text != nil)
+    }
+
+    @Test("bad definitions are rejected naming the file, the field and the reason")
+    func badDefinitions() {
+        func error(_ yaml: String) -> PipelineDefinitionError? {
+            do { _ = try PipelineDefinition.parse(yaml: yaml, file: "brand.yml"); return nil } catch { return error }
+        }
+        #expect(error("name: x\nrenditions:\n  THUMBNAIL_HUGE: {size: 10}") ==
+                PipelineDefinitionError(file: "brand.yml", field: "renditions.THUMBNAIL_HUGE",
+                                        reason: "unknown rendition type; expected one of \(RenditionType.allCases.map(\.rawValue).joined(separator: ", "))"))
+        #expect(error("name: x\nrenditions:\n  PREVIEW: {size: 0}")?.field == "renditions.PREVIEW.size")
+        #expect(error("name: x\nrenditions:\n  PREVIEW: {size: 100, quality: 101}")?.field == "renditions.PREVIEW.quality")
+        #expect(error("name: x\nrenditions:\n  SOCIAL_SQUARE: {width: 100, fit: cover}")?.reason == "fit: cover needs both `width` and `height`")
+        #expect(error("name: x\nrenditions:\n  PREVIEW: {size: 100, fromat: webp}")?.field == "renditions.PREVIEW.fromat")
+        #expect(error("name: x\nstages: [extract, store]\nrenditions:\n  PREVIEW: {size: 1}")?.field == "stages")
+        #expect(error("name: x\nlimits: {maxPixels: -5}\nrenditions:\n  PREVIEW: {size: 1}")?.field == "limits.maxPixels")
+        #expect(error("renditions: {}")?.field == "name")
+        #expect(error("name: [unclosed")?.field == "(document)")
+        #expect(error("name: x\nrenditions:\n  WATERMARKED: {size: 100, watermark: {opacity: 0.5}}")?.reason == "needs `text` or `logo`")
+        #expect(error("name: x\nstages: [store, extract, version]") == nil)
+    }
+
+    @Test("a recipe's hash changes exactly when the recipe changes")
+    func recipeHash() throws {
+        let a = RenditionRecipe(name: "PREVIEW", width: 1600)
+        var b = a
+        #expect(PipelineDefinition.recipeHash(a) == PipelineDefinition.recipeHash(b))
+        b.quality = 70
+        #expect(PipelineDefinition.recipeHash(a) != PipelineDefinition.recipeHash(b))
+        b = a
+        b.watermark = Watermark(text: "x")
+        #expect(PipelineDefinition.recipeHash(a) != PipelineDefinition.recipeHash(b))
+    }
+}

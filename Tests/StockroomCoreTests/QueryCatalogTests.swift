@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import Testing
+@testable import StockroomCore
+
+@Suite("Query language on a real catalog")
+struct QueryCatalogTests {
+    let fixture: QueryFixture
+    let brand: Library
+    let press: Library
+
+    init() throws {
+        fixture = try QueryFixture()
+        brand = try fixture.library("brand-assets")
+        press = try fixture.library("press", visibility: .public)
+        let summer = try fixture.folder(brand, "/campaigns/summer")
+        let summerPhotos = try fixture.folder(brand, "/campaigns/summer/photos")
+        let winter = try fixture.folder(brand, "/campaigns/winter")
+        let now = QueryFixture.now
+        try fixture.asset("beach.jpg", in: brand, folder: summer, tags: ["Summer", "brand/logo"]) {
+            $0.width = 6000; $0.height = 4000; $0.cameraMake = "Canon"; $0.cameraModel = "Canon EOS 5D"
+            $0.capturedAt = ISO8601DateFormatter().date(from: "2024-07-01T10:00:00Z")
+            $0.license = .royaltyFree; $0.expiresAt = now.addingTimeInterval(QueryFixture.days(10))
+        }
+        try fixture.asset("pool.jpg", in: brand, folder: summerPhotos, tags: ["summer"]) {
+            $0.width = 2000; $0.license = nil; $0.copyrightHolder = nil
+            $0.capturedAt = ISO8601DateFormatter().date(from: "2023-12-31T23:00:00Z")
+        }
+        try fixture.asset("snow.png", in: brand, folder: winter, type: .imageGraphic, tags: ["Winter", "branding"]) {
+            $0.status = .pending; $0.expiresAt = now.addingTimeInterval(-QueryFixture.days(3)); $0.copyrightHolder = "  "
+        }
+        try fixture.asset("teaser.mp4", in: press, type: .videoEdited, tags: ["summer", "brand"]) {
+            $0.durationSeconds = 95; $0.description = "Teaser for the 100% summer launch"; $0.license = .editorialOnly
+        }
+        try fixture.asset("jingle_1.wav", in: press, type: .audioMusic) {
+            $0.durationSeconds = 30; $0.expiresAt = ISO8601DateFormatter().date(from: "2026-12-31T08:00:00Z")
+        }
+    }
+
+    @Test("each field selects what it says")
+    func fields() throws {
+        #expect(try fixture.names("tag:summer") == ["beach.jpg", "pool.jpg", "teaser.mp4"])
+        #expect(try fixture.names("tag:SUMMER type:image") == ["beach.jpg", "pool.jpg"])
+        #expect(try fixture.names("type:video") == ["teaser.mp4"])
+        #expect(try fixture.names("type:IMAGE_GRAPHIC") == ["snow.png"])
+        #expect(try fixture.names("folder:/campaigns/summer") == ["beach.jpg"])
+        #expect(try fixture.names("folder:/campaigns/**") == ["beach.jpg", "pool.jpg", "snow.png"])
+        #expect(try fixture.names("folder:/campaigns/summer/**") == ["beach.jpg", "pool.jpg"])
+        #expect(try fixture.names("folder:/") == ["jingle_1.wav", "teaser.mp4"])
+        #expect(try fixture.names("library:press") == ["jingle_1.wav", "teaser.mp4"])
+        #expect(try fixture.names("name:*.jpg") == ["beach.jpg", "pool.jpg"])
+        #expect(try fixture.names("name:????.jpg") == ["pool.jpg"])
+        #expect(try fixture.names("name:BEACH.JPG") == ["beach.jpg"])
+        #expect(try fixture.names("status:pending") == ["snow.png"])
+        #expect(try fixture.names("license:royalty_free") == ["beach.jpg"])
+        #expect(try fixture.names("license:none") == ["pool.jpg"])
+        #expect(try fixture.names("expires:expired") == ["snow.png"])
+        #expect(try fixture.names("expires:<30d") == ["beach.jpg", "snow.png"])
+        #expect(try fixture.names("expires:<30d -expires:expired") == ["beach.jpg"])
+        #expect(try fixture.names("expires:<2026-12-31") == ["beach.jpg", "snow.png"])
+        #expect(try fixture.names("expires:<=2026-12-31") == ["beach.jpg", "jingle_1.wav", "snow.png"])
+        #expect(try fixture.names("expires:2026-12-31") == ["jingle_1.wav"])
+        #expect(try fixture.names("expires:none") == ["pool.jpg", "teaser.mp4"])
+        #expect(try fixture.names("captured:>=2024-01-01") == ["beach.jpg"])
+        #expect(try fixture.names("captured:<=2023-12-31") == ["pool.jpg"])
+        #expect(try fixture.names("camera:\"Canon EOS 5D\"") == ["beach.jpg"])
+        #expect(try fixture.names("camera:canon") == ["beach.jpg"])
+        #expect(try fixture.names("width:>=3000") == ["beach.jpg"])
+        #expect(try fixture.names("width:<3000") == ["pool.jpg"])
+        #expect(try fixture.names("duration:>60") == ["teaser.mp4"])
+        #expect(try fixture.names("copyright:none") == ["pool.jpg", "snow.png"])
+        #expect(try fixture.names("copyright:studio") == ["beach.jpg", "jingle_1.wav", "teaser.mp4"])
+        #expect(try fixture.names("") == ["beach.jpg", "jingle_1.wav", "pool.jpg", "snow.png", "teaser.mp4"])
+    }
+
+    @Test("hierarchical tags: tag:brand finds brand and brand/logo, not branding")
+    func tagHierarchy() throws {
+        #expect(try fixture.names("tag:brand") == ["beach.jpg", "teaser.mp4"])
+        #expect(try fixture.names("tag:brand/logo") == ["beach.jpg"])
+        #expect(try fixture.names("tag:branding") == ["snow.png"])
+    }
+
+    @Test("free text matches name, description and tag names; % and _ are literal")
+    func freeText() throws {
+        #expect(try fixture.names("beach") == ["beach.jpg"])
+        #expect(try fixture.names("launch") == ["teaser.mp4"])
+        #expect(try fixture.names("wint") == ["snow.png"])
+        #expect(try fixture.names("\"100% summer\"") == ["teaser.mp4"])
+        #expect(try fixture.names("100%") == ["teaser.mp4"])
+        #expect(try fixture.names("le_1") == ["jingle_1.wav"])
+        #expect(try fixture.names("h_jpg") == [])
+        #expect(try fixture.names("h%jpg") == [])
+    }
+
+    @Test("AND, OR, NOT and parentheses combine; NOT keeps assets whose field is empty")
+    func booleans() throws {
+        #expect(try fixture.names("tag:summer OR tag:winter") == ["beach.jpg", "pool.jpg", "snow.png", "teaser.mp4"])
+        #expect(try fixture.names("tag:summer -type:image") == ["teaser.mp4"])
+        #expect(try fixture.names("NOT tag:summer") == ["jingle_1.wav", "snow.png"])
+        #expect(try fixture.names("type:image AND (tag:winter OR width:>=3000)") == ["beach.jpg", "snow.png"])
+        #expect(try fixture.names("-width:>=3000") == ["jingle_1.wav", "pool.jpg", "snow.png", "teaser.mp4"])
+        #expect(try fixture.names("-license:owned") == ["beach.jpg", "pool.jpg", "teaser.mp4"])
+    }
+
+    @Test("collections: manual items, and smart collections by their query, with a cycle refused")
+    func collections() throws {
+        let all = try fixture.catalog.searchAssets(.all, limit: nil, now: QueryFixture.now).assets
+        let pool = try #require(all.first { $0.name == "pool.jpg" })
+        let beach = try #require(all.first { $0.name == "beach.jpg" })
+        try fixture.catalog.writer.write { db in
+            var picks = AssetCollection(name: "Picks", slug: "picks", now: QueryFixture.now)
+            try picks.insert(db)
+            for (order, id) in [pool.id, beach.id].enumerated() {
+                var item = CollectionItem(collectionId: picks.id!, assetId: id, sortOrder: order)
+                try item.insert(db)
+            }
+        }
+        try fixture.collection("videos", items: [], smartQuery: "type:video OR collection:picks")
+        try fixture.collection("loop-a", items: [], smartQuery: "collection:loop-b")
+        try fixture.collection("loop-b", items: [], smartQuery: "collection:loop-a")
+        #expect(try fixture.names("collection:picks") == ["beach.jpg", "pool.jpg"])
+        #expect(try fixture.names("collection:videos") == ["beach.jpg", "pool.jpg", "teaser.mp4"])
+        #expect(try fixture.names("collection:videos -tag:summer") == [])
+        #expect(throws: DomainError.self) { try fixture.names("collection:loop-a") }
+        #expect(throws: DomainError.notFound("no collection \"nope\" (in collection:nope)")) { try fixture.names("collection:nope") }
+    }
+
+    @Test("an injection attempt is only a value: no SQL runs, tables survive")
+    func injection() throws {
+        let attempts = [
+            "tag:\"x') OR 1=1; DROP TABLE asset; --\"",
+            "\"'; DELETE FROM asset; --\"",
+            "name:\"*' OR '1'='1\"",
+            "library:\"x' UNION SELECT id FROM asset --\"",
+        ]
+        for attempt in attempts {
+            #expect(try fixture.names(attempt) == [], "\(attempt)")
+        }
+        #expect(try fixture.names("").count == 5)
+        let condition = try fixture.catalog.writer.read { db in
+            try SQLiteCatalog.condition(db, try AssetQuery.parse(attempts[0]), now: QueryFixture.now, organizationId: "default")
+        }
+        #expect(!condition.sql.contains("DROP"))
+        #expect(condition.sql.contains("?"))
+    }
+
+    @Test("assetIDs(matching:limit:) returns ascending ids, limited")
+    func assetIDs() throws {
+        let ids = try fixture.catalog.assetIDs(matching: try AssetQuery.parse("tag:summer"), limit: nil)
+        #expect(ids.count == 3)
+        #expect(ids == ids.sorted())
+        #expect(try fixture.catalog.assetIDs(matching: try AssetQuery.parse("tag:summer"), limit: 2) == Array(ids.prefix(2)))
+    }
+
+    @Test("search pages carry the total, sort order and tags")
+    func searchPage() throws {
+        let page = try fixture.catalog.searchAssets(try AssetQuery.parse("type:image"), sort: AssetSort(parsing: "-width")!,
+                                                    limit: 2, now: QueryFixture.now)
+        #expect(page.total == 3)
+        #expect(page.assets.map(\.name) == ["beach.jpg", "pool.jpg"])
+        #expect(page.assets[0].tags == ["brand/logo", "Summer"])
+        #expect(page.assets[0].library == "brand-assets")
+        #expect(page.assets[0].folder == "/campaigns/summer")
+        let json = String(decoding: try JSONEncoder.stockroom.encode(page), as: UTF8.self)
+        #expect(json.contains("\"total\":3"))
+        #expect(json.contains("\"assetType\":\"IMAGE_PHOTO\""))
+    }
+
+    @Test("tag and folder lookups use indexes")
+    func queryPlan() throws {
+        func plan(_ query: String) throws -> String {
+            try fixture.catalog.writer.read { db in
+                let condition = try SQLiteCatalog.condition(db, try AssetQuery.parse(query), now: QueryFixture.now, organizationId: "default")
+                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT asset.id FROM asset WHERE \(condition.sql)",
+                                        arguments: condition.arguments).map { $0["detail"] as String }.joined(separator: "\n")
+            }
+        }
+        let tagPlan = try plan("tag:brand")
+        #expect(tagPlan.contains("USING COVERING INDEX asset_tag_tag") || tagPlan.contains("USING INDEX asset_tag_tag"), "\(tagPlan)")
+        #expect(tagPlan.contains("sqlite_autoindex_tag"), "\(tagPlan)")
+        let folderPlan = try plan("folder:/campaigns/**")
+        #expect(folderPlan.contains("folder_path"), "\(folderPlan)")
+        #expect(folderPlan.contains("asset_folder"), "\(folderPlan)")
+    }
+}
