@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,15 +112,18 @@ def make_jpeg_class(folder: Path, class_index: int, width: int, height: int,
         media.render_scene(scene, width, height, seed=params.seed * 1000 + class_index * 10 + s,
                            caption=f"Stockroom bench {folder.name} scene {s}", scratch_parent=scenes_dir)
         scenes.append(scene)
-    exif_blocks: list[list[str]] = []
-    for i in range(params.jpegs_per_class):
-        name = f"{folder.name}-{i + 1:04d}.jpg"
-        out = folder / name
+    def make_jpeg(i: int) -> Path:
+        out = folder / f"{folder.name}-{i + 1:04d}.jpg"
         grain_seed = params.seed * 1_000_000 + class_index * 100_000 + i
         media.add_grain_and_save(scenes[i % len(scenes)], f"{out}[Q=92,strip]", grain_seed, sigma=6.0)
-        exif_blocks.append(exif_for(out, class_index, i, params.seed))
         if (i + 1) % 25 == 0 or i + 1 == params.jpegs_per_class:
             log(f"corpus: {folder.name} {i + 1}/{params.jpegs_per_class}")
+        return out
+
+    # One vips process chain per core; every file depends only on its own seed, so order is free.
+    with ThreadPoolExecutor(max_workers=media.cpu_count()) as pool:
+        outputs = list(pool.map(make_jpeg, range(params.jpegs_per_class)))
+    exif_blocks = [exif_for(out, class_index, i, params.seed) for i, out in enumerate(outputs)]
     # One exiftool process for the whole class: per file a block of assignments ending in -execute.
     argfile = folder.parent.parent / f"exif-{folder.name}.args"
     argfile_lines = [line for block in exif_blocks for line in block + ["-execute"]][:-1]
