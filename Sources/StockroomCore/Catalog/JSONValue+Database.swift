@@ -15,6 +15,6 @@ extension JSONValue: DatabaseValueConvertible {
 
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JSONValue? {
         guard let text = String.fromDatabaseValue(dbValue) else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        return try? JSONValue(parsing: Data(text.utf8))
     }
 }

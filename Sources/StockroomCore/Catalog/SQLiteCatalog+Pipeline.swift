@@ -20,6 +20,7 @@ extension SQLiteCatalog: PipelineCatalog {
                     job.assetId = existing.id
                     job.payload = try JSONValue.encoding(payload)
                     try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+                    job.status = .succeeded
                     return job
                 }
                 let number = (try Int.fetchOne(db, sql: "SELECT MAX(versionNumber) FROM asset_version WHERE assetId = ?", arguments: [existing.id!]) ?? 0) + 1
@@ -53,6 +54,7 @@ extension SQLiteCatalog: PipelineCatalog {
                                                   entityType: "asset", entityId: String(duplicate), entityTitle: draft.name,
                                                   description: "\(relativePath ?? draft.name) has the same content as asset \(duplicate)", now: now))
                 try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+                job.status = .succeeded
                 return job
             } else {
                 var folder: Folder?
@@ -97,6 +99,7 @@ extension SQLiteCatalog: PipelineCatalog {
                 try Self.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
             } else {
                 try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+                job.status = .succeeded
             }
             return job
         }

@@ -43,8 +43,7 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
 
     /// Converts any `Encodable` value through JSON.
     public static func encoding<T: Encodable>(_ value: T) throws -> JSONValue {
-        let data = try JSONEncoder.stockroom.encode(value)
-        return try JSONDecoder.stockroom.decode(JSONValue.self, from: data)
+        try JSONValue(parsing: try JSONEncoder.stockroom.encode(value))
     }
 
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
