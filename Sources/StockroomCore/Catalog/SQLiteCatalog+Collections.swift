@@ -77,8 +77,13 @@ extension SQLiteCatalog: CollectionRepository {
             return try items(collectionId: collection.id!).map(\.assetId)
         }
         guard let rulesJSON = collection.smartRules else {
-            // Query text waits for the search language; until then such a collection is empty.
-            return []
+            // Membership defined in the search language (`collection create --smart QUERY`).
+            guard let text = collection.smartQuery else { return [] }
+            let query: AssetQuery
+            do { query = try AssetQuery.parse(text) } catch {
+                throw .invalidArgument("collection \(collection.slug) has an invalid smart query: \(error)")
+            }
+            return try assetIDs(matching: query, limit: nil, now: Date(), organizationId: collection.organizationId)
         }
         let rules: SmartRules
         do { rules = try rulesJSON.decode(SmartRules.self) } catch {

@@ -14,7 +14,7 @@ public struct CollectionService: Sendable {
     }
 
     /// Creates a collection. A SMART collection needs rules (`smartRules`) or a query text
-    /// (`smartQuery`, kept for the search language); other types take neither.
+    /// (`smartQuery`, in the search language of Docs/query.md); other types take neither.
     public func createCollection(name: String, slug: String? = nil, type: CollectionType? = nil, description: String? = nil,
                                  smartQuery: String? = nil, smartRules: SmartRules? = nil,
                                  allowDownload: Bool = true, by actor: Actor) throws(DomainError) -> AssetCollection {
@@ -33,6 +33,11 @@ public struct CollectionService: Sendable {
             throw .invalidArgument("only SMART collections take rules or a query (got type \(type.rawValue))")
         }
         try smartRules?.validate()
+        if let smartQuery {
+            do { _ = try AssetQuery.parse(smartQuery) } catch {
+                throw .invalidArgument("invalid smart query: \(error)")
+            }
+        }
         var collection = AssetCollection(organizationId: organizationId, name: trimmed, slug: slug, description: description,
                                          collectionType: type, smartQuery: smartQuery, createdBy: actor.name)
         collection.smartRules = try smartRules.map { rules throws(DomainError) in
