@@ -102,9 +102,7 @@ public final class PipelineRunner: Sendable {
                     payload = (try? job.payload.decode(IngestPayload.self)) ?? payload
                     return event(job, payload, outcome: payload.outcome ?? .ingested)
                 case let .failed(reason):
-                    let failure = IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId,
-                                                sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
-                                                stage: job.stage.rawValue, reason: reason)
+                    let failure = ingestFailure(job, payload, reason: reason)
                     payload.failedStage = job.stage
                     payload.reason = reason
                     payload.outcome = .failed
@@ -122,15 +120,18 @@ public final class PipelineRunner: Sendable {
             let status = (try? catalog.retryOrFail(job, error: reason, delay: delay, now: Date())) ?? .failed
             log.error("stage error", metadata: ["stage": "\(job.stage.rawValue)", "error": "\(reason)", "status": "\(status.rawValue)"])
             if status == .failed {
-                let failure = IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId,
-                                            sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
-                                            stage: job.stage.rawValue, reason: reason)
-                try? catalog.recordFailure(job: job, failure: failure, now: Date())
+                try? catalog.recordFailure(job: job, failure: ingestFailure(job, payload, reason: reason), now: Date())
             }
             var e = event(job, payload, outcome: .failed, reason: reason)
             e.willRetry = status == .queued
             return e
         }
+    }
+
+    private func ingestFailure(_ job: Job, _ payload: IngestPayload, reason: String) -> IngestFailure {
+        IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId,
+                      sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
+                      stage: job.stage.rawValue, reason: reason)
     }
 
     enum StageResult {
