@@ -28,12 +28,7 @@ struct IngestCommand: AsyncParsableCommand {
         let files = try IngestService.sourceFiles(paths.map { URL(fileURLWithPath: $0) })
         let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
         let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli)
-        let progress = ProgressReporter(total: jobs.count, quiet: json)
-        let stop = StopSignal()
-        let handlers = installStopHandlers(stop)
-        let summary = try await service.run(batchId: batchId, workers: workers, stop: stop, onEvent: progress.report)
-        progress.finish()
-        _ = handlers
+        let summary = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
         if json {
             try printJSON(summary)
         } else {

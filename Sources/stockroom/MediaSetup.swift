@@ -27,6 +27,17 @@ func installStopHandlers(_ stop: StopSignal) -> [DispatchSourceSignal] {
     }
 }
 
+/// Runs a queued batch to the end with progress output, stopping gracefully on SIGINT/SIGTERM.
+func runBatch(_ service: IngestService, batchId: String, total: Int, workers: Int, quiet: Bool) async throws -> IngestSummary {
+    let progress = ProgressReporter(total: total, quiet: quiet)
+    let stop = StopSignal()
+    let handlers = installStopHandlers(stop)
+    defer { withExtendedLifetime(handlers) {} }
+    let summary = try await service.run(batchId: batchId, workers: workers, stop: stop, onEvent: progress.report)
+    progress.finish()
+    return summary
+}
+
 /// Progress on a terminal: one rewritten line; elsewhere plain lines per file.
 final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()

@@ -29,12 +29,7 @@ struct RenderCommand: AsyncParsableCommand {
             : all ? try home.catalog.assetIDs(libraryId: nil) : asset
         let batchId = try planner.enqueue(assetIds: ids, force: !stale)
         let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
-        let progress = ProgressReporter(total: ids.count, quiet: json)
-        let stop = StopSignal()
-        let handlers = installStopHandlers(stop)
-        let summary = try await service.run(batchId: batchId, workers: workers, stop: stop, onEvent: progress.report)
-        progress.finish()
-        _ = handlers
+        let summary = try await runBatch(service, batchId: batchId, total: ids.count, workers: workers, quiet: json)
         let made = summary.files.compactMap(\.renditions).reduce(0, +)
         let failed = summary.files.compactMap(\.renditionsFailed).reduce(0, +)
         if json {
