@@ -1,6 +1,7 @@
 import Foundation
 internal import CVips
 internal import CMediaShim
+internal import CAVFormat
 
 /// The one decode of an asset that every rendition is cut from: upright, 8-bit sRGB, in memory,
 /// at the smallest scale that still serves the largest recipe. `size` is the full displayed size
