@@ -16,8 +16,11 @@ struct VisualSource {
         let size = file.displayedSize
         let box = RenditionGeometry.decodeBox(source: size, scale: RenditionGeometry.decodeScale(source: size, recipes: recipes))
         try deadline.check()
+        // Without an embedded profile the pixels are taken as sRGB already (CMYK gets a fallback
+        // profile in the export, other spaces are converted below).
+        let exportSRGB = file.header.has("icc-profile-data") || file.header.interpretation == VIPS_INTERPRETATION_CMYK
         let decoded = try LibvipsImage.make("cannot decode the \(file.format) image", as: MediaError.corrupt) {
-            sr_vips_thumbnail_file(file.path, $0, Int32(box.width), Int32(box.height), 1)
+            sr_vips_thumbnail_file(file.path, $0, Int32(box.width), Int32(box.height), 1, exportSRGB ? 1 : 0)
         }
         let srgb = try ColourNormalisation.toSRGB8(decoded)
         let base = try srgb.inMemory(deadline: deadline) { .corrupt("cannot decode the \(file.format) image: \($0)") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StockroomMedia
+import CMediaShim
 
 @Suite("Image renditions")
 struct ImageRenditionTests {
@@ -84,6 +85,44 @@ struct ImageRenditionTests {
             let decoded = try DecodedImage(image.data, in: directory)
             #expect(decoded.bands == 3, "\(image.name)")
             #expect(decoded.colorSpace == "srgb", "\(image.name)")
+        }
+    }
+
+    /// The decode only runs a colour transform when the file embeds a profile: a wide-gamut file
+    /// must come out as the colours it shows, an untagged one with its values untouched.
+    @Test func embeddedProfilesAreAppliedAndUntaggedPixelsKept() throws {
+        let srgb: [UInt8] = [200, 60, 40]
+        let pixels = (0..<(64 * 64)).flatMap { _ in srgb }
+        let image = try LibvipsImage.make("pixels") { output in
+            pixels.withUnsafeBytes { sr_vips_image_from_pixels($0.baseAddress, 64, 64, 3, output) }
+        }
+        let p3 = try LibvipsImage.make("to Display P3") { sr_vips_icc_from_srgb(image.pointer, $0, "p3") }
+        let deadline = Deadline(seconds: 60)
+        let tagged = directory.file("display-p3.png")
+        try RenditionEncoder.encode(p3, format: .png, quality: 100, strip: false, deadline: deadline).write(to: tagged)
+        let untagged = directory.file("untagged.png")
+        try RenditionEncoder.encode(p3, format: .png, quality: 100, strip: true, deadline: deadline).write(to: untagged)
+        let p3Values = try bandMeans(DecodedImage(Data(contentsOf: untagged), in: directory).image)
+        #expect(zip(p3Values, srgb).contains { abs($0 - Double($1)) > 8 }, "P3 numbers differ from the sRGB ones: \(p3Values)")
+
+        for (file, expected) in [(tagged, srgb.map(Double.init)), (untagged, p3Values)] {
+            let description = try engine.describe(fileAt: file, sidecar: nil)
+            let outcome = try #require(try engine.render(fileAt: file, description: description,
+                                                         recipes: [RenditionRecipe(name: "P", width: 32, format: .png)]).first)
+            guard case let .rendered(rendered) = outcome else { Issue.record("\(outcome)"); continue }
+            let values = try bandMeans(DecodedImage(rendered.data, in: directory).image)
+            for (band, (value, want)) in zip(values, expected).enumerated() {
+                #expect(abs(value - want) < 3, "\(file.lastPathComponent) band \(band): \(value) vs \(want)")
+            }
+        }
+    }
+
+    private func bandMeans(_ image: LibvipsImage) throws -> [Double] {
+        try (0..<3).map { band in
+            let extracted = try LibvipsImage.make("band") { sr_vips_extract_bands(image.pointer, $0, Int32(band), 1) }
+            var mean = 0.0
+            guard sr_vips_average(extracted.pointer, &mean) == 0 else { throw MediaError.vips(LibvipsError.take()) }
+            return mean
         }
     }
 

@@ -40,7 +40,7 @@ int sr_vips_open_header(const char *path, VipsImage **out);
 
 /// Shrink-on-load thumbnail of a file, auto-oriented, fitting inside width × height, never
 /// upscaled. Only the first page of multi-page files. `fail_on_error`: refuse damaged files.
-int sr_vips_thumbnail_file(const char *path, VipsImage **out, int width, int height, int fail_on_error);
+int sr_vips_thumbnail_file(const char *path, VipsImage **out, int width, int height, int fail_on_error, int export_srgb);
 
 /// The same from an encoded image in memory (cover art).
 int sr_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out, int width, int height);
@@ -63,6 +63,8 @@ int sr_vips_rot(VipsImage *in, VipsImage **out, VipsAngle angle);
 int sr_vips_colourspace(VipsImage *in, VipsImage **out, VipsInterpretation space);
 /// Imports with the embedded profile (or the fallback for CMYK) and exports 8-bit sRGB.
 int sr_vips_icc_to_srgb(VipsImage *in, VipsImage **out);
+/// sRGB pixels converted to `profile` ("p3", "cmyk" or a file), which is then embedded.
+int sr_vips_icc_from_srgb(VipsImage *in, VipsImage **out, const char *profile);
 int sr_vips_cast_uchar(VipsImage *in, VipsImage **out);
 int sr_vips_flatten_white(VipsImage *in, VipsImage **out);
 int sr_vips_extract_bands(VipsImage *in, VipsImage **out, int first, int count);
