@@ -213,13 +213,23 @@ static int sr_rgba_from_mask(VipsImage *mask, double grey, double opacity, VipsI
     return result;
 }
 
-int sr_vips_text_overlay(VipsImage **out, const char *text, int width, double opacity) {
+int sr_vips_text_mask(VipsImage **out, const char *text, int width) {
+    VipsImage *text_image = NULL;
+    int height = width / 4 > 8 ? width / 4 : 8;
+    // With both width and height set, libvips picks the dpi that fits the text into the box.
+    if (vips_text(&text_image, text, "width", width, "height", height, "font", "sans bold", "align", VIPS_ALIGN_CENTRE, NULL)) {
+        return -1;
+    }
+    *out = vips_image_copy_memory(text_image);
+    g_object_unref(text_image);
+    return *out ? 0 : -1;
+}
+
+int sr_vips_text_overlay(VipsImage *mask, VipsImage **out, double scale, double opacity) {
     VipsImage *base = vips_image_new();
     VipsImage **t = (VipsImage **) vips_object_local_array(VIPS_OBJECT(base), 6);
     int result = -1;
-    int height = width / 4 > 8 ? width / 4 : 8;
-    // With both width and height set, libvips picks the dpi that fits the text into the box.
-    if (vips_text(&t[0], text, "width", width, "height", height, "font", "sans bold", "align", VIPS_ALIGN_CENTRE, NULL) == 0) {
+    if ((scale == 1.0 ? vips_copy(mask, &t[0], NULL) : vips_resize(mask, &t[0], scale, NULL)) == 0) {
         int shadow = t[0]->Ysize / 30 + 1;
         int w = t[0]->Xsize + shadow, h = t[0]->Ysize + shadow;
         // A dark shadow keeps white text readable on light images.

@@ -11,7 +11,7 @@ enum WatermarkCompositor {
         if let logoPath = mark.logoPath {
             overlay = try logo(at: logoPath, width: markWidth, opacity: opacity)
         } else if let text = mark.text, !text.isEmpty {
-            overlay = try LibvipsImage.make("watermark text") { sr_vips_text_overlay($0, text, Int32(markWidth), opacity) }
+            overlay = try WatermarkText.overlay(text, width: markWidth, opacity: opacity)
         } else {
             return image
         }

@@ -77,8 +77,10 @@ int sr_vips_average(VipsImage *in, double *mean);
 
 // MARK: watermark
 
-/// White text with `opacity` as an RGBA overlay, `width` pixels wide at most.
-int sr_vips_text_overlay(VipsImage **out, const char *text, int width, double opacity);
+/// `text` in white, fitted into a `width` × `width`/4 box, as a one-band mask in memory.
+int sr_vips_text_mask(VipsImage **out, const char *text, int width);
+/// A text mask scaled by `scale`: white text with a dark drop shadow, as RGBA at `opacity`.
+int sr_vips_text_overlay(VipsImage *mask, VipsImage **out, double scale, double opacity);
 /// Multiplies the alpha band of an RGBA image by `opacity` (adds one to an RGB image).
 int sr_vips_fade_alpha(VipsImage *in, VipsImage **out, double opacity);
 int sr_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out, int x, int y);

@@ -286,11 +286,7 @@ public final class PipelineRunner: Sendable {
     }
 
     private func mediaEngine(_ definition: PipelineDefinition) throws -> any MediaEngine {
-        let configuration = definition.mediaConfiguration
-        if let engine = cache.engine(configuration) { return engine }
-        let engine = try makeMediaEngine(configuration)
-        cache.store(engine, for: configuration)
-        return engine
+        try cache.engine(for: definition.mediaConfiguration, orMake: makeMediaEngine)
     }
 
     private final class Cache: @unchecked Sendable {
@@ -300,9 +296,15 @@ public final class PipelineRunner: Sendable {
 
         func definition(_ name: String) -> PipelineDefinition? { lock.withLock { definitions[name] } }
         func store(_ definition: PipelineDefinition, as name: String) { lock.withLock { definitions[name] = definition } }
-        func engine(_ configuration: MediaEngineConfiguration) -> (any MediaEngine)? { lock.withLock { engines["\(configuration)"] } }
-        func store(_ engine: any MediaEngine, for configuration: MediaEngineConfiguration) {
-            lock.withLock { engines["\(configuration)"] = engine }
+
+        /// Made under the lock: workers starting together share one engine per configuration.
+        func engine(for configuration: MediaEngineConfiguration, orMake make: MediaEngineFactory) throws(MediaError) -> any MediaEngine {
+            lock.lock()
+            defer { lock.unlock() }
+            if let engine = engines["\(configuration)"] { return engine }
+            let engine = try make(configuration)
+            engines["\(configuration)"] = engine
+            return engine
         }
     }
 }

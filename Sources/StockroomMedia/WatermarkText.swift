@@ -1,0 +1,39 @@
+import Foundation
+internal import CMediaShim
+
+/// Text marks drawn once per process and scaled for each rendition.
+///
+/// Text goes through Pango, which libvips 8.14 drives with a per-thread font map: every fitted
+/// layout starts a fontconfig thread, and running many of them from several workers crashes
+/// Pango (SIGFPE in g_hash_table_lookup, libvips issue #3660; an ingest of 10 000 watermarked
+/// files died after ~400). So a text is rendered to a mask once, under a lock, at a reference
+/// size, and every rendition scales that mask — cheaper as well as safe.
+enum WatermarkText {
+    /// Box the mask is fitted into: this width, a quarter of it high. Larger marks re-render.
+    static let referenceWidth = 1600
+
+    private static let masks = MaskCache()
+
+    /// White text with a drop shadow at `opacity`, fitted into `width` × `width`/4.
+    static func overlay(_ text: String, width: Int, opacity: Double) throws(MediaError) -> LibvipsImage {
+        let (mask, maskWidth) = try masks.mask(for: text, atLeast: width)
+        return try LibvipsImage.make("watermark text") {
+            sr_vips_text_overlay(mask.pointer, $0, Double(width) / Double(maskWidth), opacity)
+        }
+    }
+
+    private final class MaskCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var masks: [String: (image: LibvipsImage, width: Int)] = [:]
+
+        func mask(for text: String, atLeast width: Int) throws(MediaError) -> (LibvipsImage, Int) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached = masks[text], cached.width >= width { return cached }
+            let boxWidth = max(width, WatermarkText.referenceWidth)
+            let image = try LibvipsImage.make("watermark text") { sr_vips_text_mask($0, text, Int32(boxWidth)) }
+            masks[text] = (image, boxWidth)
+            return (image, boxWidth)
+        }
+    }
+}
