@@ -6,4 +6,5 @@ test:
 build:
 	swift build
 bench:
+	scripts/install-deps bench
 	scripts/bench
