@@ -75,7 +75,7 @@ struct ShareCommand: ParsableCommand {
 
         func run() throws {
             let home = try global.openHome()
-            _ = try global.shareService(home).revoke(token: token)
+            _ = try global.shareService(home).revoke(token: token, by: .cli)
             print("Revoked \(token).")
         }
     }

@@ -230,5 +230,23 @@ struct IngestPipelineTests {
             #expect(after[type]?.updatedAt == before[type]?.updatedAt, "\(type) should not be re-made")
         }
         #expect(try planner.staleAssetIds(pipelines: pipelines).isEmpty)
+
+        // A missing rendition, or one made from an older version, is stale too.
+        try await home.catalog.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM rendition WHERE assetId = ? AND renditionType = 'LOW_RES'", arguments: [a.id!])
+        }
+        #expect(try planner.staleAssetIds(pipelines: pipelines) == [a.id!])
+        let batch2 = try planner.enqueue(assetIds: [a.id!], force: false)
+        await Fixtures.runner(home, pipelines: pipelines).run(workers: 1, batchId: batch2, untilDrained: true, onEvent: { _ in })
+        #expect(try planner.staleAssetIds(pipelines: pipelines).isEmpty)
+        try await home.catalog.database.writer.write { db in
+            try db.execute(sql: "UPDATE asset_version SET isCurrent = 0 WHERE assetId = ?", arguments: [a.id!])
+            try db.execute(sql: """
+                INSERT INTO asset_version (assetId, versionNumber, blobHash, byteSize, mimeType, originalFilename, changeType, isCurrent, createdBy, createdAt)
+                SELECT assetId, versionNumber + 1, blobHash, byteSize, mimeType, originalFilename, changeType, 1, createdBy, createdAt
+                FROM asset_version WHERE assetId = ? ORDER BY versionNumber DESC LIMIT 1
+                """, arguments: [a.id!])
+        }
+        #expect(try planner.staleAssetIds(pipelines: pipelines) == [a.id!])
     }
 }

@@ -43,9 +43,24 @@ struct ShareServiceTests {
         try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
         try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
         #expect(throws: ShareAccessError.downloadNotAllowed("This link has reached its download limit.")) { try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed) }
-        _ = try shares.revoke(token: link.token)
+        let ana = Actor(kind: .user, name: "ana")
+        _ = try shares.revoke(token: link.token, by: ana)
+        _ = try shares.revoke(token: link.token, by: ana)
         #expect(throws: ShareAccessError.notFound) { try shares.openLink(token: link.token) }
         #expect(try shares.allShares().first?.state == .revoked)
+
+        // Creating and revoking are in the activity log (revoking twice logs once); the token never is.
+        let activity = try home.catalog.database.writer.read { db in
+            try Activity.filter(Column("entityType") == "share_link").order(Column("id")).fetchAll(db)
+        }
+        #expect(activity.map(\.action) == ["share.created", "share.revoked"])
+        #expect(activity.map(\.entityId) == [String(link.id!), String(link.id!)])
+        #expect(activity.map(\.actorName) == ["system", "ana"])
+        #expect(activity.first?.entityTitle == "asset:\(asset.id!)")
+        #expect(activity.first?.metadata?["passwordProtected"] == .bool(true))
+        #expect(activity.first?.metadata?["maxDownloads"] == .number(2))
+        let logged = try String(decoding: JSONEncoder().encode(activity), as: UTF8.self)
+        #expect(!logged.contains(link.token))
         #expect(throws: DomainError.self) { try shares.createShare(ShareRequest(target: .collection(slug: "nope")), by: .system) }
         #expect(throws: DomainError.self) {
             try shares.createShare(ShareRequest(target: .asset(id: asset.id!), expiresAt: Date().addingTimeInterval(-1)), by: .system)

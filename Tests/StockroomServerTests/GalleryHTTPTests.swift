@@ -191,7 +191,7 @@ struct GalleryHTTPTests {
         let longAgo = Date().addingTimeInterval(-10 * 86_400)
         let expired = try scene.share({ $0.expiresAt = longAgo.addingTimeInterval(3_600) }, now: longAgo)
         let revoked = try scene.share()
-        _ = try scene.fixture.shares.revoke(token: revoked.token)
+        _ = try scene.fixture.shares.revoke(token: revoked.token, by: .system)
         try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             #expect(try await client.execute(uri: "/s/\(expired.token)", method: .get).status == .gone)
             #expect(try await client.execute(uri: "/s/\(expired.token)", method: .get, headers: acceptJSON).status == .gone)

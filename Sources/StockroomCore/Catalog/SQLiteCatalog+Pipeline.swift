@@ -214,3 +214,31 @@ extension SQLiteCatalog: PipelineCatalog {
         }
     }
 }
+
+extension SQLiteCatalog {
+    /// Assets of the library whose current version lacks one of `wanted` (rendition type → recipe
+    /// hash) made from that version by that recipe: missing, older version, or changed recipe.
+    /// One query; the (assetId, renditionType) index answers each asset's lookups.
+    func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
+        guard !wanted.isEmpty else { return [] }
+        var arguments: [any DatabaseValueConvertible] = []
+        for (type, hash) in wanted.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            arguments.append(type.rawValue)
+            arguments.append(hash)
+        }
+        arguments.append(libraryId)
+        arguments.append(wanted.count)
+        let values = Array(repeating: "(?, ?)", count: wanted.count).joined(separator: ", ")
+        let sql = """
+            WITH wanted(renditionType, recipeHash) AS (VALUES \(values))
+            SELECT a.id FROM asset a
+            JOIN asset_version v ON v.assetId = a.id AND v.isCurrent
+            WHERE a.libraryId = ?
+              AND (SELECT COUNT(*) FROM wanted w
+                   JOIN rendition r ON r.assetId = a.id AND r.renditionType = w.renditionType
+                    AND r.recipeHash = w.recipeHash AND r.versionId = v.id) < ?
+            ORDER BY a.id
+            """
+        return try read { db in try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+    }
+}

@@ -2,10 +2,22 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalog: ShareLinkRepository {
-    public func createShareLink(_ link: ShareLink) throws(DomainError) -> ShareLink {
+    public func createShareLink(_ link: ShareLink, by actor: Actor, target: String) throws(DomainError) -> ShareLink {
         try write { db in
             var link = link
             try link.insert(db)
+            var details: [String: JSONValue] = [
+                "target": .string(target), "accessLevel": .string(link.accessLevel.rawValue),
+                "allowDownload": .bool(link.allowDownload), "passwordProtected": .bool(link.passwordHash != nil),
+            ]
+            if let email = link.recipientEmail { details["recipientEmail"] = .string(email) }
+            if let expiresAt = link.expiresAt { details["expiresAt"] = .string(expiresAt.formatted(.iso8601)) }
+            if let max = link.maxDownloads { details["maxDownloads"] = .number(Double(max)) }
+            let recipient = link.recipientEmail.map { " with \($0)" } ?? ""
+            try Self.logActivity(db, Activity(
+                organizationId: link.organizationId, actor: actor, action: "share.created", entityType: "share_link",
+                entityId: String(link.id!), entityTitle: target, description: "Shared \(target)\(recipient)",
+                metadata: .object(details), now: link.createdAt))
             return link
         }
     }
@@ -28,9 +40,14 @@ extension SQLiteCatalog: ShareLinkRepository {
         try read { db in try ShareLink.fetchOne(db, key: id) }
     }
 
-    public func revokeShareLink(id: Int64, at now: Date) throws(DomainError) {
+    public func revokeShareLink(id: Int64, at now: Date, by actor: Actor) throws(DomainError) {
         try write { db in
-            try db.execute(sql: "UPDATE share_link SET revokedAt = coalesce(revokedAt, ?) WHERE id = ?", arguments: [now, id])
+            try db.execute(sql: "UPDATE share_link SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [now, id])
+            guard db.changesCount > 0, let link = try ShareLink.fetchOne(db, key: id) else { return }
+            let target = link.collectionId.map { "collection:\($0)" } ?? link.assetId.map { "asset:\($0)" } ?? "?"
+            try Self.logActivity(db, Activity(
+                organizationId: link.organizationId, actor: actor, action: "share.revoked", entityType: "share_link",
+                entityId: String(id), entityTitle: target, description: "Revoked the share link of \(target)", now: now))
         }
     }
 

@@ -8,8 +8,8 @@ public struct RenderPlanner: Sendable {
         self.catalog = catalog
     }
 
-    /// Assets with a rendition that is missing, failed, made from an older version, or made by a
-    /// recipe that has since changed (its recipe hash differs from the pipeline's).
+    /// Assets with a rendition that is missing, made from an older version, or made by a recipe that
+    /// has since changed (its recipe hash differs from the pipeline's). One query per library.
     public func staleAssetIds(pipelines: PipelineDirectory) throws(DomainError) -> [Int64] {
         var stale: [Int64] = []
         var definitions: [String: PipelineDefinition] = [:]
@@ -22,18 +22,9 @@ public struct RenderPlanner: Sendable {
             }
             guard definition.rendersRenditions else { continue }
             let wanted = Dictionary(uniqueKeysWithValues: definition.orderedRecipes.map { ($0.0, PipelineDefinition.recipeHash($0.1)) })
-            for id in try catalog.assetIDs(libraryId: library.id!) {
-                guard let current = try catalog.versions(assetId: id).first(where: \.isCurrent) else { continue }
-                let have = try catalog.renditions(assetId: id)
-                let byType = Dictionary(uniqueKeysWithValues: have.map { ($0.renditionType, $0) })
-                let isStale = wanted.contains { type, hash in
-                    guard let r = byType[type] else { return true }
-                    return r.recipeHash != hash || r.versionId != current.id
-                }
-                // FAILED renditions are only retried when asked (`render --asset/--all`): a file that cannot
-                // be decoded would otherwise be re-tried on every `--stale` run.
-                if isStale { stale.append(id) }
-            }
+            // FAILED renditions are only retried when asked (`render --asset/--all`): a file that cannot
+            // be decoded would otherwise be re-tried on every `--stale` run.
+            stale += try catalog.assetIdsWithStaleRenditions(libraryId: library.id!, wanted: wanted)
         }
         return stale
     }

@@ -84,17 +84,20 @@ public struct ShareService: Sendable {
                              accessLevel: request.accessLevel, allowDownload: request.allowDownload && request.accessLevel != .view,
                              expiresAt: request.expiresAt, passwordHash: request.password.map { Bcrypt.hash($0, cost: bcryptCost) },
                              maxDownloads: request.maxDownloads, createdBy: actor.name, now: now)
+        let target: String
         switch request.target {
         case let .collection(slug):
             guard let collection = try collections.collection(slug: slug, organizationId: organizationId) else {
                 throw .notFound("unknown collection \"\(slug)\" (see `stockroom collection list`)")
             }
             link.collectionId = collection.id
+            target = "collection:\(collection.slug)"
         case let .asset(id):
             guard try assets.asset(id: id) != nil else { throw .notFound("no asset with id \(id)") }
             link.assetId = id
+            target = "asset:\(id)"
         }
-        return try shares.createShareLink(link)
+        return try shares.createShareLink(link, by: actor, target: target)
     }
 
     public func allShares(now: Date = Date()) throws(DomainError) -> [ShareLinkSummary] {
@@ -137,9 +140,9 @@ public struct ShareService: Sendable {
         throw .notFound("no share link with token \(token) (see `stockroom share list`)")
     }
 
-    public func revoke(token: String, now: Date = Date()) throws(DomainError) -> ShareLink {
+    public func revoke(token: String, by actor: Actor, now: Date = Date()) throws(DomainError) -> ShareLink {
         let link = try shareLink(token: token)
-        try shares.revokeShareLink(id: link.id!, at: now)
+        try shares.revokeShareLink(id: link.id!, at: now, by: actor)
         return try shares.shareLink(id: link.id!) ?? link
     }
 

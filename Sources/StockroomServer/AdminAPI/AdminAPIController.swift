@@ -229,7 +229,7 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func revokeShare(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let link = try shares.revoke(token: try context.parameters.require("token"))
+        let link = try shares.revoke(token: try context.parameters.require("token"), by: context.actor)
         let summary = try shares.summary(token: link.token)
         return try JSONResponse.make(ShareResource(share: summary, url: shareURL(summary.token, request)))
     }
