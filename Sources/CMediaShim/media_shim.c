@@ -268,11 +268,11 @@ int sr_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality,
         NULL);
 }
 
-int sr_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip) {
+int sr_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int effort, int strip) {
     return vips_webpsave_buffer(in, buf, len,
         "Q", quality,
         "strip", strip ? TRUE : FALSE,
-        "effort", 4,
+        "effort", effort,
         NULL);
 }
 
@@ -283,12 +283,12 @@ int sr_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len, int strip) {
         NULL);
 }
 
-int sr_vips_avifsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip) {
+int sr_vips_avifsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int effort, int strip) {
     return vips_heifsave_buffer(in, buf, len,
         "Q", quality,
         "strip", strip ? TRUE : FALSE,
         "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
-        "effort", 2,
+        "effort", effort,
         NULL);
 }
 

@@ -7,8 +7,9 @@ enum RenditionEncoder {
     /// Whether this libvips build can write AVIF (libheif with an AV1 encoder).
     static let canWriteAVIF: Bool = sr_vips_has_operation("heifsave_buffer") != 0
 
-    static func encode(_ image: LibvipsImage, format: RenditionRecipe.ImageFormat, quality: Int, strip: Bool,
-                       deadline: Deadline) throws(MediaError) -> Data {
+    /// `effort` nil (or for JPEG/PNG, which have none) keeps the encoder's default.
+    static func encode(_ image: LibvipsImage, format: RenditionRecipe.ImageFormat, quality: Int, effort: Int? = nil,
+                       strip: Bool, deadline: Deadline) throws(MediaError) -> Data {
         if format == .avif && !canWriteAVIF {
             throw .unsupportedFormat("this libvips build cannot write AVIF")
         }
@@ -20,9 +21,9 @@ enum RenditionEncoder {
         let status: Int32
         switch format {
         case .jpeg: status = sr_vips_jpegsave_buffer(image.pointer, &buffer, &length, q, stripFlag)
-        case .webp: status = sr_vips_webpsave_buffer(image.pointer, &buffer, &length, q, stripFlag)
+        case .webp: status = sr_vips_webpsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? 4), stripFlag)
         case .png: status = sr_vips_pngsave_buffer(image.pointer, &buffer, &length, stripFlag)
-        case .avif: status = sr_vips_avifsave_buffer(image.pointer, &buffer, &length, q, stripFlag)
+        case .avif: status = sr_vips_avifsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? 2), stripFlag)
         }
         guard status == 0, let buffer, length > 0 else {
             let message = LibvipsError.take()

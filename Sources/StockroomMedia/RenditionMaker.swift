@@ -32,7 +32,8 @@ struct RenditionMaker {
         image = try prepareAlpha(image, for: recipe.format)
         let (tagged, strip) = try withMetadata(image, keepCopyright: recipe.keepCopyright)
         let quality = min(100, max(1, recipe.quality))
-        let data = try RenditionEncoder.encode(tagged, format: recipe.format, quality: quality, strip: strip, deadline: deadline)
+        let data = try RenditionEncoder.encode(tagged, format: recipe.format, quality: quality, effort: recipe.effort,
+                                               strip: strip, deadline: deadline)
         return RenderedImage(name: recipe.name, data: data, width: tagged.width, height: tagged.height,
                              format: recipe.format, quality: quality)
     }

@@ -13,16 +13,31 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
     public var format: ImageFormat
     /// 1–100 for lossy formats.
     public var quality: Int
+    /// Encoder effort for WebP (0–6, default 4) and AVIF (0–9, default 2): lower is faster, higher
+    /// makes smaller files at the same quality. Nil keeps the default (and the recipe hash).
+    public var effort: Int?
     /// Keep the copyright/artist fields in the derivative (everything else is stripped).
     public var keepCopyright: Bool
     public var watermark: Watermark?
 
     public enum Fit: String, Sendable, Codable, Hashable { case inside, cover }
     public enum CropStrategy: String, Sendable, Codable, Hashable { case attention, entropy, centre }
-    public enum ImageFormat: String, Sendable, Codable, Hashable, CaseIterable { case jpeg, webp, png, avif }
+    public enum ImageFormat: String, Sendable, Codable, Hashable, CaseIterable {
+        case jpeg, webp, png, avif
+
+        /// The encoder efforts the format accepts, or nil when it has no such setting.
+        public var efforts: ClosedRange<Int>? {
+            switch self {
+            case .webp: 0...6
+            case .avif: 0...9
+            case .jpeg, .png: nil
+            }
+        }
+    }
 
     public init(name: String, width: Int, height: Int? = nil, fit: Fit = .inside, crop: CropStrategy = .attention,
-                format: ImageFormat = .jpeg, quality: Int = 82, keepCopyright: Bool = true, watermark: Watermark? = nil) {
+                format: ImageFormat = .jpeg, quality: Int = 82, effort: Int? = nil, keepCopyright: Bool = true,
+                watermark: Watermark? = nil) {
         self.name = name
         self.width = width
         self.height = height
@@ -30,6 +45,7 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
         self.crop = crop
         self.format = format
         self.quality = quality
+        self.effort = effort
         self.keepCopyright = keepCopyright
         self.watermark = watermark
     }

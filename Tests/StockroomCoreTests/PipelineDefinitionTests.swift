@@ -40,6 +40,9 @@ struct PipelineDefinitionTests {
         #expect(error("renditions: {}")?.field == "name")
         #expect(error("name: [unclosed")?.field == "(document)")
         #expect(error("name: x\nrenditions:\n  WATERMARKED: {size: 100, watermark: {opacity: 0.5}}")?.reason == "needs `text` or `logo`")
+        #expect(error("name: x\nrenditions:\n  PREVIEW: {size: 100, effort: 2}")?.reason == "jpeg has no effort setting (webp 0–6, avif 0–9)")
+        #expect(error("name: x\nrenditions:\n  WEB_OPTIMIZED: {size: 100, format: webp, effort: 7}")?.reason == "expected a whole number from 0 to 6 for webp")
+        #expect(error("name: x\nrenditions:\n  WEB_OPTIMIZED: {size: 100, format: webp, effort: 1}") == nil)
         #expect(error("name: x\nstages: [store, extract, version]") == nil)
     }
 
@@ -53,5 +56,10 @@ struct PipelineDefinitionTests {
         b = a
         b.watermark = Watermark(text: "x")
         #expect(PipelineDefinition.recipeHash(a) != PipelineDefinition.recipeHash(b))
+        b = a
+        b.effort = 2
+        #expect(PipelineDefinition.recipeHash(a) != PipelineDefinition.recipeHash(b))
+        // An unset effort is not encoded: recipes written before it existed keep their hashes.
+        #expect(!String(decoding: try JSONEncoder().encode(a), as: UTF8.self).contains("effort"))
     }
 }

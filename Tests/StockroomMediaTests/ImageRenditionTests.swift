@@ -234,6 +234,18 @@ struct ImageRenditionTests {
         #expect(Set(all).count == 1, "\(Set(all).count) different outputs for the same input")
     }
 
+    @Test func webpEffortTradesTimeForSize() throws {
+        let recipes = [0, 6].map { RenditionRecipe(name: "E\($0)", width: 800, format: .webp, quality: 80, effort: $0) }
+        let rendered = try render("images/orientation-landscape-1.jpg", recipes)
+        #expect(rendered.map { "\($0.width)×\($0.height)" } == ["800×533", "800×533"])
+        #expect(rendered[0].data != rendered[1].data)
+        #expect(rendered[1].data.count < rendered[0].data.count, "effort 6: \(rendered[1].data.count) bytes, effort 0: \(rendered[0].data.count)")
+        for image in rendered {
+            let decoded = try DecodedImage(image.data, in: directory)
+            #expect(decoded.width == 800 && decoded.height == 533)
+        }
+    }
+
     private func write(_ data: Data) throws -> URL {
         let url = directory.file(UUID().uuidString)
         try data.write(to: url)

@@ -88,10 +88,10 @@ int sr_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out,
 // MARK: saving
 
 int sr_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip);
-int sr_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip);
+int sr_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int effort, int strip);
 int sr_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len, int strip);
 /// AVIF through libheif's AV1 encoder.
-int sr_vips_avifsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip);
+int sr_vips_avifsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int effort, int strip);
 /// Whether a saver exists in this libvips build, e.g. "heifsave_buffer".
 int sr_vips_has_operation(const char *nickname);
 

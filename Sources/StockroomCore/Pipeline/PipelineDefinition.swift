@@ -20,7 +20,8 @@ public struct PipelineDefinition: Sendable, Equatable {
         RenditionType.allCases.compactMap { type in recipes[type].map { (type, $0) } }
     }
 
-    /// Identifies a recipe's output: any change to size, crop, format, quality or watermark changes it.
+    /// Identifies a recipe's output: any change to size, crop, format, quality, effort or watermark
+    /// changes it (an unset effort is left out, so older recipes keep their hashes).
     public static func recipeHash(_ recipe: RenditionRecipe) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -118,7 +119,7 @@ extension PipelineDefinition {
         type: RenditionType, _ spec: [String: Any], keepCopyright: Bool, field: String,
         fail: (String, String) -> PipelineDefinitionError
     ) throws(PipelineDefinitionError) -> RenditionRecipe {
-        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "watermark", "keepCopyright"],
+        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "watermark", "keepCopyright"],
                       at: field + ".", fail: fail)
         func positive(_ key: String) throws(PipelineDefinitionError) -> Int? {
             guard let v = spec[key] else { return nil }
@@ -152,6 +153,16 @@ extension PipelineDefinition {
             guard let q = v as? Int, (1...100).contains(q) else { throw fail("\(field).quality", "expected a whole number from 1 to 100") }
             quality = q
         }
+        var effort: Int?
+        if let v = spec["effort"] {
+            guard let efforts = format.efforts else {
+                throw fail("\(field).effort", "\(format.rawValue) has no effort setting (webp 0–6, avif 0–9)")
+            }
+            guard let e = v as? Int, efforts.contains(e) else {
+                throw fail("\(field).effort", "expected a whole number from \(efforts.lowerBound) to \(efforts.upperBound) for \(format.rawValue)")
+            }
+            effort = e
+        }
         var keep = keepCopyright
         if let v = spec["keepCopyright"] {
             guard let b = v as? Bool else { throw fail("\(field).keepCopyright", "expected true or false") }
@@ -174,7 +185,7 @@ extension PipelineDefinition {
             watermark = try Self.watermark(v, field: "\(field).watermark", fail: fail)
         }
         return RenditionRecipe(name: type.rawValue, width: boxWidth, height: boxHeight, fit: fit, crop: crop, format: format,
-                               quality: quality, keepCopyright: keep, watermark: watermark)
+                               quality: quality, effort: effort, keepCopyright: keep, watermark: watermark)
     }
 
     private static func watermark(_ value: Any, field: String, fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> Watermark {
