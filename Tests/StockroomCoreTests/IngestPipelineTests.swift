@@ -203,6 +203,35 @@ struct IngestPipelineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.blobs.root.appendingPathComponent("tmp").path).isEmpty)
     }
 
+    @Test("a running pipeline (as under serve) uses a pipeline file's edits without a restart")
+    func runnerRereadsEditedPipeline() async throws {
+        let home = try Fixtures.home(in: dir)
+        let pipelineDir = dir.url.appendingPathComponent("live-pipelines")
+        try FileManager.default.createDirectory(at: pipelineDir, withIntermediateDirectories: true)
+        let file = pipelineDir.appendingPathComponent("default.yml")
+        let original = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("Pipelines/default.yml"), encoding: .utf8)
+        try Data(original.utf8).write(to: file)
+        let pipelines = PipelineDirectory(searchPath: [pipelineDir])
+        let runner = Fixtures.runner(home, pipelines: pipelines)
+
+        let drop = try Fixtures.stage(["a.jpg": "images/orientation-landscape-1.jpg"], in: dir)
+        let service = IngestService(catalog: home.catalog, runner: runner)
+        let (batchId, _) = try service.enqueue(try IngestService.sourceFiles([drop]), librarySlug: "test-library", baseFolder: nil, actor: .system)
+        _ = try await service.run(batchId: batchId, workers: 1)
+        let a = try asset(named: "a.jpg", in: home)
+        #expect(try renditions(a, home)[.thumbnailSmall]?.width == 150)
+
+        try Data(original.replacingOccurrences(of: "  THUMBNAIL_SMALL:\n    size: 150", with: "  THUMBNAIL_SMALL:\n    size: 100").utf8).write(to: file)
+        // File systems with coarse timestamps: make the edit visibly newer.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: file.path)
+        let planner = RenderPlanner(catalog: home.catalog)
+        #expect(try planner.staleAssetIds(pipelines: pipelines) == [a.id!])
+        let batch = try planner.enqueue(assetIds: [a.id!], force: false)
+        await runner.run(workers: 1, batchId: batch, untilDrained: true, onEvent: { _ in })
+        #expect(try renditions(a, home)[.thumbnailSmall]?.width == 100)
+        #expect(try planner.staleAssetIds(pipelines: pipelines).isEmpty)
+    }
+
     @Test("render --stale re-makes only renditions whose recipe changed")
     func staleRenditions() async throws {
         let home = try Fixtures.home(in: dir)

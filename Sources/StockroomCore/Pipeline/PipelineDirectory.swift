@@ -36,12 +36,17 @@ public struct PipelineDirectory: Sendable {
 
     /// Loads and validates the definition called `name` (`default` when nil).
     public func definition(named name: String?) throws(DomainError) -> PipelineDefinition {
+        try Self.load(try file(named: name))
+    }
+
+    /// The file that defines `name` (`default` when nil): the first match along the search path.
+    public func file(named name: String?) throws(DomainError) -> URL {
         let name = name ?? "default"
         guard Slug.isValid(name) else { throw .invalidArgument("\"\(name)\" is not a pipeline name") }
         for dir in searchPath {
             for ext in ["yml", "yaml"] {
                 let url = dir.appendingPathComponent("\(name).\(ext)")
-                if FileManager.default.fileExists(atPath: url.path) { return try Self.load(url) }
+                if FileManager.default.fileExists(atPath: url.path) { return url }
             }
         }
         throw .notFound("no pipeline \"\(name)\" in \(searchPath.map(\.path).joined(separator: ", "))")

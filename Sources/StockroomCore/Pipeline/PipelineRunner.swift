@@ -277,12 +277,30 @@ public final class PipelineRunner: Sendable {
                       stage: outcome == .failed ? job.stage : nil, reason: reason ?? payload.reason, willRetry: false)
     }
 
+    /// The library's pipeline as its file says now: a long-running `serve` picks up edits (and
+    /// `render --stale` jobs it runs use the edited recipes) without a restart.
     private func definition(libraryId: Int64) throws -> PipelineDefinition {
         let name = try libraries.library(id: libraryId)?.pipeline ?? "default"
-        if let cached = cache.definition(name) { return cached }
-        let definition = try pipelines.definition(named: name)
-        cache.store(definition, as: name)
+        let file = try pipelines.file(named: name)
+        let version = PipelineFileVersion(file)
+        if let cached = cache.definition(name), cached.version == version { return cached.definition }
+        let definition = try PipelineDirectory.load(file)
+        cache.store((definition, version), as: name)
         return definition
+    }
+
+    /// Which file, as of which change, a cached definition was read from.
+    private struct PipelineFileVersion: Equatable {
+        let path: String
+        let modified: Date?
+        let size: Int?
+
+        init(_ url: URL) {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            path = url.path
+            modified = attributes?[.modificationDate] as? Date
+            size = (attributes?[.size] as? NSNumber)?.intValue
+        }
     }
 
     private func mediaEngine(_ definition: PipelineDefinition) throws -> any MediaEngine {
@@ -291,11 +309,15 @@ public final class PipelineRunner: Sendable {
 
     private final class Cache: @unchecked Sendable {
         private let lock = NSLock()
-        private var definitions: [String: PipelineDefinition] = [:]
+        private var definitions: [String: (definition: PipelineDefinition, version: PipelineFileVersion)] = [:]
         private var engines: [String: any MediaEngine] = [:]
 
-        func definition(_ name: String) -> PipelineDefinition? { lock.withLock { definitions[name] } }
-        func store(_ definition: PipelineDefinition, as name: String) { lock.withLock { definitions[name] = definition } }
+        func definition(_ name: String) -> (definition: PipelineDefinition, version: PipelineFileVersion)? {
+            lock.withLock { definitions[name] }
+        }
+        func store(_ entry: (definition: PipelineDefinition, version: PipelineFileVersion), as name: String) {
+            lock.withLock { definitions[name] = entry }
+        }
 
         /// Made under the lock: workers starting together share one engine per configuration.
         func engine(for configuration: MediaEngineConfiguration, orMake make: MediaEngineFactory) throws(MediaError) -> any MediaEngine {
