@@ -111,12 +111,7 @@ public struct IngestService: Sendable {
             case .failed: summary.failed += 1
             case .rerendered: summary.rerendered += 1
             }
-            summary.files.append(IngestSummary.File(
-                file: payload?.relativePath ?? payload?.sourcePath ?? "", outcome: outcome, assetId: job.assetId,
-                versionNumber: payload?.versionNumber, duplicateOf: payload?.duplicateOf,
-                renditions: payload?.renditionsMade, renditionsFailed: payload?.renditionsFailed,
-                stage: outcome == .failed ? (payload?.failedStage ?? job.stage) : nil,
-                reason: outcome == .failed ? (payload?.reason ?? job.lastError) : nil))
+            summary.files.append(IngestSummary.File(PipelineEvent(job: job, payload: payload, outcome: outcome)))
         }
         return summary
     }
@@ -139,6 +134,7 @@ public struct IngestSummary: Codable, Sendable, Equatable {
         self.batchId = batchId
     }
 
+    /// One file of the batch as `--json` prints it: a `PipelineEvent` without the job's identifiers.
     public struct File: Codable, Sendable, Equatable {
         public var file: String
         public var outcome: IngestOutcome
@@ -149,5 +145,17 @@ public struct IngestSummary: Codable, Sendable, Equatable {
         public var renditionsFailed: Int?
         public var stage: PipelineStage?
         public var reason: String?
+
+        init(_ event: PipelineEvent) {
+            file = event.file ?? ""
+            outcome = event.outcome
+            assetId = event.assetId
+            versionNumber = event.versionNumber
+            duplicateOf = event.duplicateOf
+            renditions = event.renditions
+            renditionsFailed = event.renditionsFailed
+            stage = event.stage
+            reason = event.reason
+        }
     }
 }

@@ -271,10 +271,7 @@ public final class PipelineRunner: Sendable {
     }
 
     private func event(_ job: Job, _ payload: IngestPayload, outcome: IngestOutcome, reason: String? = nil) -> PipelineEvent {
-        PipelineEvent(jobId: job.id!, batchId: job.batchId, file: payload.relativePath ?? payload.sourcePath, outcome: outcome,
-                      assetId: job.assetId, versionNumber: payload.versionNumber, duplicateOf: payload.duplicateOf,
-                      renditions: payload.renditionsMade, renditionsFailed: payload.renditionsFailed,
-                      stage: outcome == .failed ? job.stage : nil, reason: reason ?? payload.reason, willRetry: false)
+        PipelineEvent(job: job, payload: payload, outcome: outcome, reason: reason)
     }
 
     /// The library's pipeline as its file says now: a long-running `serve` picks up edits (and
