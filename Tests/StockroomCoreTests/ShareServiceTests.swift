@@ -61,6 +61,16 @@ struct ShareServiceTests {
         #expect(activity.first?.metadata?["maxDownloads"] == .number(2))
         let logged = try String(decoding: JSONEncoder().encode(activity), as: UTF8.self)
         #expect(!logged.contains(link.token))
+
+        // A collection's link is named by the collection's slug, when made and when revoked.
+        _ = try home.catalog.database.writer.write { db in try AssetCollection(name: "Summer", slug: "summer").inserted(db) }
+        let shared = try shares.createShare(ShareRequest(target: .collection(slug: "summer")), by: ana)
+        _ = try shares.revoke(token: shared.token, by: ana)
+        let titles = try home.catalog.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT entityTitle FROM activity WHERE entityType = 'share_link' AND entityId = ? ORDER BY id",
+                                arguments: [String(shared.id!)])
+        }
+        #expect(titles == ["collection:summer", "collection:summer"])
         #expect(throws: DomainError.self) { try shares.createShare(ShareRequest(target: .collection(slug: "nope")), by: .system) }
         #expect(throws: DomainError.self) {
             try shares.createShare(ShareRequest(target: .asset(id: asset.id!), expiresAt: Date().addingTimeInterval(-1)), by: .system)

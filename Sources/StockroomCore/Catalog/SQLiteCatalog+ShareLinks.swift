@@ -44,7 +44,11 @@ extension SQLiteCatalog: ShareLinkRepository {
         try write { db in
             try db.execute(sql: "UPDATE share_link SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [now, id])
             guard db.changesCount > 0, let link = try ShareLink.fetchOne(db, key: id) else { return }
-            let target = link.collectionId.map { "collection:\($0)" } ?? link.assetId.map { "asset:\($0)" } ?? "?"
+            var target = link.assetId.map { "asset:\($0)" } ?? "?"
+            if let id = link.collectionId {
+                // Named as when it was created: by the collection's slug.
+                target = "collection:\(try AssetCollection.fetchOne(db, key: id)?.slug ?? String(id))"
+            }
             try Self.logActivity(db, Activity(
                 organizationId: link.organizationId, actor: actor, action: "share.revoked", entityType: "share_link",
                 entityId: String(id), entityTitle: target, description: "Revoked the share link of \(target)", now: now))
