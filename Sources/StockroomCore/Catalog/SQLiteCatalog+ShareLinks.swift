@@ -40,15 +40,10 @@ extension SQLiteCatalog: ShareLinkRepository {
         try read { db in try ShareLink.fetchOne(db, key: id) }
     }
 
-    public func revokeShareLink(id: Int64, at now: Date, by actor: Actor) throws(DomainError) {
+    public func revokeShareLink(id: Int64, at now: Date, by actor: Actor, target: String) throws(DomainError) {
         try write { db in
             try db.execute(sql: "UPDATE share_link SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [now, id])
             guard db.changesCount > 0, let link = try ShareLink.fetchOne(db, key: id) else { return }
-            var target = link.assetId.map { "asset:\($0)" } ?? "?"
-            if let id = link.collectionId {
-                // Named as when it was created: by the collection's slug.
-                target = "collection:\(try AssetCollection.fetchOne(db, key: id)?.slug ?? String(id))"
-            }
             try Self.logActivity(db, Activity(
                 organizationId: link.organizationId, actor: actor, action: "share.revoked", entityType: "share_link",
                 entityId: String(id), entityTitle: target, description: "Revoked the share link of \(target)", now: now))

@@ -9,8 +9,9 @@ public protocol ShareLinkRepository: Sendable {
     /// Candidates whose token starts with `prefix`; the caller compares the full token in constant time.
     func shareLinks(tokenPrefix prefix: String) throws(DomainError) -> [ShareLink]
     func shareLink(id: Int64) throws(DomainError) -> ShareLink?
-    /// Revokes the link and logs `share.revoked`; revoking a revoked link changes and logs nothing.
-    func revokeShareLink(id: Int64, at now: Date, by actor: Actor) throws(DomainError)
+    /// Revokes the link and logs `share.revoked` naming `target`; revoking a revoked link changes
+    /// and logs nothing.
+    func revokeShareLink(id: Int64, at now: Date, by actor: Actor, target: String) throws(DomainError)
     /// Counts a view: `accessCount + 1`, `lastAccessedAt = now`.
     func recordShareView(linkId: Int64, at now: Date) throws(DomainError)
     /// Takes one download from the link's allowance in a single statement, so that concurrent

@@ -84,20 +84,19 @@ public struct ShareService: Sendable {
                              accessLevel: request.accessLevel, allowDownload: request.allowDownload && request.accessLevel != .view,
                              expiresAt: request.expiresAt, passwordHash: request.password.map { Bcrypt.hash($0, cost: bcryptCost) },
                              maxDownloads: request.maxDownloads, createdBy: actor.name, now: now)
-        let target: String
+        var collectionSlug: String?
         switch request.target {
         case let .collection(slug):
             guard let collection = try collections.collection(slug: slug, organizationId: organizationId) else {
                 throw .notFound("unknown collection \"\(slug)\" (see `stockroom collection list`)")
             }
             link.collectionId = collection.id
-            target = "collection:\(collection.slug)"
+            collectionSlug = collection.slug
         case let .asset(id):
             guard try assets.asset(id: id) != nil else { throw .notFound("no asset with id \(id)") }
             link.assetId = id
-            target = "asset:\(id)"
         }
-        return try shares.createShareLink(link, by: actor, target: target)
+        return try shares.createShareLink(link, by: actor, target: Self.targetName(of: link, collectionSlug: collectionSlug))
     }
 
     public func allShares(now: Date = Date()) throws(DomainError) -> [ShareLinkSummary] {
@@ -107,8 +106,8 @@ public struct ShareService: Sendable {
         let assetNames = Dictionary(try assets.assets(ids: links.compactMap(\.assetId)).map { ($0.id!, $0.name) },
                                     uniquingKeysWith: { a, _ in a })
         return links.map { link in
-            let target = link.collectionId.map { "collection:\(collectionNames[$0] ?? String($0))" }
-                ?? link.assetId.map { "asset:\($0) \(assetNames[$0] ?? "")".trimmingCharacters(in: .whitespaces) } ?? "?"
+            let target = Self.targetName(of: link, collectionSlug: link.collectionId.flatMap { collectionNames[$0] },
+                                         assetName: link.assetId.flatMap { assetNames[$0] })
             return summary(of: link, target: target, now: now)
         }
     }
@@ -116,10 +115,22 @@ public struct ShareService: Sendable {
     /// One link as listed, found by its token.
     public func summary(token: String, now: Date = Date()) throws(DomainError) -> ShareLinkSummary {
         let link = try shareLink(token: token)
-        var target = "?"
-        if let id = link.collectionId { target = "collection:\(try collections.collection(id: id)?.slug ?? String(id))" }
-        if let id = link.assetId { target = "asset:\(id) \(try assets.asset(id: id)?.name ?? "")".trimmingCharacters(in: .whitespaces) }
-        return summary(of: link, target: target, now: now)
+        var assetName: String?
+        if let id = link.assetId { assetName = try assets.asset(id: id)?.name }
+        return summary(of: link, target: Self.targetName(of: link, collectionSlug: try collectionSlug(of: link), assetName: assetName), now: now)
+    }
+
+    /// How listings and the activity log name what a link shares: `collection:summer`, `asset:12`,
+    /// or with the asset's name, as listings show it, `asset:12 photo.jpg`. Falls back to the id.
+    static func targetName(of link: ShareLink, collectionSlug: String?, assetName: String? = nil) -> String {
+        if let id = link.collectionId { return "collection:\(collectionSlug ?? String(id))" }
+        if let id = link.assetId { return "asset:\(id) \(assetName ?? "")".trimmingCharacters(in: .whitespaces) }
+        return "?"
+    }
+
+    private func collectionSlug(of link: ShareLink) throws(DomainError) -> String? {
+        guard let id = link.collectionId else { return nil }
+        return try collections.collection(id: id)?.slug
     }
 
     func summary(of link: ShareLink, target: String, now: Date) -> ShareLinkSummary {
@@ -142,7 +153,8 @@ public struct ShareService: Sendable {
 
     public func revoke(token: String, by actor: Actor, now: Date = Date()) throws(DomainError) -> ShareLink {
         let link = try shareLink(token: token)
-        try shares.revokeShareLink(id: link.id!, at: now, by: actor)
+        try shares.revokeShareLink(id: link.id!, at: now, by: actor,
+                                   target: Self.targetName(of: link, collectionSlug: try collectionSlug(of: link)))
         return try shares.shareLink(id: link.id!) ?? link
     }
 
