@@ -67,12 +67,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips"]),
-        .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore"]),
+        // Temp folders and the shared corpus, for every test target.
+        .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
+        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),
+        .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore", "StockroomTestSupport"]),
         .testTarget(
             name: "StockroomServerTests",
             dependencies: [
                 "StockroomServer",
+                "StockroomTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),

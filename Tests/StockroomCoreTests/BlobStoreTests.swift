@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import StockroomCore
+import StockroomTestSupport
 
 @Suite("Content-addressed blob store")
 struct BlobStoreTests {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import StockroomCore
+import StockroomTestSupport
 
 @Suite("Catalog on a real SQLite file")
 struct CatalogTests {

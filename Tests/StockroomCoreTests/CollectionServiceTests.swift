@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import StockroomCore
+import StockroomTestSupport
 
 @Suite("Collections: manual order and smart rules on a real catalog")
 struct CollectionServiceTests {

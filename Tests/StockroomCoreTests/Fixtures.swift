@@ -2,14 +2,14 @@ import Foundation
 import Logging
 @testable import StockroomCore
 import StockroomMedia
+import StockroomTestSupport
 
 /// Paths and a ready pipeline for tests that run real media through the real catalog.
 enum Fixtures {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static let repoRoot = Corpus.repositoryRoot
     static let pipelines = PipelineDirectory(searchPath: [repoRoot.appendingPathComponent("Pipelines")])
 
-    static func corpusFile(_ relative: String) -> URL { corpus.appendingPathComponent(relative) }
+    static func corpusFile(_ relative: String) -> URL { Corpus.file(relative) }
 
     static func runner(_ home: DataHome, pipelines: PipelineDirectory = Fixtures.pipelines, owner: LeaseOwner = .current) -> PipelineRunner {
         var logger = Logger(label: "test.pipeline")

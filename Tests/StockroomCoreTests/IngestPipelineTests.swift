@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import StockroomCore
 import StockroomMedia
+import StockroomTestSupport
 
 @Suite("Ingest through the real pipeline (libvips, libexif, libavformat, SQLite)", .serialized)
 struct IngestPipelineTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StockroomCore
+import StockroomTestSupport
 
 @Suite("Durable job queue on SQLite")
 struct JobQueueTests {

@@ -5,11 +5,10 @@ import StockroomMedia
 
 @Suite("Pipeline definitions")
 struct PipelineDefinitionTests {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("the shipped default pipeline loads with the DAM spec's rendition set")
     func defaultLoads() throws {
-        let definition = try PipelineDirectory.load(Self.repoRoot.appendingPathComponent("Pipelines/default.yml"))
+        let definition = try PipelineDirectory.load(Fixtures.repoRoot.appendingPathComponent("Pipelines/default.yml"))
         #expect(definition.name == "default")
         #expect(definition.stages == [.store, .extract, .version, .render])
         #expect(Set(definition.recipes.keys) == Set(RenditionType.allCases).subtracting([.previewVideo]))

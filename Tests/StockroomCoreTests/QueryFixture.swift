@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import StockroomCore
+import StockroomTestSupport
 
 /// A real catalog in a temporary directory with helpers to insert assets, tags, collections
 /// and share links directly.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import StockroomCore
+import StockroomTestSupport
 
 @Suite("Share links, tokens and API keys")
 struct ShareServiceTests {

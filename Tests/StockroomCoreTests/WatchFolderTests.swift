@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import StockroomCore
+import StockroomTestSupport
 
 /// Collects events from worker threads.
 final class EventLog: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Foundation
 @testable import StockroomMedia
 import CMediaShim
 import CVips
+import StockroomTestSupport
 
 /// Rendered bytes decoded back by libvips, to check what a rendition really contains.
 struct DecodedImage {

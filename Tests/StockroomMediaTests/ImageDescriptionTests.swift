@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StockroomMedia
+import StockroomTestSupport
 
 @Suite("Image description")
 struct ImageDescriptionTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import StockroomMedia
 import CMediaShim
 import Synchronization
+import StockroomTestSupport
 
 @Suite("Image renditions")
 struct ImageRenditionTests {

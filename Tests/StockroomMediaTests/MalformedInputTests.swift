@@ -3,6 +3,7 @@ import Testing
 @testable import StockroomMedia
 import CMediaShim
 import CVips
+import StockroomTestSupport
 
 @Suite("Malformed input, allowlist and limits")
 struct MalformedInputTests {

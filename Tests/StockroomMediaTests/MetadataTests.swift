@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StockroomMedia
+import StockroomTestSupport
 
 @Suite("EXIF, XMP and IPTC")
 struct MetadataTests {

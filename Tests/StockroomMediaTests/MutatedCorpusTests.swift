@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StockroomMedia
+import StockroomTestSupport
 
 /// Damaged variants of every corpus file (bytes flipped in the headers, truncated, scribbled
 /// over, chunks duplicated), generated from a fixed seed: each must end in a rendition or a

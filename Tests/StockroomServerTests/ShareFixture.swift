@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StockroomCore
+import StockroomTestSupport
 
 /// A real data home in a temp folder with a library of real images: originals from the shared
 /// corpus in the blob store, thumbnails and previews made by the `vipsthumbnail` CLI, and the
@@ -9,22 +10,18 @@ import StockroomCore
 /// Rows are inserted directly because the pipeline lives on another branch; swap `addImage` for
 /// a pipeline ingest once it has landed.
 final class ShareFixture: @unchecked Sendable {
-    let directory: URL
+    private let temporary = TemporaryDirectory("stockroom-server")
+    var directory: URL { temporary.url }
     let home: DataHome
     let library: Library
 
-    static let corpus = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/images")
+    static let corpus = Corpus.file("images")
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-server-\(UUID().uuidString)", isDirectory: true)
-        home = try DataHome.initialize(at: directory.appendingPathComponent("home"))
+        home = try DataHome.initialize(at: temporary.file("home"))
         library = try LibraryService(libraries: home.catalog, folders: home.catalog)
             .createLibrary(name: "Client Work", by: .system)
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     var collections: CollectionService { CollectionService(collections: home.catalog, assets: home.catalog) }
     /// bcrypt at a low cost keeps the password tests quick; the hash format is the production one.

@@ -1,15 +1,15 @@
 import Foundation
 
 /// A fresh directory under the system temp folder, removed when the value is released.
-final class TemporaryDirectory: @unchecked Sendable {
-    let url: URL
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let url: URL
 
-    init(_ label: String = "stockroom-test") {
+    public init(_ label: String = "stockroom-test") {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
