@@ -236,7 +236,7 @@ struct ImageRenditionTests {
     }
 
     @Test func webpEffortTradesTimeForSize() throws {
-        let recipes = [0, 6].map { RenditionRecipe(name: "E\($0)", width: 800, format: .webp, quality: 80, effort: $0) }
+        let recipes = [0, 6].map { (effort: Int) in RenditionRecipe(name: "E\(effort)", width: 800, format: .webp, quality: 80, effort: effort) }
         let rendered = try render("images/orientation-landscape-1.jpg", recipes)
         #expect(rendered.map { "\($0.width)×\($0.height)" } == ["800×533", "800×533"])
         #expect(rendered[0].data != rendered[1].data)
