@@ -21,9 +21,9 @@ enum RenditionEncoder {
         let status: Int32
         switch format {
         case .jpeg: status = sr_vips_jpegsave_buffer(image.pointer, &buffer, &length, q, stripFlag)
-        case .webp: status = sr_vips_webpsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? 4), stripFlag)
+        case .webp: status = sr_vips_webpsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? format.defaultEffort), stripFlag)
         case .png: status = sr_vips_pngsave_buffer(image.pointer, &buffer, &length, stripFlag)
-        case .avif: status = sr_vips_avifsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? 2), stripFlag)
+        case .avif: status = sr_vips_avifsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? format.defaultEffort), stripFlag)
         }
         guard status == 0, let buffer, length > 0 else {
             let message = LibvipsError.take()

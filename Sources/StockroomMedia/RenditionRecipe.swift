@@ -33,6 +33,16 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
             case .jpeg, .png: nil
             }
         }
+
+        /// The effort used when a recipe sets none: libvips' default for WebP; for AVIF 2, below
+        /// libvips' default of 4, because AV1 encoding is slow.
+        var defaultEffort: Int {
+            switch self {
+            case .webp: 4
+            case .avif: 2
+            case .jpeg, .png: 0
+            }
+        }
     }
 
     public init(name: String, width: Int, height: Int? = nil, fit: Fit = .inside, crop: CropStrategy = .attention,
