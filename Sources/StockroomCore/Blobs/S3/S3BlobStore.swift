@@ -330,21 +330,24 @@ public final class S3BlobStore: BlobStore {
 
     // MARK: Async streaming
 
+    /// A consumer may pause for up to 10 minutes (the streaming client's idle timeout) before
+    /// the connection is given up; a broken connection is resumed from the next byte.
     public func stream(_ hash: String, range: Range<Int64>?, chunkSize: Int) -> AsyncThrowingStream<Data, any Error> {
         let download = S3StreamedDownload(store: self, hash: hash, range: range, chunkSize: chunkSize)
         return AsyncThrowingStream(unfolding: { try await download.next() })
     }
 
-    /// Starts a ranged GET through the async client and returns the response once its head has
-    /// arrived (retrying as the transport does until then). Used by `S3StreamedDownload`.
-    func startDownload(_ hash: String, range: Range<Int64>?) async throws(DomainError) -> HTTPClientResponse? {
+    /// Starts a GET of bytes `from ..< to` (to the end when `to` is nil) through the streaming
+    /// client and returns the response once its head has arrived, retrying as the transport
+    /// does until then. Nil when the range is empty. Used by `S3StreamedDownload`.
+    func startDownload(_ hash: String, from: Int64, to: Int64?) async throws(DomainError) -> HTTPClientResponse? {
         let key = try key(hash)
         var headers: [SignableRequest.Field] = []
-        if let range {
-            guard range.lowerBound < range.upperBound else { return nil }
-            headers.append(.init("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"))
+        if let to, from >= to { return nil }
+        if from > 0 || to != nil {
+            headers.append(.init("Range", "bytes=\(from)-\(to.map { String($0 - 1) } ?? "")"))
         }
-        let request = S3Request(.GET, key: key, headers: headers, operation: range == nil ? "GET" : "GET range")
+        let request = S3Request(.GET, key: key, headers: headers, operation: headers.isEmpty ? "GET" : "GET range")
         var attempt = 1
         while true {
             let parts = transport.signedParts(request)
@@ -353,9 +356,13 @@ public final class S3BlobStore: BlobStore {
             httpRequest.headers = parts.headers
             let failure: String
             do {
-                let response = try await S3Transport.client.execute(httpRequest, deadline: .now() + .hours(12))
+                let response = try await S3Transport.streamingClient.execute(httpRequest, deadline: .now() + .hours(12))
                 let status = Int(response.status.code)
+                if status == 200 && from > 0 {
+                    throw DomainError.storage("S3 GET of \(object(key)) ignored the Range header; cannot resume the stream")
+                }
                 if (200..<300).contains(status) { return response }
+                if status == 416 && to == nil && from > 0 { return nil }  // resumed exactly at the end
                 var body = Data()
                 for try await buffer in response.body {
                     if body.count < S3ResponseDelegate.errorBodyLimit { body.append(contentsOf: buffer.readableBytesView) }
@@ -403,42 +410,75 @@ final class S3BlobReader: BlobReader, @unchecked Sendable {
     func close() {}
 }
 
-/// The state of one `S3BlobStore.stream`: the response body's iterator, and what is left of a
-/// buffer larger than the chunk size. `AsyncThrowingStream(unfolding:)` calls `next()` one call
-/// at a time, and the client reads no further from the socket than `next()` asks for.
+/// The state of one `S3BlobStore.stream`: the response body's iterator, what is left of a
+/// buffer larger than the chunk size, and how many bytes were delivered, so that a connection
+/// that breaks mid-body is resumed with a new ranged GET from the next byte (up to the store's
+/// attempt limit). `AsyncThrowingStream(unfolding:)` calls `next()` one call at a time, and the
+/// client reads no further from the socket than `next()` asks for.
 final class S3StreamedDownload: @unchecked Sendable {
     private let store: S3BlobStore
     private let hash: String
-    private let range: Range<Int64>?
+    private let start: Int64
+    private let end: Int64?
     private let chunkSize: Int
     private var started = false
+    private var finished = false
     private var iterator: HTTPClientResponse.Body.AsyncIterator?
     private var pending = Data()
+    private var delivered: Int64 = 0
+    private var resumes = 0
 
     init(store: S3BlobStore, hash: String, range: Range<Int64>?, chunkSize: Int) {
         self.store = store
         self.hash = hash
-        self.range = range
+        self.start = max(0, range?.lowerBound ?? 0)
+        self.end = range?.upperBound
         self.chunkSize = max(1, chunkSize)
     }
 
     func next() async throws -> Data? {
-        if !started {
-            started = true
-            iterator = try await store.startDownload(hash, range: range)?.body.makeAsyncIterator()
-        }
         if pending.isEmpty {
-            guard var body = iterator else { return nil }
-            let buffer = try await body.next()
-            iterator = body
-            guard let buffer else {
-                iterator = nil
-                return nil
-            }
-            pending = Data(buffer.readableBytesView)
+            guard let buffer = try await nextBuffer() else { return nil }
+            pending = buffer
         }
         let chunk = pending.prefix(chunkSize)
         pending = pending.count > chunkSize ? Data(pending.dropFirst(chunkSize)) : Data()
+        delivered += Int64(chunk.count)
         return Data(chunk)
+    }
+
+    private func nextBuffer() async throws -> Data? {
+        while !finished {
+            if !started {
+                started = true
+                iterator = try await store.startDownload(hash, from: start + delivered, to: end)?.body.makeAsyncIterator()
+            }
+            guard var body = iterator else {
+                finished = true
+                return nil
+            }
+            do {
+                let buffer = try await body.next()
+                iterator = body
+                guard let buffer else {
+                    finished = true
+                    iterator = nil
+                    return nil
+                }
+                return Data(buffer.readableBytesView)
+            } catch {
+                iterator = nil
+                resumes += 1
+                guard S3Transport.isRetryable(error), resumes < store.transport.retry.maxAttempts else {
+                    throw store.transport.transportError(S3Transport.Unreachable(underlying: S3Transport.describe(error), attempts: resumes),
+                                                         S3Request(.GET, key: store.location.key(for: hash), operation: "streamed GET"))
+                }
+                store.transport.logger.warning("S3 stream broke; resuming", metadata: [
+                    "key": "\(store.location.key(for: hash))", "offset": "\(start + delivered)", "reason": "\(S3Transport.describe(error))",
+                ])
+                started = false
+            }
+        }
+        return nil
     }
 }

@@ -59,6 +59,20 @@ final class S3Transport: Sendable {
         return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
     }()
 
+    /// For `BlobStore.stream`: the same, with a 10-minute idle read timeout. The client's read
+    /// timer keeps running while a slow consumer holds back the body (backpressure), so the
+    /// synchronous client's 60 s would cut off a paused download.
+    static let streamingClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .minutes(10), write: .seconds(60)),
+            decompression: .disabled
+        )
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+    }()
+
     let location: S3Location
     let credentials: AWSCredentials
     let retry: RetryPolicy
