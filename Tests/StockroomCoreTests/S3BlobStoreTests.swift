@@ -203,6 +203,46 @@ struct S3BlobStoreTests {
         #expect(try await collect(disk.stream(diskHash, range: 999..<2_000_001, chunkSize: 4096), maxChunk: 4096) == data[999..<2_000_001])
     }
 
+    /// A proxy in front of the test server that cuts its first connection after `cutAfter` bytes
+    /// of response; the store returned talks through it.
+    private func storeBehindCuttingProxy(_ fixture: S3Fixture, cache: BlobReadCache, cutAfter: Int) throws -> (S3BlobStore, Process, Pipe) {
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: try #require(ServerEnvironment.executable("python3")))
+        proxy.arguments = [Corpus.repositoryRoot.appendingPathComponent("Tests/Fixtures/s3/cutting_proxy.py").path,
+                           String(try #require(fixture.location.endpoint.port)), String(cutAfter)]
+        let stdin = Pipe(), stdout = Pipe()
+        proxy.standardInput = stdin
+        proxy.standardOutput = stdout
+        try proxy.run()
+        let portLine = String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let store = try S3BlobStore(
+            location: S3Location(bucket: fixture.location.bucket, prefix: fixture.location.prefix,
+                                 endpoint: URL(string: "http://127.0.0.1:\(port)"), pathStyle: true),
+            credentials: fixture.credentials, cache: cache)
+        return (store, proxy, stdin)
+    }
+
+    @Test("a connection broken mid-body: a stream resumes from the next byte, a download starts again")
+    func brokenConnections() async throws {
+        let fixture = try S3Fixture()
+        let store = try fixture.createBucket()
+        let data = S3Fixture.bytes(3_000_000, seed: 7)
+        let hash = try store.put(data).hash
+
+        let (streaming, proxy1, stop1) = try storeBehindCuttingProxy(fixture, cache: store.cache, cutAfter: 1_000_000)
+        defer { try? stop1.fileHandleForWriting.close(); proxy1.waitUntilExit() }
+        var received = Data()
+        for try await chunk in streaming.stream(hash, range: 500..<3_000_000, chunkSize: 100_000) { received.append(chunk) }
+        #expect(received.count == 2_999_500)
+        #expect(received == data[500...])
+
+        let (downloading, proxy2, stop2) = try storeBehindCuttingProxy(fixture, cache: store.cache, cutAfter: 1_500_000)
+        defer { try? stop2.fileHandleForWriting.close(); proxy2.waitUntilExit() }
+        #expect(try Data(contentsOf: downloading.localFile(for: hash)) == data)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.cache.root.appendingPathComponent("tmp").path).isEmpty)
+    }
+
     @Test("wrong credentials and a missing bucket are one clear line each")
     func refusals() throws {
         let fixture = try S3Fixture()
