@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // C libraries, found through pkg-config, installed from Debian's -dev packages.
@@ -45,6 +47,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
@@ -70,7 +78,14 @@ let package = Package(
         // Temp folders and the shared corpus, for every test target.
         .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
         .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),
-        .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore", "StockroomTestSupport"]),
+        .testTarget(
+            name: "StockroomCoreTests",
+            dependencies: [
+                "StockroomCore", "StockroomTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "StockroomServerTests",
             dependencies: [

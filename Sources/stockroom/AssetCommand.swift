@@ -128,7 +128,7 @@ struct AssetDetails: Encodable {
     var versions: [AssetVersion]
     var renditions: [RenditionRow]
 
-    static func load(id: Int64, catalog: SQLiteCatalog, blobs: DiskBlobStore) throws -> AssetDetails {
+    static func load(id: Int64, catalog: SQLiteCatalog, blobs: any BlobStore) throws -> AssetDetails {
         guard let asset = try catalog.asset(id: id) else { throw DomainError.notFound("no asset \(id)") }
         let library = try catalog.library(id: asset.libraryId)?.slug ?? "?"
         return AssetDetails(
@@ -137,7 +137,7 @@ struct AssetDetails: Encodable {
             renditions: try catalog.renditions(assetId: id).map { r in
                 RenditionRow(renditionType: r.renditionType, status: r.status, width: r.width, height: r.height, format: r.format,
                              quality: r.quality, byteSize: r.byteSize, recipeHash: r.recipeHash, versionId: r.versionId,
-                             blobHash: r.blobHash, blobPath: try r.blobHash.map { try blobs.path(for: $0).path }, error: r.error)
+                             blobHash: r.blobHash, blobPath: r.blobHash.map { blobs.location(of: $0) }, error: r.error)
             })
     }
 }

@@ -201,7 +201,7 @@ struct IngestPipelineTests {
         #expect(try home.catalog.assets(libraryId: nil, limit: 10, offset: 0).count == 4)
         let versions = try await home.catalog.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset_version")! }
         #expect(versions == 4)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: home.blobs.root.appendingPathComponent("tmp").path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: try #require(home.blobs as? DiskBlobStore).root.appendingPathComponent("tmp").path).isEmpty)
     }
 
     @Test("a running pipeline (as under serve) uses a pipeline file's edits without a restart")

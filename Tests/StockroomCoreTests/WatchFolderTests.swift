@@ -198,7 +198,7 @@ struct WatchFolderTests {
              try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT contentHash) FROM asset")!)
         }
         #expect(assets == files.count && versions == files.count && distinctPaths == files.count && distinctHashes == files.count)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: home.blobs.root.appendingPathComponent("tmp").path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: try #require(home.blobs as? DiskBlobStore).root.appendingPathComponent("tmp").path).isEmpty)
         let unfinished = try home.catalog.jobCounts(batchId: nil)
         #expect((unfinished[.queued] ?? 0) == 0 && (unfinished[.running] ?? 0) == 0 && (unfinished[.failed] ?? 0) == 0)
     }

@@ -137,6 +137,10 @@ public struct DiskBlobStore: BlobStore {
         return url
     }
 
+    public func location(of hash: String) -> String {
+        (try? path(for: hash).path) ?? "blob \(hash)"
+    }
+
     public func verify(_ hash: String) throws(DomainError) -> Bool {
         let url = try localFile(for: hash)
         guard let input = FileHandle(forReadingAtPath: url.path) else { throw .notFound("blob \(hash) is missing") }
