@@ -64,8 +64,13 @@ public final class ShareAccessRecorder: @unchecked Sendable {
     /// Flushes on a timer until `isStopped` says so, then once more. `flushing` runs each flush
     /// off the cooperative pool.
     public func run(isStopped: @escaping @Sendable () -> Bool, flushing: @escaping @Sendable (@escaping @Sendable () -> Void) async -> Void) async {
-        while !isStopped() {
-            try? await Task.sleep(for: interval)
+        let clock = ContinuousClock()
+        // Stopped (graceful shutdown) or cancelled: either way, write what is left and return.
+        let done = { isStopped() || Task.isCancelled }
+        while !done() {
+            // In short steps, so a stop is noticed at once whatever the interval.
+            let due = clock.now + interval
+            while !done(), clock.now < due { try? await Task.sleep(for: min(.milliseconds(50), due - clock.now)) }
             await flushing { self.flush() }
         }
         await flushing { self.flush() }

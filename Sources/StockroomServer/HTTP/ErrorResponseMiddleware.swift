@@ -25,6 +25,9 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             let message = error.body ?? Self.defaultMessage(error.status, request: request)
             return ErrorBody.response(status: error.status, code: ErrorBody.code(for: error.status), message: message, request: request,
                                       headers: error.headers)
+        } catch let error as CancellationError {
+            // The client went away: nothing to answer, nothing to report.
+            throw error
         } catch let error as BlobIntegrityError {
             context.logger.error("blob integrity failure", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return ErrorBody.response(status: .internalServerError, code: "internal", message: "internal error", request: request)
