@@ -45,7 +45,8 @@ public func buildRouter(home: DataHome, configuration: ServerConfiguration = Ser
 
 func buildRouter(home: DataHome, configuration: ServerConfiguration, work: BlockingWork, recorder: ShareAccessRecorder?,
                  logger: Logger) throws -> Router<StockroomRequestContext> {
-    let router = Router(context: StockroomRequestContext.self)
+    // HEAD goes through the GET handlers (they see the method and send no bytes, take nothing).
+    let router = Router(context: StockroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorResponseMiddleware())
     router.get("/health") { _, _ in "ok" }
 

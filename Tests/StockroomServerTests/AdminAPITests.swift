@@ -142,9 +142,8 @@ struct AdminAPITests {
             }
             let uri = "/api/v1/assets/\(a.id!)"
             // metadata must be an object, and is merged deeply.
-            for bad in [#"{"metadata":"x"}"#, #"{"metadata":[1,2]}"#, #"{"metadata":null,"name":"n"}"#] {
+            for bad in [#"{"metadata":"x"}"#, #"{"metadata":[1,2]}"#, #"{"metadata":7}"#] {
                 let response = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: bad))
-                if bad.contains("null") { continue }
                 #expect(response.status == .badRequest, "\(bad)")
                 #expect(try error(response)["code"] == "invalid_argument")
             }

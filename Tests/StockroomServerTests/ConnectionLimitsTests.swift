@@ -26,7 +26,7 @@ struct ConnectionLimitsTests {
         // Warm up the server's pools and buffers with one full read, then measure.
         let warm = try RawConnection(port: server.port)
         try warm.send(request.replacingOccurrences(of: "Host: localhost", with: "Host: localhost\r\nConnection: close"))
-        #expect(warm.read(upTo: 40 << 20, timeout: .seconds(60)).bytes.count > 36 * 1_048_576)
+        #expect(await warm.readOffPool(upTo: 40 << 20, timeout: .seconds(60)).bytes.count > 36 * 1_048_576)
         try await Task.sleep(for: .milliseconds(500))
         let before = server.residentMegabytes()
         var stalled: [RawConnection] = []
@@ -52,7 +52,7 @@ struct ConnectionLimitsTests {
         // And the server still answers.
         let check = try RawConnection(port: server.port)
         try check.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        #expect(String(decoding: check.read(upTo: 1_024, timeout: .seconds(10)).bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        #expect(String(decoding: await check.readOffPool(until: Array("ok".utf8), timeout: .seconds(10)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
     }
 
     @Test func halfSentHeadersAndIdleConnectionsAreClosedAfterTheirTimeouts() async throws {
@@ -74,22 +74,22 @@ struct ConnectionLimitsTests {
                     try? await Task.sleep(for: .milliseconds(100))
                 }
             }
-            #expect(half.waitForClose(timeout: .seconds(12)))
+            #expect(await half.waitForCloseOffPool(timeout: .seconds(12)))
             let halfClosedAfter = ContinuousClock.now - started
             #expect(halfClosedAfter >= .milliseconds(500) && halfClosedAfter < .seconds(10), "half header closed after \(halfClosedAfter)")
-            #expect(trickle.waitForClose(timeout: .seconds(12)))
+            #expect(await trickle.waitForCloseOffPool(timeout: .seconds(12)))
             trickleTask.cancel()
-            #expect(silent.waitForClose(timeout: .seconds(12)))
+            #expect(await silent.waitForCloseOffPool(timeout: .seconds(12)))
 
             // A kept-alive connection is served, then closed once it has been idle long enough.
             let idle = try RawConnection(port: port)
             try idle.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            let answer = idle.read(upTo: 4_096, timeout: .seconds(2))
-            #expect(String(decoding: answer.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+            let answer = await idle.readOffPool(until: Array("ok".utf8), timeout: .seconds(5))
+            #expect(String(decoding: answer, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
             let servedAt = ContinuousClock.now
-            #expect(idle.waitForClose(timeout: .seconds(12)))
+            #expect(await idle.waitForCloseOffPool(timeout: .seconds(12)))
             let idleFor = ContinuousClock.now - servedAt
-            #expect(idleFor >= .milliseconds(500) && idleFor < .seconds(10), "idle connection closed after \(idleFor)")
+            #expect(idleFor >= .milliseconds(1_000) && idleFor < .seconds(10), "idle connection closed after \(idleFor)")
 
             // Ordinary requests are unaffected.
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
@@ -121,7 +121,9 @@ final class ServeProcess: @unchecked Sendable {
         for _ in 0..<300 {
             if let probe = try? RawConnection(port: port) {
                 try? probe.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                if String(decoding: probe.read(upTo: 256, timeout: .seconds(2)).bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200") { return server }
+                if String(decoding: await probe.readOffPool(until: Array("ok".utf8), timeout: .seconds(2)), as: UTF8.self).hasPrefix("HTTP/1.1 200") {
+                    return server
+                }
             }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -59,6 +59,34 @@ final class RawConnection: @unchecked Sendable {
         read(upTo: Int.max, timeout: timeout).closed
     }
 
+    /// `read` on a thread of its own: a server running in this process needs the cooperative pool.
+    func readOffPool(upTo limit: Int = 1 << 20, timeout: Duration) async -> (bytes: [UInt8], closed: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.read(upTo: limit, timeout: timeout)) }
+        }
+    }
+
+    func waitForCloseOffPool(timeout: Duration) async -> Bool {
+        await readOffPool(upTo: Int.max, timeout: timeout).closed
+    }
+
+    /// Reads until `marker` has arrived (or the timeout); for a response whose end is known.
+    func readOffPool(until marker: [UInt8], timeout: Duration) async -> [UInt8] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var out: [UInt8] = []
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline {
+                    let part = self.read(upTo: 65_536, timeout: .milliseconds(50))
+                    out += part.bytes
+                    if out.count >= marker.count, out.suffix(marker.count).elementsEqual(marker) { break }
+                    if part.closed { break }
+                }
+                continuation.resume(returning: out)
+            }
+        }
+    }
+
     deinit { close(fd) }
 }
 

@@ -51,6 +51,14 @@ struct AdminAPIController: Sendable {
         return routes
     }
 
+    /// The JSON body as `T`; a body that does not decode throws the `DecodingError` itself, which
+    /// the error middleware turns into a 400 naming the field.
+    static func body<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        return try JSONDecoder.stockroom.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
     /// Runs catalog work on the blocking pool.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await work.run(body)
@@ -140,7 +148,7 @@ struct AdminAPIController: Sendable {
     /// records who approved and when (REJECTED clears both).
     @Sendable func patchAsset(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let id = try assetId(context)
-        let patch = try await request.decode(as: AssetPatch.self, context: context)
+        let patch = try await Self.body(AssetPatch.self, of: request)
         guard !patch.isEmpty else { throw DomainError.invalidArgument("the patch changes nothing") }
         if let metadata = patch.metadata, case .object = metadata {} else if patch.metadata != nil {
             throw DomainError.invalidArgument("metadata must be a JSON object: its keys are merged into the asset's metadata")
@@ -165,7 +173,7 @@ struct AdminAPIController: Sendable {
             return SharedFile(blobHash: version.blobHash, filename: version.originalFilename, mimeType: version.mimeType,
                               byteSize: version.byteSize, label: "ORIGINAL")
         }
-        return try await fileResponse(file, request: request)
+        return try await fileResponse(file, request: request, context: context)
     }
 
     @Sendable func listRenditions(_ request: Request, context: StockroomRequestContext) async throws -> Response {
@@ -186,7 +194,7 @@ struct AdminAPIController: Sendable {
             guard let file = shared.renditionFile(type) else { throw DomainError.notFound("asset \(id) has no completed \(type.rawValue) rendition") }
             return file
         }
-        return try await fileResponse(file, request: request)
+        return try await fileResponse(file, request: request, context: context)
     }
 
     // MARK: Comments
@@ -199,7 +207,7 @@ struct AdminAPIController: Sendable {
 
     @Sendable func addComment(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let id = try assetId(context)
-        let body = try await request.decode(as: CreateCommentBody.self, context: context)
+        let body = try await Self.body(CreateCommentBody.self, of: request)
         let content = body.content.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !content.isEmpty else { throw DomainError.invalidArgument("a comment needs content") }
         guard content.count <= 10_000 else { throw DomainError.invalidArgument("a comment is at most 10000 characters") }
@@ -243,7 +251,7 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func createCollection(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let body = try await request.decode(as: CreateCollectionBody.self, context: context)
+        let body = try await Self.body(CreateCollectionBody.self, of: request)
         let collections = self.collections, actor = context.actor
         let created = try await blocking {
             try collections.createCollection(name: body.name, slug: body.slug, type: body.type, description: body.description,
@@ -265,7 +273,7 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func addItems(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let body = try await request.decode(as: AddItemsBody.self, context: context)
+        let body = try await Self.body(AddItemsBody.self, of: request)
         guard !body.assetIds.isEmpty, body.assetIds.count <= 10_000 else { throw DomainError.invalidArgument("assetIds lists 1 to 10000 asset ids") }
         let collections = self.collections, actor = context.actor, slug = try context.parameters.require("slug")
         let items = try await blocking { try collections.addAssets(body.assetIds, to: slug, note: body.note, by: actor) }
@@ -290,7 +298,7 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func createShare(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let body = try await request.decode(as: CreateShareBody.self, context: context)
+        let body = try await Self.body(CreateShareBody.self, of: request)
         let target: ShareRequest.Target
         switch (body.collection, body.assetId) {
         case let (slug?, nil): target = .collection(slug: slug)
@@ -348,9 +356,10 @@ struct AdminAPIController: Sendable {
                       currentVersion: try assets.currentVersion(assetId: asset.id!), renditions: try assets.renditions(assetId: asset.id!))
     }
 
-    private func fileResponse(_ file: SharedFile, request: Request) async throws -> Response {
+    private func fileResponse(_ file: SharedFile, request: Request, context: StockroomRequestContext) async throws -> Response {
         let plan = try await files.plan(file, request: request)
-        return try await files.response(for: file, plan: plan, request: request, disposition: .attachment, cacheControl: "private, max-age=3600")
+        return try await files.response(for: file, plan: plan, request: request, disposition: .attachment, cacheControl: "private, max-age=3600",
+                                        drain: ConnectionDrain(channel: context.channel))
     }
 
     private func shareURL(_ token: String, _ request: Request) -> String {

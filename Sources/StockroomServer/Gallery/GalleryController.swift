@@ -161,7 +161,7 @@ struct GalleryController: Sendable {
             }
         }
         return try await files.response(for: file, plan: plan, request: request, disposition: use == .display ? .inline : .attachment,
-                                        cacheControl: Self.fileCacheControl)
+                                        cacheControl: Self.fileCacheControl, drain: ConnectionDrain(channel: context.channel))
     }
 
     /// Every original of the link in one zip, streamed entry by entry (never held in memory).
@@ -190,7 +190,7 @@ struct GalleryController: Sendable {
         let download = ZipDownload(entries: zip(originals, names).map { entry, name in
             ZipDownload.Entry(blobHash: entry.1.blobHash, byteSize: entry.1.byteSize, name: name,
                               modified: entry.0.version?.createdAt ?? entry.0.asset.createdAt)
-        }, responder: files)
+        }, responder: files, drain: ConnectionDrain(channel: context.channel))
         return Response(status: .ok, headers: headers, body: download.body)
     }
 

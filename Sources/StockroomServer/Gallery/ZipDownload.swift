@@ -20,9 +20,12 @@ struct ZipDownload: Sendable {
 
     let entries: [Entry]
     let responder: BlobResponder
+    let drain: ConnectionDrain
 
     var body: ResponseBody {
         ResponseBody { writer in
+            responder.memory.begin()
+            defer { responder.memory.end() }
             do {
                 try await self.write(to: &writer)
             } catch {
@@ -60,7 +63,10 @@ struct ZipDownload: Sendable {
             let chunk = try await responder.read(reader, at: offset, count: Int(min(Int64(BlobResponder.chunkSize), size - offset)), hash: hash)
             chunk.withUnsafeReadableBytes { crc.update($0) }
             hasher?.update(chunk)
-            if let previous = held { try await writer.write(previous) }
+            if let previous = held {
+                try await drain.wait()
+                try await writer.write(previous)
+            }
             held = chunk
             offset += Int64(chunk.readableBytes)
         }
@@ -69,7 +75,10 @@ struct ZipDownload: Sendable {
             guard got == hash else { throw BlobIntegrityError(kind: .hashMismatch, hash: hash, detail: "bytes hash to \(got)") }
             responder.verified.markVerified(hash, size: size)
         }
-        if let held { try await writer.write(held) }
+        if let held {
+            try await drain.wait()
+            try await writer.write(held)
+        }
         return (crc.value, offset)
     }
 }

@@ -32,13 +32,14 @@ struct BlobResponder: Sendable {
         }
     }
 
-    static let chunkSize = 64 * 1024
+    static let chunkSize = 32 * 1024
     let blobs: any BlobStore
     let work: BlockingWork
     let verified: VerifiedBlobs
     let small: SmallBlobCache
     let verifyBeforeRangeLimit: Int64
     let logger: Logger
+    let memory = StreamMemory()
 
     /// Validators and Range against the catalog's size of the file.
     func plan(_ file: SharedFile, request: Request) async throws -> Plan {
@@ -51,7 +52,8 @@ struct BlobResponder: Sendable {
         }
     }
 
-    func response(for file: SharedFile, plan: Plan, request: Request, disposition: Disposition, cacheControl: String) async throws -> Response {
+    func response(for file: SharedFile, plan: Plan, request: Request, disposition: Disposition, cacheControl: String,
+                  drain: ConnectionDrain = ConnectionDrain(channel: nil)) async throws -> Response {
         var headers: HTTPFields = [
             .eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl, .acceptRanges: "bytes", .xContentTypeOptions: "nosniff",
         ]
@@ -103,9 +105,13 @@ struct BlobResponder: Sendable {
         }
         let hashOnTheWay = whole && !verified.isVerified(hash, size: size)
         let body = ResponseBody(contentLength: Int(length)) { writer in
-            defer { reader.close() }
+            self.memory.begin()
+            defer {
+                reader.close()
+                self.memory.end()
+            }
             do {
-                try await self.stream(reader, hash: hash, range: range, hashing: hashOnTheWay, to: &writer)
+                try await self.stream(reader, hash: hash, range: range, hashing: hashOnTheWay, drain: drain, to: &writer)
             } catch let error as BlobIntegrityError {
                 throw self.report(error)
             }
@@ -116,7 +122,8 @@ struct BlobResponder: Sendable {
 
     /// Writes `range` of the blob to `writer`, one chunk ahead of the connection. With `hashing`
     /// (the whole blob), the last chunk goes out only once the hash matched.
-    func stream(_ reader: any BlobReader, hash: String, range: ByteRange, hashing: Bool, to writer: inout any ResponseBodyWriter) async throws {
+    func stream(_ reader: any BlobReader, hash: String, range: ByteRange, hashing: Bool, drain: ConnectionDrain,
+                to writer: inout any ResponseBodyWriter) async throws {
         var hasher = hashing ? BlobHasher() : nil
         var held: ByteBuffer?
         var offset = range.start
@@ -124,7 +131,10 @@ struct BlobResponder: Sendable {
         while offset < end {
             let chunk = try await read(reader, at: offset, count: Int(min(Int64(Self.chunkSize), end - offset)), hash: hash)
             hasher?.update(chunk)
-            if let previous = held { try await writer.write(previous) }
+            if let previous = held {
+                try await drain.wait()
+                try await writer.write(previous)
+            }
             held = chunk
             offset += Int64(chunk.readableBytes)
         }
@@ -133,7 +143,10 @@ struct BlobResponder: Sendable {
             guard got == hash else { throw BlobIntegrityError(kind: .hashMismatch, hash: hash, detail: "bytes hash to \(got)") }
             verified.markVerified(hash, size: range.count)
         }
-        if let held { try await writer.write(held) }
+        if let held {
+            try await drain.wait()
+            try await writer.write(held)
+        }
     }
 
     /// One chunk, read on the blocking pool; short reads (a file that shrank) are errors.

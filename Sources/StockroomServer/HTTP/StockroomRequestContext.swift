@@ -10,12 +10,15 @@ import StockroomCore
 public struct StockroomRequestContext: AuthRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The connection, so streamed bodies can wait for it to drain (see `ConnectionDrain`).
+    let channel: any Channel
     /// Set by `APIKeyAuthenticator` on admin routes.
     public var identity: APIKey?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 
     public var requestDecoder: JSONDecoder { .stockroom }
