@@ -90,9 +90,14 @@ extension SQLiteCatalog: ShareLinkRepository {
     public func recordShareAccess(_ batch: ShareAccessBatch) throws(DomainError) {
         guard !batch.isEmpty else { return }
         try write { db in
+            // One prepared statement for the whole batch: serving writes thousands of rows a second.
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO share_access (shareLinkId, event, assetId, renditionType, ipAddress, userAgent, occurredAt, byteRange)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for event in batch.events {
-                var event = event
-                try event.insert(db)
+                try insert.execute(arguments: [event.shareLinkId, event.event.rawValue, event.assetId, event.renditionType,
+                                               event.ipAddress, event.userAgent, event.occurredAt, event.byteRange])
             }
             for (linkId, tally) in batch.linkViews {
                 try db.execute(sql: """
