@@ -8,6 +8,7 @@ struct Stockroom: AsyncParsableCommand {
         abstract: "Stockroom: digital asset management for creative teams.",
         subcommands: [
             InitCommand.self,
+            BlobsCommand.self,
             LibraryCommand.self,
             FolderCommand.self,
             IngestCommand.self,

@@ -5,8 +5,9 @@ import Foundation
 /// `DiskBlobStore` keeps blobs under the data home; `S3BlobStore` keeps them in a bucket (with
 /// `localFile(for:)` downloading into a bounded cache for the media engine).
 ///
-/// The methods are synchronous for the pipeline's dedicated threads; async code (HTTP handlers)
-/// reads through `stream(_:range:chunkSize:)`, which suspends instead of blocking.
+/// The methods are synchronous for the pipeline's dedicated threads; async code reads through
+/// `stream(_:range:chunkSize:)`, which suspends instead of blocking. The HTTP server never reads
+/// through file paths, so it serves from any store.
 public protocol BlobStore: Sendable {
     /// Streams the file into the store, hashing while copying. Storing bytes that are already
     /// present writes nothing and returns `wasNew == false`.
@@ -26,6 +27,11 @@ public protocol BlobStore: Sendable {
     func stream(_ hash: String, range: Range<Int64>?, chunkSize: Int) -> AsyncThrowingStream<Data, any Error>
     /// Where the blob lives, for people: a file path, an `s3://` URL.
     func location(of hash: String) -> String
+    /// Every blob hash in the store (for scrubbing and orphan reports).
+    func allHashes() throws(DomainError) -> [String]
+    /// Puts back the bytes of `hash` from `source`, which must hash to it; replaces a damaged
+    /// copy atomically. Throws `invalidArgument` when `source` holds other bytes.
+    func restore(_ hash: String, from source: URL) throws(DomainError)
 }
 
 public struct StoredBlob: Sendable, Equatable {
@@ -40,10 +46,23 @@ public struct StoredBlob: Sendable, Equatable {
     }
 }
 
+/// Ranged reads of one blob. Reads are positional, so one reader may serve several ranges.
 public protocol BlobReader: AnyObject, Sendable {
+    /// The size of the bytes as stored now (which may differ from what the catalog recorded).
     var size: Int64 { get }
     func read(at offset: Int64, count: Int) throws(DomainError) -> Data
+    /// Reads up to `buffer.count` bytes at `offset` into `buffer`; returns how many were read
+    /// (fewer only at the end of the blob).
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(DomainError) -> Int
     func close()
+}
+
+public extension BlobReader {
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(DomainError) -> Int {
+        let data = try read(at: offset, count: buffer.count)
+        data.copyBytes(to: buffer)
+        return data.count
+    }
 }
 
 public extension BlobStore {

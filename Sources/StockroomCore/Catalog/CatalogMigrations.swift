@@ -14,6 +14,13 @@ enum CatalogMigrations {
         migrator.registerMigration("v2-query-indexes") { db in
             try db.execute(sql: "CREATE INDEX folder_path ON folder(path)")
         }
+        // The HTTP edge caches resolved share links; triggers count every change that can alter
+        // what a link shows, from any process (the CLI too). Access-log rows and view counters
+        // do not count, so serving never invalidates its own cache.
+        migrator.registerMigration("v3-share-edge") { db in
+            try db.execute(sql: CatalogChangeCounter.migrationSQL)
+            try db.execute(sql: "ALTER TABLE share_access ADD COLUMN byteRange TEXT")
+        }
     }
 
     private static func check(_ column: String, _ values: [String]) -> String {

@@ -132,9 +132,14 @@ public final class S3BlobStore: BlobStore {
     // MARK: Writes
 
     public func put(_ data: Data) throws(DomainError) -> StoredBlob {
+        try put(data, replacing: false)
+    }
+
+    /// `replacing`: upload even when an object of the right size is there (a damaged copy).
+    private func put(_ data: Data, replacing: Bool) throws(DomainError) -> StoredBlob {
         let hash = SignatureV4.hexSHA256(data)
         let key = location.key(for: hash)
-        if try head(key) == Int64(data.count) { return StoredBlob(hash: hash, byteSize: Int64(data.count), wasNew: false) }
+        if !replacing, try head(key) == Int64(data.count) { return StoredBlob(hash: hash, byteSize: Int64(data.count), wasNew: false) }
         if data.count <= multipartThreshold {
             try putObject(key, ByteBuffer(bytes: data))
         } else {
@@ -150,6 +155,10 @@ public final class S3BlobStore: BlobStore {
     }
 
     public func put(contentsOf url: URL) throws(DomainError) -> StoredBlob {
+        try put(contentsOf: url, replacing: false)
+    }
+
+    private func put(contentsOf url: URL, replacing: Bool) throws(DomainError) -> StoredBlob {
         guard let input = FileHandle(forReadingAtPath: url.path) else { throw .notFound("cannot read \(url.path)") }
         defer { try? input.close() }
         let size: Int64
@@ -162,7 +171,7 @@ public final class S3BlobStore: BlobStore {
         if size <= Int64(multipartThreshold) {
             let data: Data
             do { data = try input.readToEnd() ?? Data() } catch { throw .storage("cannot read \(url.path): \(error.localizedDescription)") }
-            return try put(data)
+            return try put(data, replacing: replacing)
         }
         // First pass: the hash names the object, so it must be known before the upload starts.
         var hasher = SHA256()
@@ -174,7 +183,7 @@ public final class S3BlobStore: BlobStore {
         }
         let hash = SignatureV4.hex(hasher.finalize())
         let key = location.key(for: hash)
-        if try head(key) == size { return StoredBlob(hash: hash, byteSize: size, wasNew: false) }
+        if !replacing, try head(key) == size { return StoredBlob(hash: hash, byteSize: size, wasNew: false) }
         let partSize = self.partSize
         try multipartUpload(key, expectedHash: hash) { () throws(DomainError) -> ByteBuffer? in
             let chunk: Data
@@ -268,6 +277,56 @@ public final class S3BlobStore: BlobStore {
     private func abortUpload(_ key: String, uploadId: String) {
         let request = S3Request(.DELETE, key: key, query: [.init("uploadId", uploadId)], operation: "multipart upload abort")
         _ = try? transport.perform(request)
+    }
+
+    /// Uploads `source` over the object of `hash` (a damaged or missing copy), after checking
+    /// that its bytes hash to `hash`; the upload itself is hashed again on the way out.
+    public func restore(_ hash: String, from source: URL) throws(DomainError) {
+        _ = try key(hash)
+        guard let input = FileHandle(forReadingAtPath: source.path) else { throw .notFound("cannot read \(source.path)") }
+        var hasher = SHA256()
+        do {
+            defer { try? input.close() }
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        } catch {
+            throw .storage("cannot read \(source.path): \(error.localizedDescription)")
+        }
+        let got = SignatureV4.hex(hasher.finalize())
+        guard got == hash else { throw .invalidArgument("\(source.path) holds blob \(got), not \(hash)") }
+        let stored = try put(contentsOf: source, replacing: true)
+        guard stored.hash == hash else { throw .storage("\(source.path) changed while it was restored as blob \(hash)") }
+        cache.remove(hash)
+    }
+
+    // MARK: Listing
+
+    /// Every blob under the store's prefix (ListObjectsV2, a page of up to 1000 keys at a time).
+    public func allHashes() throws(DomainError) -> [String] {
+        try allHashes(pageSize: 1000)
+    }
+
+    func allHashes(pageSize: Int) throws(DomainError) -> [String] {
+        // Without the trailing "/": keys of a sibling prefix ("blobs2/…") are filtered out below.
+        let prefix = location.prefix
+        var hashes: [String] = []
+        var continuation: String?
+        repeat {
+            var query: [SignableRequest.Field] = [.init("list-type", "2"), .init("max-keys", String(pageSize)), .init("prefix", prefix)]
+            if let continuation { query.append(.init("continuation-token", continuation)) }
+            let request = S3Request(.GET, key: nil, query: query, operation: "list objects")
+            let response = try transport.perform(request, sink: .collect(limit: 16 << 20))
+            guard response.isSuccess else { throw transport.failure(response, request, object: location.description) }
+            for key in S3XML.allValues(of: "Key", in: response.body) {
+                let name = String(key.split(separator: "/").last ?? "")
+                if DiskBlobStore.isValidHash(name), location.key(for: name) == key { hashes.append(name) }
+            }
+            let truncated = S3XML.firstValue(of: "IsTruncated", in: response.body) == "true"
+            continuation = truncated ? S3XML.firstValue(of: "NextContinuationToken", in: response.body) : nil
+            if truncated && continuation == nil {
+                throw .storage("S3 list of \(location) was truncated without a continuation token")
+            }
+        } while continuation != nil
+        return hashes.sorted()
     }
 
     // MARK: Reads

@@ -58,6 +58,19 @@ enum S3XML {
         return unescape(String(text[open.upperBound..<close.lowerBound]))
     }
 
+    /// The text of every `<Tag>` element, in document order (S3 list results).
+    static func allValues(of tag: String, in body: Data) -> [String] {
+        let text = String(decoding: body, as: UTF8.self)
+        var values: [String] = []
+        var searchFrom = text.startIndex
+        while let open = text.range(of: "<\(tag)>", range: searchFrom..<text.endIndex),
+              let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) {
+            values.append(unescape(String(text[open.upperBound..<close.lowerBound])))
+            searchFrom = close.upperBound
+        }
+        return values
+    }
+
     static func unescape(_ text: String) -> String {
         guard text.contains("&") else { return text }
         return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
