@@ -29,12 +29,18 @@ let package = Package(
             name: "CAVFormat", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]
         ),
+        // PDF metadata and text (poppler's GLib API; libvips renders the pages) and font files.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // Fixed-argument wrappers around libvips' variadic API and the libav decode loop.
         .target(name: "CMediaShim", dependencies: ["CVips", "CExif", "CAVFormat"]),
         // The only Swift target that touches C: owns VipsImage, ExifData, AVFormatContext.
         .target(
             name: "StockroomMedia",
-            dependencies: ["CVips", "CExif", "CAVFormat", "CMediaShim"]
+            dependencies: [
+                "CVips", "CExif", "CAVFormat", "CMediaShim", "CPoppler", "CFreeType",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "StockroomCore",
