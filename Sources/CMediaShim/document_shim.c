@@ -4,8 +4,8 @@ int sr_vips_pdfload_page(const char *path, int page, double scale, VipsImage **o
     return vips_pdfload(path, out, "page", page, "n", 1, "scale", scale, NULL);
 }
 
-int sr_vips_svgload_scaled(const char *path, double scale, VipsImage **out) {
-    return vips_svgload(path, out, "scale", scale, NULL);
+int sr_vips_svgload_buffer_scaled(const void *data, size_t length, double scale, VipsImage **out) {
+    return vips_svgload_buffer((void *) data, length, out, "scale", scale, NULL);
 }
 
 int sr_vips_image_from_memory(const void *data, int width, int height, int bands, VipsBandFormat format,

@@ -24,10 +24,13 @@ enum TextCard {
     /// Characters of body text laid out at most (the rest would not fit anyway).
     static let maxBodyCharacters = 3000
 
-    static func render(title: String?, text: String, shape: Shape, label: String, deadline: Deadline) throws(MediaError) -> VisualSource {
+    static func render(title: String?, text: String, shape: Shape, label: String, markdown: Bool = false,
+                       deadline: Deadline) throws(MediaError) -> VisualSource {
         let size = shape.size
         let margin = size.width / 12
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            .map { markdown ? plainMarkdown($0) : $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
         var heading = title?.trimmedNonEmpty
         var body = lines
         if heading == nil, let first = body.first {
@@ -39,16 +42,16 @@ enum TextCard {
             guard bodyText.count + line.count < maxBodyCharacters else { break }
             bodyText += (bodyText.isEmpty ? "" : "\n") + line
         }
-        var markup = "<span size=\"x-large\" weight=\"bold\">\(escape(heading ?? "Untitled"))</span>"
+        var markup = "<span size=\"xx-large\" weight=\"bold\">\(escape(heading ?? "Untitled"))</span>"
         if !bodyText.isEmpty { markup += "\n\n" + escape(bodyText) }
 
         try deadline.check()
         let width = size.width - 2 * margin
         let mask = try TextLayoutThread.shared.run { () throws(MediaError) -> LibvipsImage in
-            try LibvipsImage.make("lay out the text card") { sr_vips_text_block($0, markup, "sans 13", Int32(width), 150) }
+            try LibvipsImage.make("lay out the text card") { sr_vips_text_block($0, markup, "sans 18", Int32(width), 150) }
         }
         let caption = try TextLayoutThread.shared.run { () throws(MediaError) -> LibvipsImage in
-            try LibvipsImage.make("lay out the text card label") { sr_vips_text_block($0, escape(label), "sans bold 9", Int32(width), 150) }
+            try LibvipsImage.make("lay out the text card label") { sr_vips_text_block($0, escape(label), "sans bold 12", Int32(width), 150) }
         }
         let ink = try LibvipsImage.make("ink the text card") { sr_vips_ink_on_paper(mask.pointer, $0, 40, 255) }
         let labelInk = try LibvipsImage.make("ink the label") { sr_vips_ink_on_paper(caption.pointer, $0, 150, 255) }
@@ -62,6 +65,18 @@ enum TextCard {
         }
         let base = try card.inMemory(deadline: deadline) { .vips("cannot draw the text card: \($0)") }
         return VisualSource(base: base, size: size)
+    }
+
+    /// A Markdown line as it reads: heading marks, list bullets, quote marks, emphasis and link
+    /// targets taken off (`[film](https://…)` → "film").
+    static func plainMarkdown(_ line: Substring) -> String {
+        var text = line.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("```") || text.hasPrefix("~~~") || text.allSatisfy({ "=-*_|: ".contains($0) }) { return "" }
+        while let first = text.first, "#>".contains(first) { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
+        for bullet in ["- ", "* ", "+ "] where text.hasPrefix(bullet) { text = "• " + text.dropFirst(2) }
+        text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "").replacingOccurrences(of: "`", with: "")
+        text = text.replacingOccurrences(of: #"!?\[([^\]]*)\]\([^)]*\)"#, with: "$1", options: .regularExpression)
+        return text
     }
 
     /// Pango markup escaping, and control characters (other than newline and tab) dropped.

@@ -40,7 +40,7 @@ enum TextMedia {
         // The first lines only: the card shows what fits.
         let opening = String(text.text.prefix(TextCard.maxBodyCharacters * 2))
         let card = try TextCard.render(title: text.title, text: opening, shape: .page,
-                                       label: text.isMarkdown ? "MARKDOWN" : "TEXT", deadline: deadline)
+                                       label: text.isMarkdown ? "MARKDOWN" : "TEXT", markdown: text.isMarkdown, deadline: deadline)
         return try RenditionPlan(base: card).render(recipes, rights: DerivativeRights(description: description), deadline: deadline)
     }
 }

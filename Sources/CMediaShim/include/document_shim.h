@@ -11,8 +11,10 @@
 /// One page (0-based) of a PDF rendered at `scale` × 72 DPI, as sRGB(A).
 int sr_vips_pdfload_page(const char *path, int page, double scale, VipsImage **out);
 
-/// An SVG rasterized at `scale` × its intrinsic size. librsvg's size limits stay on.
-int sr_vips_svgload_scaled(const char *path, double scale, VipsImage **out);
+/// An SVG in memory rasterized at `scale` × its intrinsic size. From a buffer librsvg has no
+/// base URL, so it resolves no reference to another file; its size limits stay on. The caller
+/// keeps `data` alive while the image is used.
+int sr_vips_svgload_buffer_scaled(const void *data, size_t length, double scale, VipsImage **out);
 
 /// Interleaved pixels of `format` (uchar, ushort, float) to an image tagged `interpretation`;
 /// the bytes are copied.

@@ -18,6 +18,11 @@ public struct AssetFont: Codable, Sendable, Equatable, Hashable {
         self.role = role
     }
 
-    /// Case-folded, for matching.
-    public var normalized: String { family.lowercased() }
+    /// Case-folded with spaces removed, for matching: "DejaVu Sans" and a PDF's "DejaVuSans-Bold"
+    /// both contain "dejavusans".
+    public var normalized: String { Self.normalize(family) }
+
+    public static func normalize(_ family: String) -> String {
+        family.lowercased().filter { !$0.isWhitespace }
+    }
 }

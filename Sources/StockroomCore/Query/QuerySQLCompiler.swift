@@ -136,7 +136,7 @@ struct QuerySQLCompiler {
             return SQLFragment("asset.layerCount \(op.rawValue) ?", [count])
         case let .font(family):
             return SQLFragment("asset.id IN (SELECT assetId FROM asset_font WHERE normalized LIKE ? ESCAPE '\\')",
-                               [LikePattern.containing(family.lowercased())])
+                               [LikePattern.containing(AssetFont.normalize(family))])
         }
     }
 
