@@ -448,7 +448,10 @@ def docx(path: Path, title: str, creator: str, paragraphs: list[str], keywords: 
     write_zip(path, parts)
 
 
-def pptx(path: Path, title: str, creator: str, slides: list[list[str]], thumbnail: bytes | None = None) -> None:
+def pptx(path: Path, title: str, creator: str, slides: list[list[str]], thumbnail: bytes | None = None,
+         listed_in_reverse: bool = False) -> None:
+    """`listed_in_reverse`: the presentation lists the slide files last to first, which shows
+    whether a reader follows the presentation's order or the file names."""
     p_ns = "http://schemas.openxmlformats.org/presentationml/2006/main"
     a_ns = "http://schemas.openxmlformats.org/drawingml/2006/main"
     r_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -458,8 +461,7 @@ def pptx(path: Path, title: str, creator: str, slides: list[list[str]], thumbnai
                      + CONTENT_TYPES_DEFAULTS +
                      '<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>'
                      + overrides + "</Types>")
-    # Slides are listed out of file-name order: the presentation's order is what counts.
-    order = list(reversed(range(len(slides))))
+    order = list(reversed(range(len(slides)))) if listed_in_reverse else list(range(len(slides)))
     ids = "".join(f'<p:sldId id="{256 + n}" r:id="rId{10 + i}"/>' for n, i in enumerate(order))
     presentation = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:presentation xmlns:p="{p_ns}" xmlns:r="{r_ns}">'
                     f'<p:sldIdLst>{ids}</p:sldIdLst><p:sldSz cx="12192000" cy="6858000"/></p:presentation>')
