@@ -635,6 +635,9 @@ def pixel_font(target: Path, family: str = "Stockroom Pixel") -> None:
     })
     builder.setupOS2(usWeightClass=400, sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200, achVendID="STKR")
     builder.setupPost()
+    # A fixed date, so the same script writes the same bytes.
+    from fontTools.misc.timeTools import timestampFromString
+    builder.font["head"].created = builder.font["head"].modified = timestampFromString("Sat Jun  1 12:00:00 2024")
     target.parent.mkdir(parents=True, exist_ok=True)
     builder.save(str(target))
 
