@@ -73,6 +73,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Replays files through Stockroom's own document parsers; with -DLIBFUZZER and
+        // -sanitize=fuzzer it is their libFuzzer harness (see the file).
+        .executableTarget(name: "FuzzDocumentParsers", dependencies: ["StockroomMedia"], path: "Fuzz/DocumentParsers"),
         // Temp folders and the shared corpus, for every test target.
         .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
         .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),

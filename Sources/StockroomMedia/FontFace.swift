@@ -144,6 +144,12 @@ final class FontFace {
                      advance: Int(slot.pointee.advance.x >> 6), coverage: coverage)
     }
 
+    /// A glyph's advance in pixels at the current size, without rasterizing it.
+    func advance(glyph index: UInt32) -> Int? {
+        guard FT_Load_Glyph(face, index, FT_Int32(FT_LOAD_DEFAULT)) == 0, let slot = face.pointee.glyph else { return nil }
+        return Int(slot.pointee.advance.x >> 6)
+    }
+
     func kerning(_ left: UInt32, _ right: UInt32) -> Int {
         guard hasKerning, left != 0, right != 0 else { return 0 }
         var delta = FT_Vector()

@@ -81,8 +81,8 @@ enum FontSpecimen {
         var previous: UInt32 = 0
         for scalar in text.unicodeScalars {
             let index = face.glyphIndex(scalar)
-            guard index != 0, let glyph = face.render(glyph: index) else { continue }
-            width += face.kerning(previous, index) + glyph.advance
+            guard index != 0, let advance = face.advance(glyph: index) else { continue }
+            width += face.kerning(previous, index) + advance
             previous = index
         }
         return width

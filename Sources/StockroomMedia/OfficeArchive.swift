@@ -6,6 +6,10 @@ import ZIPFoundation
 /// bounded, and inflation that stops the moment a part produces more bytes than it declared or
 /// than the limit allows (a lying header cannot get past it). Entries are looked up by name;
 /// nothing is ever extracted to disk.
+///
+/// The archive is read from a file, never from ZIPFoundation's in-memory archive: 0.9.20's
+/// `MemoryFile` lets a damaged central directory seek past the end and then traps on a negative
+/// range in `readData` (found by the damaged-variants test); stdio's `FILE` reads short instead.
 struct OfficeArchive {
     private let archive: Archive
     private let entries: [String: Entry]
@@ -14,12 +18,13 @@ struct OfficeArchive {
 
     private struct Overflow: Error { let message: String }
 
-    init(bytes: Data, limits: DocumentLimits) throws(MediaError) {
-        guard bytes.count <= limits.maxArchiveBytes else {
-            throw .unsupportedFormat("archive of \(bytes.count) bytes is over the limit of \(limits.maxArchiveBytes) bytes")
+    init(fileAt url: URL, limits: DocumentLimits) throws(MediaError) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= limits.maxArchiveBytes else {
+            throw .unsupportedFormat("archive of \(size) bytes is over the limit of \(limits.maxArchiveBytes) bytes")
         }
         do {
-            archive = try Archive(data: bytes, accessMode: .read)
+            archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw .corrupt("not a readable ZIP archive (\(error))")
         }

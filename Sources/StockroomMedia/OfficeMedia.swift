@@ -4,8 +4,7 @@ import Foundation
 /// visual when there is one, else a text card with the title and the first lines.
 enum OfficeMedia {
     static func read(path: String, configuration: MediaEngineConfiguration, deadline: Deadline) throws(MediaError) -> OfficeDocument {
-        let bytes = try FileBytes.map(path, limit: configuration.documentLimits.maxArchiveBytes, what: "Office file")
-        return try OfficeReader.read(bytes, limits: configuration.documentLimits, deadline: deadline)
+        try OfficeReader.read(fileAt: URL(fileURLWithPath: path), limits: configuration.documentLimits, deadline: deadline)
     }
 
     static func describe(path: String, configuration: MediaEngineConfiguration, deadline: Deadline) throws(MediaError) -> MediaDescription {

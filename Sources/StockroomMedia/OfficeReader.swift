@@ -3,10 +3,18 @@ import Foundation
 /// Reads Office Open XML (DOCX, PPTX, XLSX and their templates) and OpenDocument (ODT, ODP,
 /// ODS) files: properties, counts, fonts, the embedded thumbnail and the text. The container goes
 /// through `OfficeArchive` (zip bomb limits) and every XML part through `XMLEventReader` (no DTDs).
-/// A pure function: bytes in, a document or a thrown `MediaError` out (the entry point for fuzzing).
+/// `read(_:)` is a pure function of bytes (the entry point for fuzzing); it hands them to
+/// ZIPFoundation as a temporary file (see `OfficeArchive`).
 enum OfficeReader {
     static func read(_ bytes: Data, limits: DocumentLimits, deadline: Deadline) throws(MediaError) -> OfficeDocument {
-        var archive = try OfficeArchive(bytes: bytes, limits: limits)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-office-\(UUID().uuidString)")
+        do { try bytes.write(to: file) } catch { throw .io("cannot stage the archive: \(error.localizedDescription)") }
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try read(fileAt: file, limits: limits, deadline: deadline)
+    }
+
+    static func read(fileAt url: URL, limits: DocumentLimits, deadline: Deadline) throws(MediaError) -> OfficeDocument {
+        var archive = try OfficeArchive(fileAt: url, limits: limits)
         if archive.contains("[Content_Types].xml") {
             return try OpenXML.read(&archive, limits: limits, deadline: deadline)
         }
