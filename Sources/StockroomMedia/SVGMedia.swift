@@ -48,7 +48,7 @@ enum SVGMedia {
 
 /// An SVG's bytes in memory that libvips reads in place: kept alive until the drawing has been
 /// rasterized into memory of its own.
-private final class SVGBuffer {
+final class SVGBuffer {
     private let buffer: UnsafeMutableRawBufferPointer
 
     init(_ bytes: Data) {

@@ -19,10 +19,10 @@ struct DocumentParsersTests {
         let expected: [String: DocumentParsers.Parser] = [
             "psd": .photoshop, "psb": .photoshop, "docx": .office, "pptx": .office, "xlsx": .office, "odt": .office,
             "odp": .office, "ods": .office, "dotx": .office, "ttf": .font, "otf": .font, "woff": .font, "woff2": .font,
-            "txt": .plainText, "md": .plainText, "svg": .svg, "pdf": .pdfStructure, "ai": .pdfStructure, "eps": .postScript,
+            "txt": .plainText, "md": .plainText, "svg": .svg, "pdf": .pdf, "ai": .pdf, "eps": .postScript,
         ]
         let refused: Set<String> = ["truncated.psd", "bomb.psd", "zip-bomb.docx", "entity-bomb.docx", "truncated.ttf",
-                                    "billion-laughs.svg", "external-entity.svg"]
+                                    "billion-laughs.svg", "external-entity.svg", "damaged.pdf", "encrypted.pdf"]
         for seed in try Self.seeds() {
             guard let parser = expected[seed.pathExtension] else { continue }
             let accepted = DocumentParsers.run(parser, try Data(contentsOf: seed))
