@@ -26,8 +26,7 @@ struct PDFStructureScan: Equatable {
         if let header = ByteSearch.first("%PDF-", in: bytes, to: min(bytes.count, 1024)) {
             let start = header + 5
             var end = start
-            while end < min(bytes.count, start + 8), let byte = Optional(bytes[bytes.startIndex + end]),
-                  (byte >= 0x30 && byte <= 0x39) || byte == 0x2E {
+            while end < min(bytes.count, start + 8), case let byte = bytes[bytes.startIndex + end], (0x30...0x39).contains(byte) || byte == 0x2E {
                 end += 1
             }
             if end > start { result.version = String(decoding: bytes[(bytes.startIndex + start)..<(bytes.startIndex + end)], as: UTF8.self) }
