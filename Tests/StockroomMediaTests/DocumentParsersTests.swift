@@ -35,14 +35,19 @@ struct DocumentParsersTests {
         let directory = TemporaryDirectory("stockroom-damaged-documents")
         var random = SplitMix64(seed: 0xD0C5)
         var outcomes: [String: Int] = [:]
+        // Seeds over 100 KB are left to the libFuzzer harness: in a debug build each pass over one
+        // costs seconds.
         for (seedIndex, seed) in try Self.seeds().enumerated() {
             let original = [UInt8](try Data(contentsOf: seed))
-            for variant in 0..<4 {
+            guard original.count < 100_000 else { continue }
+            for variant in 0..<3 {
                 let damaged = Data(Self.damage(original, variant: variant, random: &random))
                 outcomes[DocumentParsers.runAll(damaged).isEmpty ? "refused by the parsers" : "read by a parser", default: 0] += 1
-                // The whole engine (poppler, librsvg, FreeType, the renderers) on one of them per
-                // seed, alternating between flipped header bytes and a cut.
-                guard variant == seedIndex % 2 else { continue }
+                // The whole engine (poppler, librsvg, the renderers) on one of them per seed,
+                // alternating between flipped header bytes and a cut; fonts (FreeType draws the
+                // specimen under the font parser already) only through the parsers.
+                let fonts: Set<String> = ["ttf", "otf", "woff", "woff2"]
+                guard variant == seedIndex % 2, !fonts.contains(seed.pathExtension) else { continue }
                 let file = directory.file("\(seed.lastPathComponent)-\(variant)")
                 try damaged.write(to: file)
                 do {
