@@ -89,9 +89,13 @@ struct ByteReader {
         String(decoding: try data(length, what), as: UTF8.self)
     }
 
-    /// A sub-reader over the next `length` bytes, which are skipped in this one.
+    /// A sub-reader over the next `length` bytes, which are skipped in this one. It shares the
+    /// bytes (a Photoshop layer section can be gigabytes of a memory-mapped file): no copy.
     mutating func slice(_ length: Int, _ what: String) throws(MediaError) -> ByteReader {
-        ByteReader(try data(length, what), label: label)
+        guard length >= 0, length <= remaining else { throw fail(what) }
+        let base = bytes.startIndex + offset
+        offset += length
+        return ByteReader(bytes[base..<(base + length)], label: label)
     }
 
     /// The bytes from `offset` to the end, without advancing.
