@@ -52,7 +52,7 @@ static const Recipe recipes[] = {
 
 static int webp_effort = 4, jpeg_mode = 2, export_profile = 0;
 static VipsKernel kernel = VIPS_KERNEL_LANCZOS3;
-static size_t total_bytes = 0;
+static size_t total_bytes = 0, last_bytes = 0;
 
 /* Longest edge inside the box, never enlarged. */
 static void inside(int sw, int sh, const Recipe *r, int *w, int *h) {
@@ -95,12 +95,14 @@ static double encode(VipsImage *image, const Recipe *r) {
                                "optimize_coding", jpeg_mode >= 1, "interlace", jpeg_mode == 2, NULL);
     if (status) fail("encode");
     total_bytes += length;
+    last_bytes = length;
     g_free(buffer);
     return now() - t;
 }
 
 static void report(const char *name, VipsImage *image, double resample, double encoding, const char *from) {
-    printf("%-18s %4dx%-4d resample %.3f  encode %.3f  %s\n", name, image->Xsize, image->Ysize, resample, encoding, from);
+    printf("%-18s %4dx%-4d resample %.3f  encode %.3f %7zu bytes  %s\n", name, image->Xsize, image->Ysize, resample,
+           encoding, last_bytes, from);
 }
 
 static VipsImage *resize_exact(VipsImage *in, int width, int height) {

@@ -123,4 +123,25 @@ struct RenditionQualityTests {
         }
         print("rendition quality \(picture) \(encoding): " + report.joined(separator: ", "))
     }
+
+    @Test("the grid thumbnails alone decode a 24 MP JPEG at 1/8 and keep the bound")
+    func gridThumbnailsAlone() throws {
+        let grid = Self.defaultRecipes.filter { ["THUMBNAIL_SMALL", "THUMBNAIL_MEDIUM"].contains($0.name) }
+        let path = Picture.camera24MP.path
+        let file = try ImageFile(path: path, loaderFormat: "jpeg", configuration: MediaEngineConfiguration())
+        let source = try VisualSource.image(file, recipes: grid, deadline: Deadline(seconds: 120))
+        #expect(source.base.width == 750 && source.base.height == 500)
+        let engine = try LibMediaEngine()
+        let url = URL(fileURLWithPath: path)
+        let outcomes = try engine.render(fileAt: url, description: try engine.describe(fileAt: url, sidecar: nil), recipes: grid)
+        let reference = try ReferenceRenditions.render(fileAt: path, recipes: grid)
+        for (recipe, outcome) in zip(grid, outcomes) {
+            guard case let .rendered(image) = outcome else {
+                Issue.record("\(recipe.name) failed: \(outcome)")
+                continue
+            }
+            let difference = try RenditionPixels(image.data).meanAbsoluteDifference(to: RenditionPixels(try #require(reference[recipe.name])))
+            #expect(difference <= Self.deliveredInsideBound, "\(recipe.name): \(difference)")
+        }
+    }
 }
