@@ -16,6 +16,8 @@
  *   cc -O2 scripts/rendition-steps.c -o bench-out/rendition-steps $(pkg-config --cflags --libs vips) -lm
  *   bench-out/rendition-steps photo.jpg [--reference] [--export-profile] [--webp-effort N]
  *       [--jpeg progressive|optimize|baseline] [--kernel lanczos3|lanczos2|cubic|linear] [--repeat N]
+ *   bench-out/rendition-steps photo.jpg --webp-sweep    WEB_OPTIMIZED at WebP effort 0-6: CPU s, bytes,
+ *       and ΔE76 of the decoded WebP to the pixels it was made from
  */
 #include <vips/vips.h>
 #include <math.h>
@@ -250,6 +252,39 @@ static double cascade(const char *path, int sw, int sh, int is_jpeg) {
     return decode;
 }
 
+/* The 2048 px rendition (cascade path) encoded at every WebP effort. */
+static void webp_sweep(const char *path, int sw, int sh, int is_jpeg) {
+    const Recipe *web = NULL;
+    for (int i = 0; i < RECIPES; i++) if (recipes[i].webp) web = &recipes[i];
+    double need = decode_scale(sw, sh);
+    int shrink = 1;
+    int nw = (int) ceil(sw * need - 1e-6), nh = (int) ceil(sh * need - 1e-6);
+    for (int k = 8; is_jpeg && k > 1; k /= 2)
+        if ((sw + k - 1) / k >= nw && (sh + k - 1) / k >= nh) { shrink = k; break; }
+    VipsImage *decoded = in_memory(is_jpeg ? vips_image_new_from_file(path, "shrink", shrink, NULL)
+                                           : vips_image_new_from_file(path, NULL));
+    int w, h;
+    inside(sw, sh, web, &w, &h);
+    VipsImage *pixels = in_memory(resize_exact(decoded, w, h));
+    for (int effort = 0; effort <= 6; effort++) {
+        void *buffer;
+        size_t length;
+        double t = now();
+        if (vips_webpsave_buffer(pixels, &buffer, &length, "Q", web->quality, "strip", TRUE, "effort", effort, NULL)) fail("webpsave");
+        double seconds = now() - t;
+        VipsImage *back = vips_image_new_from_buffer(buffer, length, "", NULL), *difference;
+        double de;
+        if (!back || vips_dE76(back, pixels, &difference, NULL) || vips_avg(difference, &de, NULL)) fail("dE76");
+        printf("%s %dx%d WebP Q%d effort %d: %.3f CPU s %7zu bytes  dE76 %.3f\n", web->name, w, h, web->quality, effort,
+               seconds, length, de);
+        g_object_unref(difference);
+        g_object_unref(back);
+        g_free(buffer);
+    }
+    g_object_unref(pixels);
+    g_object_unref(decoded);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: %s IMAGE [--reference] [--export-profile] [--webp-effort N] "
@@ -259,9 +294,10 @@ int main(int argc, char **argv) {
     if (VIPS_INIT(argv[0])) fail("init");
     vips_concurrency_set(1); /* as Stockroom: parallelism comes from its workers */
     vips_cache_set_max(0);
-    int use_reference = 0, repeat = 1;
+    int use_reference = 0, repeat = 1, sweep = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--reference")) use_reference = 1;
+        else if (!strcmp(argv[i], "--webp-sweep")) sweep = 1;
         else if (!strcmp(argv[i], "--export-profile")) export_profile = 1;
         else if (!strcmp(argv[i], "--webp-effort") && i + 1 < argc) webp_effort = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = atoi(argv[++i]);
@@ -280,6 +316,10 @@ int main(int argc, char **argv) {
     const char *loader = vips_foreign_find_load(argv[1]);
     int is_jpeg = loader && strstr(loader, "Jpeg") != NULL;
     g_object_unref(header);
+    if (sweep) {
+        webp_sweep(argv[1], sw, sh, is_jpeg);
+        return 0;
+    }
     for (int run = 0; run < repeat; run++) {
         total_bytes = 0;
         double total = now();
