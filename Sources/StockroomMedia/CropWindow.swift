@@ -1,10 +1,11 @@
 internal import CVips
 internal import CMediaShim
 
-/// Where a `.cover` rendition is cut from the picture scaled to `covering`, found on a small copy
-/// of the whole picture (the probe) rather than on the covering image itself: the attention search
-/// reads every pixel of its input, and a probe of a few hundred pixels costs a hundredth of a
-/// 1620 × 1080 covering image while giving the same window.
+/// Where a `.cover` rendition is cut from the picture scaled to `covering`, found on a copy of the
+/// whole picture (the probe). For attention the probe is small rather than the covering image
+/// itself: the search reads every pixel of its input, and a probe of a few hundred pixels costs a
+/// hundredth of a 1620 × 1080 covering image while giving the same window. Entropy is searched on
+/// the covering image (the probe is the covering image), centre on none.
 enum CropWindow {
     /// libvips (8.14, `smartcrop.c`) reduces its input to this many cells across and down, finds
     /// the most interesting cell, and reports its corner scaled back to the input, truncated.

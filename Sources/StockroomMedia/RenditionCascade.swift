@@ -5,8 +5,8 @@
 /// pays for nine passes over the decode. The cascade makes each rendition from the smallest image
 /// already made that is at least as large — the decode, or an earlier rendition before its
 /// watermark and encoding — so only the largest rendition reads the decode. `.inside` renditions go
-/// largest first; `.cover` renditions follow, each cut from the smallest image that covers it, its
-/// window found on a small one (`probe`), largest first.
+/// largest first; `.cover` renditions follow, largest first, each cut from the smallest image that
+/// covers it, an attention window found on a small one (`probe`).
 struct RenditionCascade: Equatable {
     /// An image a step reads: the decode, or the unmarked pixels of the rendition of a recipe
     /// (an index into the recipe list).
@@ -24,7 +24,9 @@ struct RenditionCascade: Equatable {
         let covering: PixelSize?
         /// The image the rendition is resampled (or cut) from.
         let source: Source
-        /// `.cover` with attention or entropy: the small image the crop window is found on.
+        /// `.cover` with attention: the small image the crop window is found on. The entropy
+        /// search slices and scores its input at its own resolution, so it runs on the covering
+        /// image itself; centre needs no search.
         let probe: Source?
     }
 
@@ -75,7 +77,7 @@ struct RenditionCascade: Equatable {
         for (index, target, covering) in cover {
             let from = smallest { $0.width >= covering.width && $0.height >= covering.height }
             // A picture too small (or too narrow) for such a probe is probed at its largest.
-            let probe: Source? = recipes[index].crop == .centre ? nil : smallest { min($0.width, $0.height) >= side }
+            let probe: Source? = recipes[index].crop == .attention ? smallest { min($0.width, $0.height) >= side } : nil
             steps.append(Step(recipe: index, target: target, covering: covering, source: from, probe: probe))
         }
 

@@ -73,6 +73,14 @@ struct RenditionMaker {
         guard let covering = step.covering else {
             return try resample(image(step.source, step.target), to: step.target)
         }
+        if recipe.crop == .entropy {
+            // Searched on the whole covering image, as before the cascade: entropy found on a
+            // smaller copy picks other windows.
+            let scaled = try resample(image(step.source, covering), to: covering)
+                .inMemory(deadline: deadline) { .vips("resize to \(covering.width)×\(covering.height): \($0)") }
+            let origin = try CropWindow.origin(.entropy, target: step.target, covering: covering, probe: scaled)
+            return try cut(scaled, origin: origin, target: step.target, covering: covering)
+        }
         let probe = step.probe.map { image($0, PixelSize(width: 1, height: 1)) }
         let origin = try CropWindow.origin(recipe.crop, target: step.target, covering: covering, probe: probe)
         return try cut(image(step.source, covering), origin: origin, target: step.target, covering: covering)

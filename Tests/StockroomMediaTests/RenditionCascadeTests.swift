@@ -48,17 +48,19 @@ struct RenditionCascadeTests {
         #expect(cascade.isRead(index("PREVIEW")))
     }
 
-    @Test("a small picture is probed at its largest, centre crops need no probe")
+    @Test("a small picture is probed at its largest; centre and entropy crops need no probe")
     func smallPicturesAndCentreCrops() {
         let small = [
             RenditionRecipe(name: "THUMB", width: 150),
             RenditionRecipe(name: "SQUARE", width: 120, height: 120, fit: .cover, crop: .attention),
             RenditionRecipe(name: "CENTRE", width: 100, height: 50, fit: .cover, crop: .centre),
+            RenditionRecipe(name: "ENTROPY", width: 90, height: 90, fit: .cover, crop: .entropy),
         ]
         let cascade = RenditionCascade(decoded: PixelSize(width: 200, height: 180), source: PixelSize(width: 200, height: 180), recipes: small)
-        #expect(cascade.steps.map(\.recipe) == [0, 1, 2])
+        #expect(cascade.steps.map(\.recipe) == [0, 1, 2, 3])
         #expect(cascade.steps[1].probe == .decode)
         #expect(cascade.steps[2].probe == nil)
+        #expect(cascade.steps[3].probe == nil)
         #expect(cascade.steps[1].source == .rendition(0))
     }
 
