@@ -10,7 +10,7 @@ struct RenditionMaker {
 
     /// Lanczos-3 for every step. In the cascade each step reads a small input, so a cheaper kernel
     /// saves little: on a 24 MP photo the four steps up to 800 px take 28 ms with Lanczos-3, 27 ms
-    /// with cubic (6–10 % less high-frequency energy than today's renditions) and 20 ms with linear
+    /// with cubic (6–10 % less high-frequency energy than the pre-cascade renditions) and 20 ms with linear
     /// (23–46 % less); see Docs/performance.md, "Render stage".
     static let kernel = VIPS_KERNEL_LANCZOS3
 
