@@ -91,7 +91,12 @@ let package = Package(
         .executableTarget(name: "FuzzDocumentParsers", dependencies: ["StockroomMedia"], path: "Fuzz/DocumentParsers"),
         // Temp folders and the shared corpus, for every test target.
         .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
-        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),
+        // Test pictures and pixel measures for the rendition quality tests, in C for speed.
+        .target(name: "CRenditionTestSupport", dependencies: ["CVips"], path: "Tests/CRenditionTestSupport"),
+        .testTarget(
+            name: "StockroomMediaTests",
+            dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport", "CRenditionTestSupport"]
+        ),
         .testTarget(
             name: "StockroomCoreTests",
             dependencies: [
