@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: "Public base URL used in links the API returns.") var baseURL: String?
     @Option(help: "Pipeline worker threads (default: `workers` in stockroom.yml, else one per core; 0 runs no pipeline).")
     var workers: Int?
+    @OptionGroup var media: MediaWorkerOptions
 
     func run() async throws {
         let home = try global.openHome()
@@ -26,12 +27,16 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try HomeConfiguration.load(home.configURL)
         let workerCount = workers ?? settings.workers ?? ProcessInfo.processInfo.activeProcessorCount
         var services: [any Service] = []
+        var pipeline: Pipeline?
         if workerCount > 0 {
             let printer = WatchEventPrinter(json: false)
-            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: makePipelineRunner(home),
+            let made = try makePipeline(home, media: media)
+            pipeline = made
+            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: made.runner,
                                          workers: workerCount, onEvent: printer.print)
             services.append(PipelineService(watch: watch))
         }
+        defer { pipeline?.shutdown() }
         let app = try buildApplication(home: home, configuration: configuration, extraServices: services)
         try await app.runService()
     }

@@ -24,6 +24,7 @@ struct Stockroom: AsyncParsableCommand {
             ShareCommand.self,
             APIKeyCommand.self,
             ServeCommand.self,
+            MediaWorkerCommand.self,
         ]
     )
 }

@@ -14,11 +14,27 @@ enum CatalogMigrations {
         migrator.registerMigration("v2-query-indexes") { db in
             try db.execute(sql: "CREATE INDEX folder_path ON folder(path)")
         }
+        // What the media engine said about each version, so a restore brings its technical
+        // columns back; and a failure's full text beside its one-line reason.
+        migrator.registerMigration("v3-version-media-failure-details") { db in
+            try db.execute(sql: versionMediaAndFailureDetails)
+        }
     }
 
     private static func check(_ column: String, _ values: [String]) -> String {
         "CHECK (\(column) IN (\(values.map { "'\($0)'" }.joined(separator: ","))))"
     }
+
+    private static let versionMediaAndFailureDetails = """
+    CREATE TABLE asset_version_media (
+        versionId INTEGER PRIMARY KEY REFERENCES asset_version(id) ON DELETE CASCADE,
+        description TEXT NOT NULL
+    );
+    INSERT INTO asset_version_media (versionId, description)
+        SELECT asset_version.id, asset.metadata FROM asset_version JOIN asset ON asset.id = asset_version.assetId
+        WHERE asset_version.isCurrent AND asset.metadata IS NOT NULL AND asset.metadata != '{}';
+    ALTER TABLE ingest_failure ADD COLUMN details TEXT;
+    """
 
     /// What each watch folder has already handed to the pipeline, so rescans and restarts skip
     /// files whose size and modification time have not changed.
