@@ -194,12 +194,18 @@ extension SQLiteCatalog: PipelineCatalog {
     /// Removes what a job's version stage filed, for a file that failed after it: the new asset,
     /// or the new version (the one before it is current again, with its technical columns).
     static func takeBackVersion(_ db: Database, of job: inout Job, now: Date) throws {
-        guard let payload = try? job.payload.decode(IngestPayload.self),
+        guard var payload = try? job.payload.decode(IngestPayload.self),
               let assetId = job.assetId, var asset = try Asset.fetchOne(db, key: assetId) else { return }
+        defer {
+            payload.outcome = .failed
+            job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
+        }
         switch payload.outcome {
         case .ingested:
-            try asset.delete(db)
+            // The job row refers to the asset with ON DELETE CASCADE: let go of it first.
             job.assetId = nil
+            try db.execute(sql: "UPDATE job SET assetId = NULL WHERE assetId = ?", arguments: [assetId])
+            try asset.delete(db)
         case .newVersion:
             if let number = payload.versionNumber {
                 try db.execute(sql: "DELETE FROM asset_version WHERE assetId = ? AND versionNumber = ?", arguments: [assetId, number])

@@ -126,7 +126,8 @@ public final class PipelineRunner: Sendable {
                     let failure = ingestFailure(job, payload, reason: reason)
                     payload.failedStage = job.stage
                     payload.reason = reason.summary
-                    payload.outcome = .failed
+                    // The catalog reads what the version stage filed before it takes it back.
+                    if !undoVersion { payload.outcome = .failed }
                     job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
                     if undoVersion {
                         job = try catalog.recordRenderFailure(job: job, failure: failure, now: Date())
