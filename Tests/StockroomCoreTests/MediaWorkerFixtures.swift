@@ -27,14 +27,16 @@ enum MediaWorkerFixtures {
         return url
     }
 
-    /// A TIFF whose directory holds `unknownTags` private tags (libtiff warns about each) and
-    /// whose only strip lies past the end of the file: a failure with a long tail of warnings.
+    /// A TIFF whose directory holds `unknownTags` private text tags whose values lie past the end
+    /// of the file (libtiff reports a bad seek for each, every time the directory is read) and
+    /// whose only strip does too: a failure with a long tail of messages, as real damaged
+    /// scanner files give.
     static func warningTIFF(unknownTags: Int, to url: URL) throws -> URL {
         var entries: [(tag: UInt16, type: UInt16, count: UInt32, value: UInt32)] = [
             (256, 3, 1, 64), (257, 3, 1, 64), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
             (273, 4, 1, 1_000_000), (277, 3, 1, 1), (278, 3, 1, 64), (279, 4, 1, 4096),
         ]
-        for index in 0..<unknownTags { entries.append((UInt16(40_000 + index), 3, 1, UInt32(index))) }
+        for index in 0..<unknownTags { entries.append((UInt16(40_000 + index), 2, 100, 9_000_000)) }
         entries.sort { $0.tag < $1.tag }
         var bytes: [UInt8] = [0x49, 0x49, 42, 0, 8, 0, 0, 0]
         func le(_ value: UInt32, _ width: Int) -> [UInt8] { (0..<width).map { UInt8((value >> (8 * UInt32($0))) & 0xff) } }

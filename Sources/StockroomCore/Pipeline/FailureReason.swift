@@ -12,7 +12,7 @@ public struct FailureReason: Sendable, Equatable {
     public static let maximumLength = 300
 
     public init(_ text: String) {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = Self.messages(in: text)
         guard let lead = lines.first else {
             summary = "unknown reason"
             details = nil
@@ -30,6 +30,35 @@ public struct FailureReason: Sendable, Equatable {
         }
         summary = line
         details = line == text ? nil : text
+    }
+
+    /// The separate messages of a text: its lines, and the "; "-joined messages libvips' error
+    /// buffer holds ("module: message; module: message"). A piece that does not start with a
+    /// module name ("tag ignored") belongs to the message before it.
+    static func messages(in text: String) -> [String] {
+        var messages: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            var current: String?
+            for piece in line.components(separatedBy: "; ") {
+                let trimmed = piece.trimmingCharacters(in: .whitespaces)
+                guard !trimmed.isEmpty else { continue }
+                if let open = current, !startsWithModule(trimmed) {
+                    current = open + "; " + trimmed
+                } else {
+                    if let open = current { messages.append(open) }
+                    current = trimmed
+                }
+            }
+            if let open = current { messages.append(open) }
+        }
+        return messages
+    }
+
+    /// "tiff2vips: read error", "TIFFFillStrip: Seek error…", "a.tif: bad seek…".
+    private static func startsWithModule(_ piece: String) -> Bool {
+        guard let colon = piece.range(of: ": ") else { return false }
+        let module = piece[..<colon.lowerBound]
+        return !module.isEmpty && module.count <= 200 && !module.contains(" ")
     }
 
     private static func isWarning(_ line: String) -> Bool {

@@ -198,7 +198,7 @@ public final class PipelineRunner: Sendable {
                 payload.description = try media.describe(fileAt: file, sidecar: sidecar)
             } catch {
                 if stop.isStopped { return .interrupted }
-                return .failed(error.description)
+                return .failed(Self.naming(error.description, file: file, as: payload))
             }
             if let library = try libraries.library(id: payload.libraryId),
                let mime = payload.description?.mimeType, !library.settings.allows(mimeType: mime) {
@@ -283,7 +283,7 @@ public final class PipelineRunner: Sendable {
                     case let .failed(name, reason):
                         guard let (type, recipe) = byName[name] else { continue }
                         var r = row(type, recipe)
-                        r.error = FailureReason(reason).summary
+                        r.error = FailureReason(Self.naming(reason, file: source, as: payload)).summary
                         rows.append(r)
                     }
                 }
@@ -293,11 +293,11 @@ public final class PipelineRunner: Sendable {
                 } else if stop.isStopped {
                     return .interrupted
                 } else if payload.outcome == .ingested || payload.outcome == .newVersion {
-                    return .failed(error.description, undoVersion: true)
+                    return .failed(Self.naming(error.description, file: source, as: payload), undoVersion: true)
                 } else {
                     rows = wanted.map { type, recipe in
                         var r = row(type, recipe)
-                        r.error = FailureReason(error.description).summary
+                        r.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
                         return r
                     }
                 }
@@ -310,6 +310,12 @@ public final class PipelineRunner: Sendable {
         try catalog.recordRenditions(job: job, renditions: rows, now: Date())
         job.status = .succeeded
         return .finished
+    }
+
+    /// Libraries name the file they read, which is the blob: a reason names the file as people know it.
+    static func naming(_ reason: String, file: URL, as payload: IngestPayload) -> String {
+        guard let name = (payload.relativePath ?? payload.sourcePath).map({ ($0 as NSString).lastPathComponent }) else { return reason }
+        return reason.replacingOccurrences(of: file.path, with: name)
     }
 
     private func event(_ job: Job, _ payload: IngestPayload, outcome: IngestOutcome, reason: String? = nil) -> PipelineEvent {
