@@ -136,7 +136,7 @@ struct CommandProcessTests {
         try FileManager.default.copyItem(at: Corpus.file("images/flower.webp"), to: drop.appendingPathComponent("z-later.webp"))
         let ingest = try StockroomProcess(["ingest", drop.path, "--library", "test-library", "--workers", "1"],
                                           home: home, environment: try hookEnvironment())
-        #expect(await waitUntil(60) { (try? job(home))?.status == .running && (try? job(home))?.stage == .render
+        #expect(await waitUntil(60) { (try? job(home, file: "slow.jpg"))?.status == .running && (try? job(home, file: "slow.jpg"))?.stage == .render
             && !MediaWorkerFixtures.children(of: ingest.pid).isEmpty })
         try await Task.sleep(for: .milliseconds(300))
         kill(ingest.pid, SIGINT)
