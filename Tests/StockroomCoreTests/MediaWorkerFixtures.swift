@@ -49,6 +49,14 @@ enum MediaWorkerFixtures {
         return url
     }
 
+    /// Runs blocking work (a media request that may take seconds) on its own thread, so tests
+    /// running in parallel keep the cooperative pool's few threads.
+    static func offPool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     /// Process ids of the children of `pid` (the media workers of a `stockroom` subprocess).
     static func children(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }

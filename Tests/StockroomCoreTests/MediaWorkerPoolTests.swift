@@ -21,48 +21,60 @@ struct MediaWorkerPoolTests {
         return url
     }
 
-    private func failure(_ body: () throws -> Void) -> MediaError? {
-        do {
-            try body()
-            return nil
-        } catch let error as MediaError {
-            return error
-        } catch {
-            return nil
+    /// How `body` failed, run off the cooperative pool (media requests block for seconds).
+    private func failure(_ body: @escaping @Sendable () throws -> Void) async throws -> MediaError? {
+        try await MediaWorkerFixtures.offPool { () -> MediaError? in
+            do {
+                try body()
+                return nil
+            } catch let error as MediaError {
+                return error
+            } catch {
+                return nil
+            }
         }
     }
 
+    private func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await MediaWorkerFixtures.offPool(body)
+    }
+
     @Test("a worker describes and renders exactly what the engine in process does, inline or through scratch files")
-    func sameAnswersAsInProcess() throws {
+    func sameAnswersAsInProcess() async throws {
         let file = Corpus.file("images/orientation-landscape-6.jpg")
+        let configuration = self.configuration, recipes = self.recipes
         let local = try LibMediaEngine(configuration: configuration)
         let pool = Fixtures.mediaPool()
         let contained = ContainedMediaEngine(configuration: configuration, pool: pool)
-        let description = try contained.describe(fileAt: file, sidecar: nil)
-        #expect(description == (try local.describe(fileAt: file, sidecar: nil)))
-        let rendered = try contained.render(fileAt: file, description: description, recipes: recipes)
-        let expected = try local.render(fileAt: file, description: description, recipes: recipes)
+        let description = try await run { try contained.describe(fileAt: file, sidecar: nil) }
+        #expect(description == (try await run { try local.describe(fileAt: file, sidecar: nil) }))
+        let rendered = try await run { try contained.render(fileAt: file, description: description, recipes: recipes) }
+        let expected = try await run { try local.render(fileAt: file, description: description, recipes: recipes) }
         #expect(rendered == expected)
         #expect(rendered.count == 2)
 
         // Outputs above the inline limit come back as files in a scratch directory the
         // supervisor made; the bytes are the same.
         let byFile = Fixtures.mediaPool(limits: MediaWorkerLimits(inlineByteLimit: 0))
-        let throughFiles = try ContainedMediaEngine(configuration: configuration, pool: byFile)
-            .render(fileAt: file, description: description, recipes: recipes)
+        let throughFiles = try await run {
+            try ContainedMediaEngine(configuration: configuration, pool: byFile).render(fileAt: file, description: description, recipes: recipes)
+        }
         #expect(throughFiles == expected)
         #expect(pool.workerProcessIDs.count == 1, "one worker served both requests")
+        let roots = [pool.scratchRootURL, byFile.scratchRootURL].compactMap { $0 }
+        #expect(roots.count == 2)
         pool.shutdown()
         byFile.shutdown()
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
-            .filter { $0.hasPrefix("stockroom-media-\(getpid())-") }
-        #expect(leftovers.isEmpty, "scratch directories are removed: \(leftovers)")
+        for root in roots {
+            #expect(!FileManager.default.fileExists(atPath: root.path), "scratch directories are removed: \(root.path)")
+        }
     }
 
     @Test("a worker limits itself before touching a file: address space as configured, no core files")
-    func limitsInForce() throws {
+    func limitsInForce() async throws {
         let pool = Fixtures.mediaPool(limits: MediaWorkerLimits(memoryBytes: 1536 << 20))
-        _ = try ContainedMediaEngine(configuration: configuration, pool: pool).describe(fileAt: Corpus.file("images/flower.webp"), sidecar: nil)
+        let engine = ContainedMediaEngine(configuration: configuration, pool: pool)
+        _ = try await run { try engine.describe(fileAt: Corpus.file("images/flower.webp"), sidecar: nil) }
         let pid = try #require(pool.workerProcessIDs.first)
         let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
         let addressSpace = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max address space") })
@@ -81,40 +93,42 @@ struct MediaWorkerPoolTests {
     }
 
     @Test("a worker that segfaults is replaced, the request retried once, then failed with a reason a person reads")
-    func segfaultIsContained() throws {
+    func segfaultIsContained() async throws {
         let pool = Fixtures.mediaPool(testHooks: try hooks())
         let engine = ContainedMediaEngine(configuration: configuration, pool: pool)
         let crashing = try MediaWorkerFixtures.hooked("images/orientation-landscape-1.jpg", action: "SIGSEGV", step: "render",
                                                       to: dir.file("crash.jpg"))
-        let description = try engine.describe(fileAt: crashing, sidecar: nil)
-        let error = failure { _ = try engine.render(fileAt: crashing, description: description, recipes: recipes) }
+        let recipes = self.recipes
+        let description = try await run { try engine.describe(fileAt: crashing, sidecar: nil) }
+        let error = try await failure { _ = try engine.render(fileAt: crashing, description: description, recipes: recipes) }
         #expect(error == .workerFailed("the image decoder (JPEG) crashed (SIGSEGV) while making the renditions (retried once)"))
         #expect(pool.startedWorkerCount == 2, "the first worker and its replacement for the retry")
         // The pool goes on serving.
         let fine = Corpus.file("images/flower.webp")
-        #expect(try engine.render(fileAt: fine, description: try engine.describe(fileAt: fine, sidecar: nil), recipes: recipes).count == 2)
+        #expect(try await run { try engine.render(fileAt: fine, description: try engine.describe(fileAt: fine, sidecar: nil), recipes: recipes) }.count == 2)
     }
 
     @Test("a crash on the first try only: the retry on a fresh worker succeeds")
-    func retrySucceeds() throws {
+    func retrySucceeds() async throws {
         let pool = Fixtures.mediaPool(testHooks: try hooks())
         let engine = ContainedMediaEngine(configuration: configuration, pool: pool)
         let once = try MediaWorkerFixtures.hooked("images/orientation-landscape-1.jpg", action: "SIGABRT-once", step: "describe",
                                                   to: dir.file("once.jpg"))
-        let description = try engine.describe(fileAt: once, sidecar: nil)
+        let description = try await run { try engine.describe(fileAt: once, sidecar: nil) }
         #expect(description.image?.width == 1800)
         #expect(pool.startedWorkerCount == 2)
     }
 
     @Test("a worker killed from outside, one that hangs past the time limit, one that breaks the protocol")
-    func otherDeaths() throws {
+    func otherDeaths() async throws {
+        let recipes = self.recipes
         let pool = Fixtures.mediaPool(testHooks: try hooks())
         let quick = MediaEngineConfiguration(timeLimitSeconds: 1)
         let engine = ContainedMediaEngine(configuration: quick, pool: pool)
 
         let stalling = try MediaWorkerFixtures.hooked("video/sample.mp4", action: "stall", step: "describe", to: dir.file("stall.mp4"))
         let started = Date()
-        let hung = failure { _ = try engine.describe(fileAt: stalling, sidecar: nil) }
+        let hung = try await failure { _ = try engine.describe(fileAt: stalling, sidecar: nil) }
         #expect(hung == .workerFailed("the video decoder did not finish within 3 s while reading the file's metadata; its worker was stopped (retried once)"))
         #expect(Date().timeIntervalSince(started) < 20)
 
@@ -132,13 +146,13 @@ struct MediaWorkerPoolTests {
         }
         let patient = ContainedMediaEngine(configuration: MediaEngineConfiguration(timeLimitSeconds: 60), pool: pool)
         let stallingRender = try MediaWorkerFixtures.hooked("video/sample.mp4", action: "stall", step: "render", to: dir.file("stall-render.mp4"))
-        let description = try patient.describe(fileAt: stallingRender, sidecar: nil)
+        let description = try await run { try patient.describe(fileAt: stallingRender, sidecar: nil) }
         killer.start()
-        let killed = failure { _ = try patient.render(fileAt: stallingRender, description: description, recipes: recipes) }
+        let killed = try await failure { _ = try patient.render(fileAt: stallingRender, description: description, recipes: recipes) }
         #expect(killed == .workerFailed("the video decoder was killed (SIGKILL) while making the poster frame (retried once)"))
 
         let garbage = try MediaWorkerFixtures.hooked("images/flower.webp", action: "garbage", step: "describe", to: dir.file("garbage.webp"))
-        guard case let .workerFailed(reason) = failure({ _ = try engine.describe(fileAt: garbage, sidecar: nil) }) else {
+        guard case let .workerFailed(reason) = try await failure({ _ = try engine.describe(fileAt: garbage, sidecar: nil) }) else {
             Issue.record("a protocol violation must fail the request")
             return
         }
@@ -147,13 +161,14 @@ struct MediaWorkerPoolTests {
     }
 
     @Test("a file that needs more memory than the worker's cap fails with that reason; the service never sees it")
-    func memoryCap() throws {
+    func memoryCap() async throws {
+        let recipes = self.recipes
         let pool = Fixtures.mediaPool(limits: MediaWorkerLimits(memoryBytes: 768 << 20))
         let engine = ContainedMediaEngine(configuration: configuration, pool: pool)
         let gif = try MediaWorkerFixtures.hugeFrameGIF(to: dir.file("huge.gif"))
-        let description = try engine.describe(fileAt: gif, sidecar: nil)
+        let description = try await run { try engine.describe(fileAt: gif, sidecar: nil) }
         #expect(description.image?.width == 14000)
-        guard case let .workerFailed(reason) = failure({ _ = try engine.render(fileAt: gif, description: description, recipes: recipes) }) else {
+        guard case let .workerFailed(reason) = try await failure({ _ = try engine.render(fileAt: gif, description: description, recipes: recipes) }) else {
             Issue.record("the render must fail")
             return
         }
@@ -198,9 +213,10 @@ struct MediaWorkerPoolTests {
     }
 
     @Test("a missing worker binary is a failure with a reason, not a crash")
-    func missingExecutable() {
+    func missingExecutable() async throws {
         let pool = MediaWorkerPool(executable: dir.file("no-such-stockroom"))
-        let error = failure { _ = try ContainedMediaEngine(configuration: configuration, pool: pool).describe(fileAt: Corpus.file("images/flower.webp"), sidecar: nil) }
+        let engine = ContainedMediaEngine(configuration: configuration, pool: pool)
+        let error = try await failure { _ = try engine.describe(fileAt: Corpus.file("images/flower.webp"), sidecar: nil) }
         guard case let .workerFailed(reason) = error else {
             Issue.record("expected a worker failure, got \(String(describing: error))")
             return

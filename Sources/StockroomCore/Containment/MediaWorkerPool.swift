@@ -62,6 +62,8 @@ public final class MediaWorkerPool: @unchecked Sendable {
     public var busyWorkerProcessIDs: [Int32] { lock.withLock { busy.values.map(\.pid) } }
     /// Workers started so far, replacements included.
     public var startedWorkerCount: Int { lock.withLock { started } }
+    /// Where this pool's scratch directories are made, once it has made one.
+    var scratchRootURL: URL? { lock.withLock { scratchRoot } }
 
     /// Stops the work in hand at once: busy workers are killed and their requests fail as
     /// interrupted (the pipeline puts such jobs back in the queue). Idle workers stay.
