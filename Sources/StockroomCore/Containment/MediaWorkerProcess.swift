@@ -120,6 +120,10 @@ final class MediaWorkerProcess: @unchecked Sendable {
                 guard hello.pid == pid else {
                     return .failure(process.kill(because: .protocolViolation("its hello names pid \(hello.pid), not \(pid)")))
                 }
+                guard let cap = hello.limits.addressSpaceBytes, cap <= limits.memoryBytes, hello.limits.coreFileBytes == 0 else {
+                    return .failure(process.kill(because: .startFailed(
+                        "it could not limit itself (address space \(hello.limits.addressSpaceBytes.map(String.init) ?? "unlimited"), core files \(hello.limits.coreFileBytes.map(String.init) ?? "unlimited"))")))
+                }
                 process.hello = hello
                 return .success(process)
             } catch {
