@@ -36,6 +36,7 @@ struct IngestCommand: AsyncParsableCommand {
         defer { pipeline.shutdown() }
         let service = IngestService(catalog: home.catalog, runner: pipeline.runner)
         let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli)
+        pipeline.prestart(workers: min(workers, jobs.count))
         let (summary, stoppedBy) = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
         if json {
             try printJSON(summary)

@@ -24,6 +24,11 @@ struct Pipeline {
     func shutdown() {
         pool?.shutdown()
     }
+
+    /// Starts one media worker per pipeline thread in the background.
+    func prestart(workers: Int) {
+        pool?.prestart(workers)
+    }
 }
 
 /// Wires the pipeline for a command: catalog, blobs, pipeline definitions, and the contained

@@ -31,6 +31,7 @@ struct RenderCommand: AsyncParsableCommand {
         let batchId = try planner.enqueue(assetIds: ids, force: !stale)
         let pipeline = try makePipeline(home, media: media)
         defer { pipeline.shutdown() }
+        pipeline.prestart(workers: min(workers, ids.count))
         let service = IngestService(catalog: home.catalog, runner: pipeline.runner)
         let (summary, stoppedBy) = try await runBatch(service, batchId: batchId, total: ids.count, workers: workers, quiet: json)
         let made = summary.files.compactMap(\.renditions).reduce(0, +)

@@ -14,6 +14,9 @@ enum LinuxCalls {
     private static let addCloseFromFunction: AddCloseFrom? = dlsym(process, "posix_spawn_file_actions_addclosefrom_np")
         .map { unsafeBitCast($0, to: AddCloseFrom.self) }
 
+    /// fcntl's F_SETPIPE_SZ (Linux).
+    static let setPipeSize: Int32 = 1031
+
     /// A pipe whose two ends are close-on-exec from the start, so a worker started at the same
     /// moment by another thread never inherits them.
     static func closeOnExecPipe() -> (read: Int32, write: Int32)? {

@@ -26,6 +26,8 @@ public final class MediaWorkerPool: @unchecked Sendable {
     private var nextRequestId: UInt64 = 1
     private var scratchRoot: URL?
     private var started = 0
+    /// Workers `prestart` is starting right now.
+    private var starting = 0
 
     /// `executable` is a `stockroom` binary (the running one: `currentExecutable`).
     /// `environment` is added to the workers' inherited environment.
@@ -64,6 +66,27 @@ public final class MediaWorkerPool: @unchecked Sendable {
     public var startedWorkerCount: Int { lock.withLock { started } }
     /// Where this pool's scratch directories are made, once it has made one.
     var scratchRootURL: URL? { lock.withLock { scratchRoot } }
+
+    /// Starts workers in the background until `count` are running, so the first files do not
+    /// wait for a worker to start (a command calls this with its number of pipeline threads).
+    public func prestart(_ count: Int) {
+        let missing = lock.withLock { isShutDown ? 0 : max(0, count - idle.count - busy.count - starting) }
+        guard missing > 0 else { return }
+        lock.withLock { starting += missing }
+        for _ in 0..<missing {
+            Thread { [self] in
+                defer { lock.withLock { starting -= 1 } }
+                guard case let .success(worker) = spawn() else { return }
+                let keep = lock.withLock { () -> Bool in
+                    started += 1
+                    guard !isShutDown else { return false }
+                    idle.append(worker)
+                    return true
+                }
+                if !keep { worker.terminate() }
+            }.start()
+        }
+    }
 
     /// Stops the work in hand at once: busy workers are killed and their requests fail as
     /// interrupted (the pipeline puts such jobs back in the queue). Idle workers stay.
@@ -153,8 +176,7 @@ public final class MediaWorkerPool: @unchecked Sendable {
         }
         if shutDown { throw .workerFailed("the media workers have been shut down") }
         if let reused { return .success(reused) }
-        let arguments = ["media-worker", "--protocol-version", "\(MediaWorkerProtocol.version)", "--memory-bytes", "\(limits.memoryBytes)"]
-        switch MediaWorkerProcess.start(executable: executable, arguments: arguments, environment: environment, limits: limits) {
+        switch spawn() {
         case let .failure(death):
             return .failure(death)
         case let .success(worker):
@@ -171,6 +193,11 @@ public final class MediaWorkerPool: @unchecked Sendable {
             logger.debug("media worker started", metadata: ["pid": "\(worker.pid)"])
             return .success(worker)
         }
+    }
+
+    private func spawn() -> Result<MediaWorkerProcess, MediaWorkerDeath> {
+        let arguments = ["media-worker", "--protocol-version", "\(MediaWorkerProtocol.version)", "--memory-bytes", "\(limits.memoryBytes)"]
+        return MediaWorkerProcess.start(executable: executable, arguments: arguments, environment: environment, limits: limits)
     }
 
     private func checkin(_ worker: MediaWorkerProcess) {
