@@ -70,6 +70,19 @@ struct MediaWorkerPoolTests {
         }
     }
 
+    @Test("prestarted workers serve the first requests; none is started twice")
+    func prestart() async throws {
+        let pool = Fixtures.mediaPool()
+        pool.prestart(2)
+        let engine = ContainedMediaEngine(configuration: configuration, pool: pool)
+        async let first = run { try engine.describe(fileAt: Corpus.file("images/flower.webp"), sidecar: nil) }
+        async let second = run { try engine.describe(fileAt: Corpus.file("images/cmyk.jpg"), sidecar: nil) }
+        #expect(try await first.format == "webp")
+        #expect(try await second.format == "jpeg")
+        #expect(pool.startedWorkerCount == 2)
+        #expect(pool.workerProcessIDs.count == 2)
+    }
+
     @Test("a worker limits itself before touching a file: address space as configured, no core files")
     func limitsInForce() async throws {
         let pool = Fixtures.mediaPool(limits: MediaWorkerLimits(memoryBytes: 1536 << 20))

@@ -18,7 +18,8 @@ public final class MediaWorkerPool: @unchecked Sendable {
     private let environment: [String: String]
     private let logger: Logger
 
-    private let lock = NSLock()
+    /// Guards the state below; signalled when a prestarted worker becomes idle.
+    private let lock = NSCondition()
     private var idle: [MediaWorkerProcess] = []
     private var busy: [ObjectIdentifier: MediaWorkerProcess] = [:]
     private var interruptions = 0
@@ -70,20 +71,25 @@ public final class MediaWorkerPool: @unchecked Sendable {
     /// Starts workers in the background until `count` are running, so the first files do not
     /// wait for a worker to start (a command calls this with its number of pipeline threads).
     public func prestart(_ count: Int) {
-        let missing = lock.withLock { isShutDown ? 0 : max(0, count - idle.count - busy.count - starting) }
+        let missing = lock.withLock { () -> Int in
+            let missing = isShutDown ? 0 : max(0, count - idle.count - busy.count - starting)
+            starting += missing
+            return missing
+        }
         guard missing > 0 else { return }
-        lock.withLock { starting += missing }
         for _ in 0..<missing {
             Thread { [self] in
-                defer { lock.withLock { starting -= 1 } }
-                guard case let .success(worker) = spawn() else { return }
+                let spawned = spawn()
                 let keep = lock.withLock { () -> Bool in
+                    starting -= 1
+                    lock.broadcast()
+                    guard case let .success(worker) = spawned else { return false }
                     started += 1
                     guard !isShutDown else { return false }
                     idle.append(worker)
                     return true
                 }
-                if !keep { worker.terminate() }
+                if !keep, case let .success(worker) = spawned { worker.terminate() }
             }.start()
         }
     }
@@ -102,6 +108,7 @@ public final class MediaWorkerPool: @unchecked Sendable {
         // Busy workers are killed here and reaped by the threads talking to them.
         let (idleWorkers, root) = lock.withLock { () -> ([MediaWorkerProcess], URL?) in
             isShutDown = true
+            lock.broadcast()
             let idleWorkers = idle
             idle = []
             for worker in busy.values { worker.interrupt() }
@@ -169,6 +176,8 @@ public final class MediaWorkerPool: @unchecked Sendable {
 
     private func checkout() throws(MediaError) -> Result<MediaWorkerProcess, MediaWorkerDeath> {
         let (reused, shutDown) = lock.withLock { () -> (MediaWorkerProcess?, Bool) in
+            // A worker being prestarted is closer to ready than a new one would be.
+            while idle.isEmpty && starting > 0 && !isShutDown { lock.wait() }
             guard !isShutDown else { return (nil, true) }
             guard let worker = idle.popLast() else { return (nil, false) }
             busy[ObjectIdentifier(worker)] = worker
