@@ -193,7 +193,12 @@ struct WatchFolderTests {
         #expect(atKill < files.count, "the kill should land mid-batch")
 
         let (second, _) = try start()
-        #expect(try await waitUntil(180) { try assetCount(home) == files.count })
+        // Every file catalogued and every job done (a stop now would put renders in hand back
+        // in the queue rather than wait for them).
+        #expect(try await waitUntil(180) {
+            let counts = try home.catalog.jobCounts(batchId: nil)
+            return try assetCount(home) == files.count && (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
+        })
         // Let the restarted watcher settle, then stop it gracefully.
         try await Task.sleep(for: .seconds(1))
         kill(second.processIdentifier, SIGTERM)
