@@ -204,6 +204,17 @@ public final class MediaWorkerPool: @unchecked Sendable {
         }
     }
 
+    /// A supervisor killed with SIGKILL leaves its scratch directories behind; the next one
+    /// removes those whose process is gone.
+    private static func removeScratchOfDeadSupervisors(in parent: URL) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        for entry in entries where entry.hasPrefix("stockroom-media-") {
+            let fields = entry.dropFirst("stockroom-media-".count).split(separator: "-")
+            guard let pid = fields.first.flatMap({ Int32($0) }), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+        }
+    }
+
     private func spawn() -> Result<MediaWorkerProcess, MediaWorkerDeath> {
         let arguments = ["media-worker", "--protocol-version", "\(MediaWorkerProtocol.version)", "--memory-bytes", "\(limits.memoryBytes)"]
         return MediaWorkerProcess.start(executable: executable, arguments: arguments, environment: environment, limits: limits)
@@ -236,6 +247,7 @@ public final class MediaWorkerPool: @unchecked Sendable {
                 throw .io("cannot create the media scratch directory \(root.path): \(String(cString: strerror(errno)))")
             }
             scratchRoot = root
+            Self.removeScratchOfDeadSupervisors(in: root.deletingLastPathComponent())
         }
         let id = nextRequestId
         lock.unlock()
