@@ -25,6 +25,7 @@ struct Stockroom: AsyncParsableCommand {
             ShareCommand.self,
             APIKeyCommand.self,
             ServeCommand.self,
+            MediaWorkerCommand.self,
         ]
     )
 }

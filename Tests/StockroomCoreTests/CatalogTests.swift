@@ -13,7 +13,8 @@ struct CatalogTests {
     @Test("migrations run on a fresh file, in WAL mode with foreign keys on")
     func freshFileMigrates() throws {
         let home = try openHome()
-        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents"])
+        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
+                                                                 "v3-version-media-failure-details"])
         let (journal, foreignKeys) = try home.catalog.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -26,7 +27,7 @@ struct CatalogTests {
                 AND name NOT LIKE 'asset_text_%' ORDER BY name
                 """)
         }
-        #expect(tables == ["activity", "api_key", "asset", "asset_font", "asset_tag", "asset_text", "asset_version", "catalog_change", "collection", "collection_item",
+        #expect(tables == ["activity", "api_key", "asset", "asset_font", "asset_tag", "asset_text", "asset_version", "asset_version_media", "catalog_change", "collection", "collection_item",
                            "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder", "watch_file"].sorted())
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)

@@ -49,7 +49,7 @@ public final class CatalogChangeCounter: @unchecked Sendable {
         self.writer = writer
         self.maxAge = maxAge
         self.checkedAt = clock.now
-        writer.add(transactionObserver: CommitObserver { [weak self] in self?.markStale() }, extent: .observerLifetime)
+        writer.add(transactionObserver: CommitObserver { [weak self] in self?.markStale() }, extent: .databaseLifetime)
     }
 
     /// The version when it is known to be current without a query; `nil` means call `refresh()`.
