@@ -10,7 +10,7 @@ struct IngestPipelineTests {
     let dir = TemporaryDirectory()
 
     private func asset(named name: String, in home: DataHome) throws -> Asset {
-        try #require(try home.sqliteCatalog!.database.writer.read { db in try Asset.filter(Column("name") == name).fetchOne(db) })
+        try #require(try home.catalog.assets(libraryId: nil, limit: 100_000, offset: 0).first { $0.name == name })
     }
 
     private func renditions(_ asset: Asset, _ home: DataHome) throws -> [RenditionType: Rendition] {
