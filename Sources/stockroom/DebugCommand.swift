@@ -19,7 +19,7 @@ struct DebugCommand: ParsableCommand {
 
         func run() throws {
             let home = try DataHome.initialize(at: global.homeURL)
-            let summary = try BenchmarkCatalog.seed(into: try home.requireSQLiteCatalog("debug seed"), assets: assets, seed: seed)
+            let summary = try BenchmarkCatalog.seed(into: home, assets: assets, seed: seed, onEvent: printSeedProgress)
             if json { return try printJSON(summary) }
             print("Seeded \(summary.assets) assets, \(summary.tagAssignments) tag assignments, \(summary.folders) leaf folders, \(summary.collections) collections, \(summary.shareLinks) share links.")
         }
@@ -49,7 +49,7 @@ struct DebugCommand: ParsableCommand {
                 return (value!, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
             }
             if try home.catalog.assetIDs(matching: .all, limit: 1).isEmpty {
-                let (summary, ms) = try time { try BenchmarkCatalog.seed(into: try home.requireSQLiteCatalog("debug seed"), assets: assets) }
+                let (summary, ms) = try time { try BenchmarkCatalog.seed(into: home, assets: assets, onEvent: printSeedProgress) }
                 figures.append(Figure(operation: "seed", milliseconds: ms, result: "\(summary.assets) assets, \(summary.tagAssignments) tag assignments"))
             }
             let tagging = TaggingService(tags: home.catalog)
@@ -81,4 +81,10 @@ struct DebugCommand: ParsableCommand {
             printTable(["OPERATION", "MS", "RESULT"], figures.map { [$0.operation, String(format: "%.1f", $0.milliseconds), $0.result] })
         }
     }
+}
+
+/// Progress of copying a seeded catalog into PostgreSQL, on standard error, every 100 000 rows.
+@Sendable func printSeedProgress(_ event: HomeMigration.Event) {
+    guard case let .rows(table, done, total) = event, done == total || done % 100_000 < 5000 else { return }
+    FileHandle.standardError.write(Data("copying \(table) \(done)/\(total)\n".utf8))
 }

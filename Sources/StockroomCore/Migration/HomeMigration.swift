@@ -24,7 +24,8 @@ public struct HomeMigration: Sendable {
 
     public let source: DataHome
     public let target: PostgresCatalog
-    public let targetBlobs: any BlobStore
+    /// Nil copies the catalog only (`debug seed` on PostgreSQL: a catalog without blobs).
+    public let targetBlobs: (any BlobStore)?
     /// The target blob store for people (`s3://bucket/prefix`).
     public let targetBlobsName: String
     /// Catalog rows per transaction.
@@ -32,7 +33,7 @@ public struct HomeMigration: Sendable {
     /// Blobs uploaded at the same time.
     public var parallelBlobs: Int
 
-    public init(source: DataHome, target: PostgresCatalog, targetBlobs: any BlobStore, targetBlobsName: String,
+    public init(source: DataHome, target: PostgresCatalog, targetBlobs: (any BlobStore)?, targetBlobsName: String,
                 batchSize: Int = 1000, parallelBlobs: Int = 4) {
         self.source = source
         self.target = target
@@ -75,6 +76,7 @@ public struct HomeMigration: Sendable {
     // MARK: Blobs
 
     private func copyBlobs(_ progress: MigrationProgress, onEvent: @Sendable (Event) -> Void) throws(DomainError) -> MigrationReport.Blobs {
+        guard let targetBlobs else { return MigrationReport.Blobs(total: 0, copiedThisRun: 0, uploaded: 0, bytesThisRun: 0) }
         let hashes = try source.blobs.allHashes().sorted()
         let state = try progress.state("blobs")
         let remaining = state.cursor.map { cursor in hashes.filter { $0 > cursor } } ?? hashes
@@ -86,7 +88,7 @@ public struct HomeMigration: Sendable {
             let group = Array(remaining[index ..< min(remaining.count, index + parallelBlobs)])
             let results = MigrationResults<StoredBlob>(count: group.count)
             DispatchQueue.concurrentPerform(iterations: group.count) { i in
-                results.set(i, Result { () throws(DomainError) -> StoredBlob in try copyBlob(group[i]) })
+                results.set(i, Result { () throws(DomainError) -> StoredBlob in try copyBlob(group[i], to: targetBlobs) })
             }
             for (offset, result) in results.values.enumerated() {
                 let stored: StoredBlob
@@ -111,7 +113,7 @@ public struct HomeMigration: Sendable {
     }
 
     /// One blob: its bytes checked against its name, sent, and hashed again where they arrived.
-    private func copyBlob(_ hash: String) throws(DomainError) -> StoredBlob {
+    private func copyBlob(_ hash: String, to targetBlobs: any BlobStore) throws(DomainError) -> StoredBlob {
         guard try source.blobs.verify(hash) else {
             throw .storage("blob \(hash) in the old home does not match its hash; run `stockroom blobs verify` there first")
         }
