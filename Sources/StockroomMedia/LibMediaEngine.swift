@@ -42,7 +42,7 @@ public final class LibMediaEngine: MediaEngine {
             source = try VisualSource.image(ImageFile(path: path, loaderFormat: format, configuration: configuration),
                                             recipes: recipes, deadline: deadline)
         case let .audioVisual(path):
-            source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline), recipes: recipes,
+            source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline, maxPixels: configuration.maxPixels), recipes: recipes,
                                                   configuration: configuration)
         }
         let maker = RenditionMaker(deadline: deadline, rights: DerivativeRights(description: description))
