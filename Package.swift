@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
-let package = Package(
+var package = Package(
     name: "Stockroom",
     platforms: [.macOS(.v14)],
     products: [
@@ -84,3 +85,24 @@ let package = Package(
         ),
     ]
 )
+
+// The sanitizer lane (scripts/sanitize) builds only the media tests and the targets they depend
+// on, with AddressSanitizer and UndefinedBehaviorSanitizer, in its own scratch path: a second
+// build of the whole package (GRDB, NIO, BoringSSL…) would double CI's build time for code that
+// never touches untrusted bytes. Package dependencies stay declared, so Package.resolved is the
+// same in both builds; SwiftPM builds none that no kept target uses.
+if ProcessInfo.processInfo.environment["STOCKROOM_MEDIA_TARGETS_ONLY"] == "1" {
+    var kept: Set<String> = []
+    var pending = ["StockroomMediaTests"]
+    while let name = pending.popLast() {
+        guard kept.insert(name).inserted, let target = package.targets.first(where: { $0.name == name }) else { continue }
+        for dependency in target.dependencies {
+            switch dependency {
+            case let .targetItem(name, _), let .byNameItem(name, _): pending.append(name)
+            default: break
+            }
+        }
+    }
+    package.targets.removeAll { !kept.contains($0.name) }
+    package.products = []
+}

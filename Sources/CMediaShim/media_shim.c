@@ -78,29 +78,53 @@ int sr_vips_open_header(const char *path, VipsImage **out) {
     return *out ? 0 : -1;
 }
 
+/// libvips 8.14.1's HEIF loader attaches a file's EXIF and XMP blocks as blobs that point into
+/// memory the loader owns, and vips_thumbnail releases the loader it read the header with: the
+/// thumbnail's copies of those blobs then point at freed memory (webpsave's EXIF update read
+/// 190 freed bytes of an AVIF; see Docs/security.md). Renditions strip every field anyway, so the
+/// decoded image gives them up, on a fresh header over the same pixels.
+static int sr_vips_drop_loader_blobs(int result, VipsImage **out) {
+    static const char *const fields[] = {"exif-data", "xmp-data", "iptc-data"};
+    if (result != 0 || !*out) return result;
+    int present = 0;
+    for (int i = 0; i < 3; i++) present |= vips_image_get_typeof(*out, fields[i]) != 0;
+    if (!present) return 0;
+    VipsImage *copy = NULL;
+    if (vips_copy(*out, &copy, NULL) != 0) {
+        g_object_unref(*out);
+        *out = NULL;
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) vips_image_remove(copy, fields[i]);
+    g_object_unref(*out);
+    *out = copy;
+    return 0;
+}
+
 int sr_vips_thumbnail_file(const char *path, VipsImage **out, int width, int height, int fail_on_error, int export_srgb) {
     VipsFailOn fail_on = fail_on_error ? VIPS_FAIL_ON_ERROR : VIPS_FAIL_ON_NONE;
     // An export profile makes libvips run a colour transform even from sRGB to sRGB (about a
     // third of a 24 MP JPEG's decode time), so it is asked for only when there is one to do.
     if (!export_srgb) {
-        return vips_thumbnail(path, out, width, "height", height, "size", VIPS_SIZE_DOWN, "fail_on", fail_on, NULL);
+        return sr_vips_drop_loader_blobs(
+            vips_thumbnail(path, out, width, "height", height, "size", VIPS_SIZE_DOWN, "fail_on", fail_on, NULL), out);
     }
-    return vips_thumbnail(path, out, width,
+    return sr_vips_drop_loader_blobs(vips_thumbnail(path, out, width,
         "height", height,
         "size", VIPS_SIZE_DOWN,
         "export_profile", "srgb",
         "intent", VIPS_INTENT_PERCEPTUAL,
         "fail_on", fail_on,
-        NULL);
+        NULL), out);
 }
 
 int sr_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out, int width, int height) {
-    return vips_thumbnail_buffer((void *) data, length, out, width,
+    return sr_vips_drop_loader_blobs(vips_thumbnail_buffer((void *) data, length, out, width,
         "height", height,
         "size", VIPS_SIZE_DOWN,
         "export_profile", "srgb",
         "intent", VIPS_INTENT_PERCEPTUAL,
-        NULL);
+        NULL), out);
 }
 
 int sr_vips_image_from_pixels(const void *data, int width, int height, int bands, VipsImage **out) {

@@ -40,6 +40,7 @@ int sr_vips_open_header(const char *path, VipsImage **out);
 
 /// Shrink-on-load thumbnail of a file, auto-oriented, fitting inside width × height, never
 /// upscaled. Only the first page of multi-page files. `fail_on_error`: refuse damaged files.
+/// The result carries no EXIF, XMP or IPTC blob (libvips 8.14's HEIF loader leaves them dangling).
 int sr_vips_thumbnail_file(const char *path, VipsImage **out, int width, int height, int fail_on_error, int export_srgb);
 
 /// The same from an encoded image in memory (cover art).
