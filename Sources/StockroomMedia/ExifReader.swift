@@ -32,7 +32,8 @@ enum ExifReader {
         info.lensModel = fields.text(EXIF_IFD_EXIF, EXIF_TAG_LENS_MODEL)
         info.exposureTime = fields.rational(EXIF_IFD_EXIF, EXIF_TAG_EXPOSURE_TIME)
         info.fNumber = fields.rational(EXIF_IFD_EXIF, EXIF_TAG_FNUMBER)
-        info.iso = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED_RATINGS)
+        // Older Canon compacts record the ISO only in their maker note.
+        info.iso = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED_RATINGS) ?? CanonMakerNote.iso(in: data, make: info.make)
         info.focalLength = fields.rational(EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH)
         info.focalLength35mm = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH_IN_35MM_FILM)
         if let flash = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_FLASH) {
