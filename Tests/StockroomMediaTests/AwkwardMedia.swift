@@ -7,14 +7,16 @@ import StockroomTestSupport
 /// is unchanged.
 enum AwkwardMedia {
     struct Entry: Sendable, CustomTestStringConvertible {
-        enum Kind: String, Sendable { case image, video }
+        enum Kind: String, Sendable { case image, video, audio }
 
         var file: String
         var kind: Kind
-        /// What describe reports: the displayed size of an image, the coded size of a video.
+        /// What describe reports: the displayed size of an image, the coded size of a video, the
+        /// size of an audio file's cover art.
         var width: Int
         var height: Int
-        /// The rendition source: the image as displayed, the poster after rotation and aspect ratio.
+        /// The rendition source: the image as displayed, the poster after rotation and aspect
+        /// ratio, the cover art.
         var displayWidth: Int
         var displayHeight: Int
         var bitDepth: Int

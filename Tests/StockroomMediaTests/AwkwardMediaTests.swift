@@ -5,7 +5,7 @@ import StockroomTestSupport
 
 /// Describe and render over every generated awkward file: 1–17, 215–217 and 1079–1081 pixel wide
 /// videos and images, odd heights, subsampled, 10-bit, alpha, grey, NV12 and 48-bit pixel
-/// formats, rotation side data and anamorphic pixels. libswscale overran tightly packed poster
+/// formats, rotation side data, anamorphic pixels and odd-size cover art. libswscale overran tightly packed poster
 /// buffers for widths like 216 and 200 (heap corruption, SIGABRT); every size here must come out
 /// as renditions of exactly the expected size, or as the expected clear refusal.
 @Suite("Awkward sizes and formats")
@@ -26,6 +26,7 @@ struct AwkwardMediaTests {
     @Test func theGeneratedSetIsComplete() throws {
         let entries = try AwkwardMedia.loaded.get()
         #expect(entries.count >= 90)
+        #expect(entries.filter { $0.kind == .audio }.count >= 3)
         for width in Array(1...17) + [215, 216, 217, 1079, 1080, 1081] {
             #expect(entries.contains { $0.kind == .video && $0.width == width }, "no \(width)-pixel-wide video")
         }
@@ -67,6 +68,12 @@ struct AwkwardMediaTests {
             #expect(video.width == entry.width && video.height == entry.height, "\(entry.file): \(String(describing: video.width))×\(String(describing: video.height))")
             #expect(video.rotation == entry.rotation, "\(entry.file): rotation \(String(describing: video.rotation))")
             #expect(video.pixelFormat == entry.pixelFormat, "\(entry.file): \(String(describing: video.pixelFormat))")
+        case .audio:
+            let av = try #require(description.av, "\(entry.file) described without streams")
+            #expect(description.kind == .audio)
+            #expect(av.hasCoverArt)
+            let art = try #require(av.streams.first { $0.isAttachedPicture })
+            #expect(art.width == entry.width && art.height == entry.height, "\(entry.file): cover \(String(describing: art.width))×\(String(describing: art.height))")
         }
 
         let outcomes = try engine.render(fileAt: entry.url, description: description, recipes: Self.recipes)
