@@ -70,7 +70,11 @@ var package = Package(
         ),
         // Temp folders and the shared corpus, for every test target.
         .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
-        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),
+        .testTarget(
+            name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"],
+            // Fuzz findings, read from the source tree by FuzzRegressionTests and scripts/fuzz.
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore", "StockroomTestSupport"]),
         .testTarget(
             name: "StockroomServerTests",

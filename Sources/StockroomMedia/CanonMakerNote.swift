@@ -22,14 +22,17 @@ enum CanonMakerNote {
         // A hostile maker note can claim any number of values; real ones have a few hundred.
         for index in 0..<min(exif_mnote_data_count(note), 4096) {
             let tag = exif_mnote_data_get_id(note, index)
-            guard tag == cameraSettings || tag == shotInfo, let name = exif_mnote_data_get_name(note, index) else { continue }
-            guard let value = exif_mnote_data_get_value(note, index, &buffer, UInt32(buffer.count)) else { continue }
+            guard tag == cameraSettings || tag == shotInfo, let cName = exif_mnote_data_get_name(note, index) else { continue }
+            let name = String(cString: cName)
+            // Only these three values are formatted: libexif's formatting of others does
+            // floating-point conversions a hostile value can push out of range.
+            guard (tag == cameraSettings && name == "ISO") || (tag == shotInfo && (name == "Auto ISO" || name == "Shot ISO")),
+                  let value = exif_mnote_data_get_value(note, index, &buffer, UInt32(buffer.count)) else { continue }
             let text = String(cString: value).trimmingCharacters(in: .whitespaces)
-            switch (tag, String(cString: name)) {
-            case (cameraSettings, "ISO"): cameraISO = text
-            case (shotInfo, "Auto ISO"): autoISOFactor = Double(text)
-            case (shotInfo, "Shot ISO"): baseISO = Double(text)
-            default: break
+            switch name {
+            case "ISO": cameraISO = text
+            case "Auto ISO": autoISOFactor = Double(text)
+            default: baseISO = Double(text)
             }
         }
         if let cameraISO, let value = Int(cameraISO) {
