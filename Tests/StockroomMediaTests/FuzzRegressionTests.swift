@@ -58,4 +58,24 @@ struct FuzzRegressionTests {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("exif/exif-srational-int-min"))
         #expect(ExifReader.read(data)?.make == nil)
     }
+
+    /// libvips formats every EXIF entry with libexif while loading a header, so the same block in
+    /// a JPEG reaches the undefined behaviour inside libvips, out of Stockroom's hands (harmless as
+    /// Debian compiles it, Docs/security.md): the photo is still described and rendered.
+    @Test func jpegCarryingTheBlockIsDescribedAndRendered() throws {
+        let directory = TemporaryDirectory()
+        let engine = try LibMediaEngine()
+        let block = try Data(contentsOf: Self.fixtures.appendingPathComponent("exif/exif-srational-int-min"))
+        let url = directory.file("srational.jpg")
+        try GeneratedImage.jpeg(try GeneratedImage.jpeg(width: 16, height: 8), withExif: block).write(to: url)
+        let description = try engine.describe(fileAt: url, sidecar: nil)
+        #expect(description.image?.width == 16 && description.image?.height == 8)
+        #expect(description.exif?.make == nil)
+        let outcomes = try engine.render(fileAt: url, description: description, recipes: [RenditionRecipe(name: "T", width: 64)])
+        guard case let .rendered(image) = try #require(outcomes.first) else {
+            Issue.record("no rendition: \(outcomes)")
+            return
+        }
+        #expect(image.width == 16 && image.height == 8)
+    }
 }
