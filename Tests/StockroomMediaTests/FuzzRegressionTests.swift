@@ -49,6 +49,45 @@ struct FuzzRegressionTests {
 
     @Test func findingsAreCommitted() {
         #expect(Self.findings.contains { $0.file == "exif-srational-int-min" })
+        #expect(Self.findings.contains { $0.file == "empty-qualified-name" })
+    }
+
+    /// The xmp harness's 4-byte packet `<:\0a`: an element named ":" made the prefix split find no
+    /// parts, and indexing the first one trapped (SIGILL) — any JPEG's XMP block or any `.xmp`
+    /// sidecar could end the process. Embedded, as a sidecar and alone, it now reads as no XMP.
+    @Test func xmpElementNamedColon() throws {
+        let packet = try Data(contentsOf: Self.fixtures.appendingPathComponent("xmp/empty-qualified-name"))
+        #expect(XMPPacketParser.parse(packet) == nil)
+        #expect(XMPPacketParser.parse(Data("<x:xmpmeta><:a/><a:/><::/></x:xmpmeta>".utf8)) == nil)
+
+        let directory = TemporaryDirectory()
+        let engine = try LibMediaEngine()
+        let plain = try GeneratedImage.jpeg(width: 8, height: 8)
+        let segment = Data("http://ns.adobe.com/xap/1.0/".utf8) + Data([0]) + packet
+        var embedded = Data([0xFF, 0xD8, 0xFF, 0xE1, UInt8((segment.count + 2) >> 8), UInt8((segment.count + 2) & 0xFF)])
+        embedded.append(segment)
+        embedded.append(plain.dropFirst(2))
+        let photo = directory.file("xmp.jpg")
+        try embedded.write(to: photo)
+        let sidecar = directory.file("xmp.xmp")
+        try packet.write(to: sidecar)
+        let description = try engine.describe(fileAt: photo, sidecar: sidecar)
+        #expect(description.image?.width == 8)
+        #expect(description.xmp == nil)
+    }
+
+    /// Found reviewing the parsers after the XMP finding (the exif_reader harness had not reached
+    /// it): an OffsetTimeOriginal of "+01:9223372036854775807" overflowed `minutes * 60` and
+    /// trapped. An offset with impossible minutes is ignored; the time is read as UTC.
+    @Test func offsetWithAHugeMinuteCountIsIgnored() throws {
+        #expect(ExifDate.offsetSeconds("+01:9223372036854775807") == nil)
+        #expect(ExifDate.offsetSeconds("+01:60") == nil)
+        #expect(ExifDate.offsetSeconds("-05:30") == -19800)
+        let block = ExifFixture.tiff(ifd0: [(0x010F, .ascii("Canon"))], exif: [
+            (0x9003, .ascii("2024:06:01 14:03:22")), (0x9011, .ascii("+01:9223372036854775807")),
+        ], gps: [])
+        let exif = try #require(ExifReader.read(block))
+        #expect(exif.capturedAt == ExifDate.instant("2024:06:01 14:03:22", offset: nil))
     }
 
     /// libexif 0.6.24 formats an SRATIONAL with `abs(denominator)`, undefined for −2³¹ (UBSan in
