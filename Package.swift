@@ -20,7 +20,10 @@ var package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // C libraries, found through pkg-config, installed from Debian's -dev packages.
@@ -30,12 +33,18 @@ var package = Package(
             name: "CAVFormat", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]
         ),
+        // PDF metadata and text (poppler's GLib API; libvips renders the pages) and font files.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // Fixed-argument wrappers around libvips' variadic API and the libav decode loop.
         .target(name: "CMediaShim", dependencies: ["CVips", "CExif", "CAVFormat"]),
         // The only Swift target that touches C: owns VipsImage, ExifData, AVFormatContext.
         .target(
             name: "StockroomMedia",
-            dependencies: ["CVips", "CExif", "CAVFormat", "CMediaShim"]
+            dependencies: [
+                "CVips", "CExif", "CAVFormat", "CMediaShim", "CPoppler", "CFreeType",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "StockroomCore",
@@ -46,6 +55,12 @@ var package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
@@ -53,6 +68,10 @@ var package = Package(
             dependencies: [
                 "StockroomCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -68,14 +87,27 @@ var package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Replays files through Stockroom's own document parsers; with -DLIBFUZZER and
+        // -sanitize=fuzzer it is their libFuzzer harness (see the file).
+        .executableTarget(name: "FuzzDocumentParsers", dependencies: ["StockroomMedia"], path: "Fuzz/DocumentParsers"),
         // Temp folders and the shared corpus, for every test target.
         .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
+        // Test pictures and pixel measures for the rendition quality tests, in C for speed.
+        .target(name: "CRenditionTestSupport", dependencies: ["CVips"], path: "Tests/CRenditionTestSupport"),
         .testTarget(
-            name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"],
+            name: "StockroomMediaTests",
+            dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport", "CRenditionTestSupport"],
             // Fuzz findings, read from the source tree by FuzzRegressionTests and scripts/fuzz.
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "StockroomCoreTests", dependencies: ["StockroomCore", "StockroomTestSupport"]),
+        .testTarget(
+            name: "StockroomCoreTests",
+            dependencies: [
+                "StockroomCore", "StockroomTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "StockroomServerTests",
             dependencies: [
@@ -90,14 +122,14 @@ var package = Package(
     ]
 )
 
-// The sanitizer lane (scripts/sanitize) builds only the media tests and the targets they depend
-// on, with AddressSanitizer and UndefinedBehaviorSanitizer, in its own scratch path: a second
-// build of the whole package (GRDB, NIO, BoringSSL…) would double CI's build time for code that
+// The sanitizer lane (scripts/sanitize) and the fuzz harness (scripts/fuzz) build only the media
+// tests, FuzzDocumentParsers and the targets they depend on, with the sanitizers, each in its own
+// scratch path: a second build of the whole package (GRDB, NIO, BoringSSL…) would double CI's build time for code that
 // never touches untrusted bytes. Package dependencies stay declared, so Package.resolved is the
 // same in both builds; SwiftPM builds none that no kept target uses.
 if ProcessInfo.processInfo.environment["STOCKROOM_MEDIA_TARGETS_ONLY"] == "1" {
     var kept: Set<String> = []
-    var pending = ["StockroomMediaTests"]
+    var pending = ["StockroomMediaTests", "FuzzDocumentParsers"]
     while let name = pending.popLast() {
         guard kept.insert(name).inserted, let target = package.targets.first(where: { $0.name == name }) else { continue }
         for dependency in target.dependencies {

@@ -1,44 +1,83 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import StockroomCore
 
 /// Builds the Stockroom HTTP application over a data home. `extraServices` (pipeline workers,
 /// watch folders) run in the same service group and shut down gracefully with the server.
+///
+/// Connections get a header-read deadline, an idle timeout and a cap on how many are served at
+/// once (`ServerConfiguration`); the blocking pool and the batched access log run as services
+/// that stop after the server.
 public func buildApplication(home: DataHome, configuration: ServerConfiguration = ServerConfiguration(),
                              extraServices: [any Service] = [], logger: Logger? = nil) throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "stockroom.server")
     if let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logger.logLevel = level }
-    let router = try buildRouter(home: home, configuration: configuration)
+    let work = BlockingWork(threads: configuration.blockingThreads)
+    let recorder = ShareAccessRecorder(shares: home.catalog, interval: configuration.accessLogInterval, logger: logger)
+    let router = try buildRouter(home: home, configuration: configuration, work: work, recorder: recorder, logger: logger)
+    let headerTimeout = TimeAmount(configuration.headerReadTimeout)
+    let idleTimeout = TimeAmount(configuration.idleTimeout)
+    let channelLogger = logger
+    let server = HTTPServerBuilder { responder in
+        StockroomHTTPChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
+                             headerTimeout: headerTimeout, logger: channelLogger)
+    }
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Stockroom"),
-        services: extraServices,
+        server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Stockroom",
+                             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+        services: [work, ShareAccessLogService(recorder: recorder, work: work)] + extraServices,
         logger: logger
     )
 }
 
 /// The routes: `/health`, the client gallery under `/s`, and the admin API under `/api/v1`.
+/// Without a `recorder`, access-log rows are written as they happen (router-level tests).
 public func buildRouter(home: DataHome, configuration: ServerConfiguration = ServerConfiguration()) throws -> Router<StockroomRequestContext> {
-    let router = Router(context: StockroomRequestContext.self)
+    try buildRouter(home: home, configuration: configuration, work: BlockingWork(threads: 2), recorder: nil,
+                    logger: Logger(label: "stockroom.server"))
+}
+
+func buildRouter(home: DataHome, configuration: ServerConfiguration, work: BlockingWork, recorder: ShareAccessRecorder?,
+                 logger: Logger) throws -> Router<StockroomRequestContext> {
+    // HEAD goes through the GET handlers (they see the method and send no bytes, take nothing).
+    let router = Router(context: StockroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorResponseMiddleware())
     router.get("/health") { _, _ in "ok" }
 
+    let proofTerms = ProofTermsSource(libraries: home.catalog, pipelines: PipelineDirectory.standard(home: home.root))
     let collections = CollectionService(collections: home.catalog, assets: home.catalog)
-    let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog)
+    let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, recorder: recorder,
+                              proofTerms: proofTerms)
+    let files = BlobResponder(blobs: home.blobs, work: work, verified: VerifiedBlobs(),
+                              small: SmallBlobCache(maxBlobBytes: configuration.smallBlobMaxBytes, capacityBytes: configuration.smallBlobCacheBytes),
+                              verifyBeforeRangeLimit: 256 * 1024 * 1024, logger: logger)
     let gallery = GalleryController(
-        shares: shares, blobs: home.blobs,
+        edge: ShareEdge(shares: shares, changes: home.catalog.database.changes, work: work),
+        files: files,
         signer: ShareSessionSigner(secret: try ServerSecret.loadOrCreate(in: home)),
-        limiter: PasswordAttemptLimiter(maxFailures: configuration.maxPasswordFailures, window: configuration.passwordWindow),
+        limiter: PasswordAttemptLimiter(maxPerAddress: configuration.maxPasswordFailures,
+                                        maxPerLink: configuration.maxPasswordAttemptsPerLink, window: configuration.passwordWindow),
         configuration: configuration
     )
     router.addRoutes(gallery.endpoints, atPath: "/s")
 
     let admin = AdminAPIController(
         home: home, libraries: LibraryService(libraries: home.catalog, folders: home.catalog), collections: collections,
-        shares: shares, apiKeys: APIKeyService(keys: home.catalog), configuration: configuration
+        shares: shares, apiKeys: APIKeyService(keys: home.catalog), files: files, work: work, configuration: configuration
     )
     router.addRoutes(admin.endpoints, atPath: "/api/v1")
     return router
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 }

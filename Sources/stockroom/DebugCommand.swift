@@ -6,7 +6,7 @@ import StockroomCore
 struct DebugCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debug", abstract: "Development tools.", shouldDisplay: false,
-        subcommands: [Seed.self, Bench.self]
+        subcommands: [Seed.self, Bench.self, BenchQueueCommand.self]
     )
 
     struct Seed: ParsableCommand {

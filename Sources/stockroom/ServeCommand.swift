@@ -18,20 +18,35 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: "Public base URL used in links the API returns.") var baseURL: String?
     @Option(help: "Pipeline worker threads (default: `workers` in stockroom.yml, else one per core; 0 runs no pipeline).")
     var workers: Int?
+    @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send each request's head.") var headerTimeout = 10.0
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an idle connection stays open.") var idleTimeout = 60.0
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait to be accepted.") var maxConnections = 1_024
+
+    func validate() throws {
+        guard headerTimeout > 0, idleTimeout > 0 else { throw ValidationError("Timeouts are seconds greater than 0.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
+    }
+    @OptionGroup var media: MediaWorkerOptions
 
     func run() async throws {
         let home = try global.openHome()
-        let configuration = ServerConfiguration(host: host, port: port, secureCookies: secureCookies, publicBaseURL: baseURL)
+        let configuration = ServerConfiguration(host: host, port: port, secureCookies: secureCookies, publicBaseURL: baseURL,
+                                                headerReadTimeout: .milliseconds(Int64(headerTimeout * 1000)),
+                                                idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: maxConnections)
         // Pipeline workers and the watch folders of stockroom.yml run beside the HTTP server.
         let settings = try HomeConfiguration.load(home.configURL)
         let workerCount = workers ?? settings.workers ?? ProcessInfo.processInfo.activeProcessorCount
         var services: [any Service] = []
+        var pipeline: Pipeline?
         if workerCount > 0 {
             let printer = WatchEventPrinter(json: false)
-            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: makePipelineRunner(home),
+            let made = try makePipeline(home, media: media)
+            pipeline = made
+            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: made.runner,
                                          workers: workerCount, onEvent: printer.print)
             services.append(PipelineService(watch: watch))
         }
+        defer { pipeline?.shutdown() }
         let app = try buildApplication(home: home, configuration: configuration, extraServices: services)
         try await app.runService()
     }

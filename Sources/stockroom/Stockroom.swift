@@ -8,6 +8,7 @@ struct Stockroom: AsyncParsableCommand {
         abstract: "Stockroom: digital asset management for creative teams.",
         subcommands: [
             InitCommand.self,
+            BlobsCommand.self,
             LibraryCommand.self,
             FolderCommand.self,
             IngestCommand.self,
@@ -24,6 +25,7 @@ struct Stockroom: AsyncParsableCommand {
             ShareCommand.self,
             APIKeyCommand.self,
             ServeCommand.self,
+            MediaWorkerCommand.self,
         ]
     )
 }

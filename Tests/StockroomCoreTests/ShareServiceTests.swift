@@ -105,12 +105,18 @@ struct ShareServiceTests {
         #expect(throws: DomainError.self) { try keys.revoke(prefix: key.prefix) }
     }
 
-    @Test func passwordFailuresAreLimitedPerAddressWithinAWindow() {
-        let limiter = PasswordAttemptLimiter(maxFailures: 3, window: 60)
+    @Test func passwordAttemptsAreLimitedPerAddressWithinAWindow() {
+        let limiter = PasswordAttemptLimiter(maxPerAddress: 3, window: 60)
         let t0 = Date()
-        for i in 0..<3 { limiter.recordFailure(address: "10.0.0.1", now: t0.addingTimeInterval(Double(i))) }
-        #expect(limiter.retryAfter(address: "10.0.0.1", now: t0.addingTimeInterval(3)) == 57)
-        #expect(limiter.retryAfter(address: "10.0.0.2", now: t0.addingTimeInterval(3)) == nil)
-        #expect(limiter.retryAfter(address: "10.0.0.1", now: t0.addingTimeInterval(61)) == nil)
+        for i in 0..<3 {
+            guard case let .granted(reservation) = limiter.reserve(address: "10.0.0.1", linkId: 1, now: t0.addingTimeInterval(Double(i))) else {
+                Issue.record("attempt \(i) refused")
+                return
+            }
+            limiter.settle(reservation, succeeded: false)
+        }
+        #expect(limiter.reserve(address: "10.0.0.1", linkId: 1, now: t0.addingTimeInterval(3)) == .refused(retryAfterSeconds: 57))
+        if case .refused = limiter.reserve(address: "10.0.0.2", linkId: 1, now: t0.addingTimeInterval(3)) { Issue.record("other address refused") }
+        if case .refused = limiter.reserve(address: "10.0.0.1", linkId: 1, now: t0.addingTimeInterval(61)) { Issue.record("window did not pass") }
     }
 }

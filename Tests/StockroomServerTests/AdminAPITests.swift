@@ -26,7 +26,8 @@ struct AdminAPITests {
             }
             let unauthorized = try await client.execute(uri: "/api/v1/assets/1", method: .patch, body: ByteBuffer(string: "{}"))
             #expect(unauthorized.status == .unauthorized)
-            #expect(try unauthorized.json()["error"] as? String == "a valid API key is required")
+            #expect(try unauthorized.json()["error"] as? [String: String] == ["code": "unauthorized", "message": "a valid API key is required"])
+            #expect(unauthorized.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             let viaHeader = HTTPField.Name("X-API-Key")!
             #expect(try await client.execute(uri: "/api/v1/assets", method: .get, headers: [viaHeader: secret]).status == .ok)
         }
@@ -121,6 +122,94 @@ struct AdminAPITests {
             #expect(threads.first?["isResolved"] as? Bool == true)
             #expect((threads.first?["annotation"] as? [String: Any])?["type"] as? String == "rect")
             #expect((threads.first?["replies"] as? [[String: Any]])?.first?["content"] as? String == "Done")
+        }
+    }
+
+    @Test func patchSearchValidationAndOneErrorShape() async throws {
+        let fixture = try ShareFixture()
+        let a = try fixture.addImage("orientation-landscape-2.jpg", name: "Beach", tags: ["summer"])
+        _ = try fixture.addImage("iptc.jpg", name: "Office", tags: ["winter"])
+        var seed = AssetPatch()
+        seed.metadata = .object(["exif": .object(["Make": .string("Canon"), "ISO": .number(200)]), "client": .string("old")])
+        _ = try fixture.home.catalog.updateAsset(id: a.id!, applying: seed, by: "test")
+        let (_, secret) = try APIKeyService(keys: fixture.home.catalog).createKey(name: "tests")
+        let auth: HTTPFields = [.authorization: "Bearer \(secret)", .contentType: "application/json"]
+        try await withLiveServer(fixture) { (client: any TestClientProtocol) async throws -> Void in
+            func error(_ response: TestResponse) throws -> [String: String] {
+                let body = try response.json()
+                #expect(body.keys.sorted() == ["error"], "one error shape")
+                return body["error"] as? [String: String] ?? [:]
+            }
+            let uri = "/api/v1/assets/\(a.id!)"
+            // metadata must be an object, and is merged deeply.
+            for bad in [#"{"metadata":"x"}"#, #"{"metadata":[1,2]}"#, #"{"metadata":7}"#] {
+                let response = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: bad))
+                #expect(response.status == .badRequest, "\(bad)")
+                #expect(try error(response)["code"] == "invalid_argument")
+            }
+            let merged = try await client.execute(uri: uri, method: .patch, headers: auth,
+                                                  body: ByteBuffer(string: #"{"metadata":{"exif":{"Lens":"35mm"},"client":"Acme"}}"#))
+            #expect(merged.status == .ok)
+            let metadata = try merged.json()["metadata"] as? [String: Any] ?? [:]
+            let exif = metadata["exif"] as? [String: Any] ?? [:]
+            #expect(exif["Make"] as? String == "Canon" && exif["Lens"] as? String == "35mm" && (exif["ISO"] as? NSNumber)?.intValue == 200)
+            #expect(metadata["client"] as? String == "Acme")
+
+            // Approval records who and when; rejection clears both.
+            let approved = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: #"{"status":"APPROVED"}"#)).json()
+            #expect(approved["approvedBy"] as? String == "tests")
+            #expect(approved["approvedAt"] is String)
+            let rejected = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: #"{"status":"REJECTED"}"#)).json()
+            #expect(rejected["approvedBy"] == nil && rejected["approvedAt"] == nil)
+
+            // Bodies that do not decode name the field in API terms, never a Swift type.
+            let badEnum = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: #"{"status":"NOPE"}"#))
+            #expect(badEnum.status == .badRequest)
+            let message = try error(badEnum)["message"] ?? ""
+            #expect(message.hasPrefix("status must be one of PENDING"), "\(message)")
+            let badType = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: #"{"copyrightYear":"soon"}"#))
+            let typeMessage = try error(badType)["message"] ?? ""
+            #expect(typeMessage == "copyrightYear must be an integer")
+            let notJSON = try await client.execute(uri: uri, method: .patch, headers: auth, body: ByteBuffer(string: "{nope"))
+            #expect(notJSON.status == .badRequest)
+            for response in [badEnum, badType, notJSON] {
+                let text = response.text
+                for leak in ["Swift", "DecodingError", "AssetPatch", "AssetStatus", "Int64", "CodingKeys"] { #expect(!text.contains(leak), "\(text)") }
+            }
+
+            // q= is the search language; a syntax error is a 400 naming the column.
+            let byTag = try await client.execute(uri: "/api/v1/assets?q=tag:summer", method: .get, headers: auth).json()
+            #expect((byTag["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Beach"])
+            #expect((byTag["total"] as? NSNumber)?.intValue == 1)
+            let negated = try await client.execute(uri: "/api/v1/assets?q=-tag:summer", method: .get, headers: auth).json()
+            #expect((negated["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Office"])
+            let syntax = try await client.execute(uri: "/api/v1/assets?q=(((", method: .get, headers: auth)
+            #expect(syntax.status == .badRequest)
+            #expect(try error(syntax)["message"]?.contains("column") == true)
+
+            // Limits, offsets and enums are validated.
+            for query in ["limit=-1", "limit=0", "limit=501", "limit=abc", "offset=abc", "offset=-3", "status=nope", "type=nope", "folder=/x"] {
+                let response = try await client.execute(uri: "/api/v1/assets?\(query)", method: .get, headers: auth)
+                #expect(response.status == .badRequest, "\(query)")
+                #expect(try error(response)["code"] == "invalid_argument", "\(query)")
+            }
+            let paged = try await client.execute(uri: "/api/v1/assets?limit=1&offset=1", method: .get, headers: auth).json()
+            #expect((paged["items"] as? [[String: Any]])?.count == 1)
+            #expect((paged["total"] as? NSNumber)?.intValue == 2)
+
+            // EDIT links are refused until they mean something.
+            let edit = try await client.execute(uri: "/api/v1/shares", method: .post, headers: auth,
+                                                body: ByteBuffer(string: "{\"assetId\":\(a.id!),\"accessLevel\":\"EDIT\"}"))
+            #expect(edit.status == .badRequest)
+            #expect(try error(edit)["message"]?.contains("EDIT") == true)
+
+            // Unknown routes and ids answer in the same shape.
+            let missing = try await client.execute(uri: "/api/v1/assets/999999", method: .get, headers: auth)
+            #expect(missing.status == .notFound)
+            #expect(try error(missing)["code"] == "not_found")
+            let noRoute = try await client.execute(uri: "/api/v1/nothing-here", method: .get, headers: auth)
+            #expect(noRoute.status == .notFound)
+            #expect(try error(noRoute)["code"] == "not_found")
         }
     }
 }

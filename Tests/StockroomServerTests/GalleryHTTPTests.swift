@@ -79,7 +79,8 @@ struct GalleryHTTPTests {
             #expect(Array(thumb.bytes.prefix(3)) == [0xFF, 0xD8, 0xFF])
         }
         let log = try scene.fixture.shares.accessLog(token: link.token)
-        #expect(log.filter { $0.event == .view }.count == 2)
+        #expect(log.filter { $0.event == .view && $0.renditionType == nil }.count == 2)
+        #expect(log.filter { $0.event == .view && $0.renditionType == "THUMBNAIL_MEDIUM" }.count == 1)
         #expect(log.first?.userAgent == "GalleryTest/1.0")
         #expect(log.first?.ipAddress != nil)
         #expect(try scene.fixture.shares.summary(token: link.token).accessCount == 2)

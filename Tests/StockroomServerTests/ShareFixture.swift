@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import StockroomCore
 import StockroomTestSupport
+import Testing
 
 /// A real data home in a temp folder with a library of real images: originals from the shared
 /// corpus in the blob store, thumbnails and previews made by the `vipsthumbnail` CLI, and the
@@ -31,7 +32,7 @@ final class ShareFixture: @unchecked Sendable {
     @discardableResult
     func addImage(_ corpusName: String, name: String? = nil, originalFilename: String? = nil, status: AssetStatus = .approved,
                   expiresAt: Date? = nil, tags: [String] = [], folder: String? = nil, copyright: String? = "Studio North",
-                  renditions: Bool = true) throws -> Asset {
+                  renditions: Bool = true, extra: [(RenditionType, Int)] = []) throws -> Asset {
         let source = Self.corpus.appendingPathComponent(corpusName)
         let stored = try home.blobs.put(contentsOf: source)
         let displayName = name ?? (corpusName as NSString).deletingPathExtension
@@ -47,20 +48,22 @@ final class ShareFixture: @unchecked Sendable {
         asset.expiresAt = expiresAt
         asset.copyrightHolder = copyright
         asset.copyrightYear = 2024
-        let thumbnails = renditions ? [try makeRendition(source, width: 480), try makeRendition(source, width: 1400)] : []
+        var made: [(RenditionType, Made)] = []
+        if renditions { made = [(.thumbnailMedium, try makeRendition(source, width: 480)), (.preview, try makeRendition(source, width: 1400))] }
+        for (type, width) in extra { made.append((type, try makeRendition(source, width: width))) }
         let writer = home.catalog.database.writer
         asset = try writer.write { db in
             try asset.insert(db)
             var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: stored.hash, byteSize: stored.byteSize,
                                        mimeType: asset.mimeType!, originalFilename: originalFilename ?? corpusName, changeType: .initial)
             try version.insert(db)
-            for (type, made) in zip([RenditionType.thumbnailMedium, .preview], thumbnails) {
+            for (type, file) in made {
                 var rendition = Rendition(assetId: asset.id!, versionId: version.id!, renditionType: type, recipeHash: "test-\(type.rawValue)",
                                           status: .completed)
-                rendition.blobHash = made.hash
-                rendition.byteSize = made.size
-                rendition.width = made.width
-                rendition.height = made.height
+                rendition.blobHash = file.hash
+                rendition.byteSize = file.size
+                rendition.width = file.width
+                rendition.height = file.height
                 rendition.format = "jpeg"
                 try rendition.insert(db)
             }
@@ -72,6 +75,44 @@ final class ShareFixture: @unchecked Sendable {
             asset = try home.catalog.updateAsset(id: asset.id!, applying: patch, by: "test")
         }
         return asset
+    }
+
+    /// An asset whose original is `megabytes` of seeded pseudo-random bytes (a large file that
+    /// compresses to nothing), with no renditions.
+    @discardableResult
+    func addLargeOriginal(megabytes: Int, name: String = "Large master") throws -> Asset {
+        var generator = SplitMix(seed: 42)
+        var data = Data(count: megabytes * 1_048_576)
+        data.withUnsafeMutableBytes { raw in
+            let words = raw.bindMemory(to: UInt64.self)
+            for i in words.indices { words[i] = generator.next() }
+        }
+        let stored = try home.blobs.put(data)
+        var asset = Asset(libraryId: library.id!, folderId: nil, name: name, slug: Slug.make(from: name) + "-\(UUID().uuidString.prefix(6).lowercased())",
+                          assetType: .imagePhoto, status: .approved)
+        asset.mimeType = "image/tiff"
+        asset.byteSize = stored.byteSize
+        asset.contentHash = stored.hash
+        return try home.catalog.database.writer.write { db in
+            try asset.insert(db)
+            var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: stored.hash, byteSize: stored.byteSize,
+                                       mimeType: "image/tiff", originalFilename: "master.tif", changeType: .initial)
+            try version.insert(db)
+            return asset
+        }
+    }
+
+    /// The data home's blob store as the disk store it is in these tests (to damage files).
+    var diskBlobs: DiskBlobStore {
+        get throws { try #require(home.blobs as? DiskBlobStore) }
+    }
+
+    /// Overwrites a blob's bytes on disk (bit rot, a partial restore) without the catalog knowing.
+    func damageBlob(_ hash: String, keepingBytes count: Int) throws {
+        let url = try diskBlobs.path(for: hash)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(count))
+        try handle.close()
     }
 
     func blob(_ hash: String) throws -> Data { try home.blobs.readAll(hash) }
@@ -110,4 +151,17 @@ final class ShareFixture: @unchecked Sendable {
     }
 
     enum FixtureError: Error { case toolFailed(String) }
+}
+
+/// A tiny seeded generator for test bytes.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

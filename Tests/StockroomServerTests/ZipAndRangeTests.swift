@@ -15,7 +15,7 @@ struct ZipAndRangeTests {
         var out = Data()
         let when = ISO8601DateFormatter().date(from: "2024-06-01T12:30:44Z")!
         for (name, bytes) in files {
-            out.append(contentsOf: encoder.beginEntry(name: name, size: UInt64(bytes.count), modified: when))
+            out.append(contentsOf: try encoder.beginEntry(name: name, size: UInt64(bytes.count), modified: when))
             var crc = CRC32()
             // Feed in uneven chunks as the server does.
             var offset = 0
@@ -25,9 +25,9 @@ struct ZipAndRangeTests {
                 out.append(chunk)
                 offset += chunk.count
             }
-            out.append(contentsOf: encoder.endEntry(crc: crc.value, bytesWritten: UInt64(bytes.count)))
+            out.append(contentsOf: try encoder.endEntry(crc: crc.value, bytesWritten: UInt64(bytes.count)))
         }
-        out.append(contentsOf: encoder.finish())
+        out.append(contentsOf: try encoder.finish())
         #expect(encoder.offset == UInt64(out.count))
 
         let archive = try Archive(data: out, accessMode: .read)
@@ -48,10 +48,10 @@ struct ZipAndRangeTests {
         var empty = CRC32()
         empty.update([UInt8]())
         for i in 0..<70_000 {
-            out.append(contentsOf: encoder.beginEntry(name: "f\(i)", size: 0, modified: Date(timeIntervalSince1970: 1_700_000_000)))
-            out.append(contentsOf: encoder.endEntry(crc: empty.value, bytesWritten: 0))
+            out.append(contentsOf: try encoder.beginEntry(name: "f\(i)", size: 0, modified: Date(timeIntervalSince1970: 1_700_000_000)))
+            out.append(contentsOf: try encoder.endEntry(crc: empty.value, bytesWritten: 0))
         }
-        out.append(contentsOf: encoder.finish())
+        out.append(contentsOf: try encoder.finish())
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zip64-\(UUID().uuidString).zip")
         defer { try? FileManager.default.removeItem(at: file) }
         try out.write(to: file)

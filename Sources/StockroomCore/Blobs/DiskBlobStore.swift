@@ -128,7 +128,62 @@ public struct DiskBlobStore: BlobStore {
     public func openReader(_ hash: String) throws(DomainError) -> any BlobReader {
         let url = try path(for: hash)
         guard let handle = FileHandle(forReadingAtPath: url.path) else { throw .notFound("blob \(hash) is missing") }
-        return DiskBlobReader(handle: handle, size: try size(of: hash))
+        // The size of the open file, not of the path: a blob replaced meanwhile cannot mix the two.
+        var info = stat()
+        guard fstat(handle.fileDescriptor, &info) == 0 else { throw .storage("cannot stat blob \(hash)") }
+        return DiskBlobReader(handle: handle, size: Int64(info.st_size))
+    }
+
+    public func allHashes() throws(DomainError) -> [String] {
+        var hashes: [String] = []
+        guard let shards = try? FileManager.default.contentsOfDirectory(atPath: root.path) else {
+            throw .storage("cannot list blob store \(root.path)")
+        }
+        for a in shards where a.count == 2 {
+            let first = root.appendingPathComponent(a)
+            for b in (try? FileManager.default.contentsOfDirectory(atPath: first.path)) ?? [] where b.count == 2 {
+                let second = first.appendingPathComponent(b)
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: second.path)) ?? [] where Self.isValidHash(name) {
+                    hashes.append(name)
+                }
+            }
+        }
+        return hashes.sorted()
+    }
+
+    public func restore(_ hash: String, from source: URL) throws(DomainError) {
+        let final = try path(for: hash)
+        let tempURL = tmp.appendingPathComponent(UUID().uuidString)
+        do {
+            guard let input = FileHandle(forReadingAtPath: source.path) else { throw DomainError.notFound("cannot read \(source.path)") }
+            defer { try? input.close() }
+            guard FileManager.default.createFile(atPath: tempURL.path, contents: nil) else { throw DomainError.storage("cannot create \(tempURL.path)") }
+            let output = try FileHandle(forWritingTo: tempURL)
+            var hasher = SHA256()
+            do {
+                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    hasher.update(data: chunk)
+                    try output.write(contentsOf: chunk)
+                }
+                try output.synchronize()
+                try output.close()
+            } catch {
+                try? output.close()
+                throw error
+            }
+            let got = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            guard got == hash else { throw DomainError.invalidArgument("\(source.path) holds blob \(got), not \(hash)") }
+            let shard = final.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: shard, withIntermediateDirectories: true)
+            if rename(tempURL.path, final.path) != 0 {
+                throw DomainError.storage("cannot restore blob \(hash): \(String(cString: strerror(errno)))")
+            }
+            Self.fsyncDirectory(shard)
+        } catch {
+            try? FileManager.default.removeItem(at: tempURL)
+            if let domain = error as? DomainError { throw domain }
+            throw .storage("blob restore failed: \(error.localizedDescription)")
+        }
     }
 
     public func localFile(for hash: String) throws(DomainError) -> URL {
@@ -137,17 +192,25 @@ public struct DiskBlobStore: BlobStore {
         return url
     }
 
+    public func location(of hash: String) -> String {
+        (try? path(for: hash).path) ?? "blob \(hash)"
+    }
+
     public func verify(_ hash: String) throws(DomainError) -> Bool {
-        let url = try localFile(for: hash)
-        guard let input = FileHandle(forReadingAtPath: url.path) else { throw .notFound("blob \(hash) is missing") }
+        try Self.hashOf(file: try localFile(for: hash)) == hash
+    }
+
+    /// The SHA-256 of a file's bytes, hex-encoded as blob names are.
+    static func hashOf(file url: URL) throws(DomainError) -> String {
+        guard let input = FileHandle(forReadingAtPath: url.path) else { throw .notFound("cannot read \(url.path)") }
         defer { try? input.close() }
         var hasher = SHA256()
         do {
             while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         } catch {
-            throw .storage("cannot read blob \(hash): \(error.localizedDescription)")
+            throw .storage("cannot read \(url.path): \(error.localizedDescription)")
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined() == hash
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 
@@ -170,6 +233,21 @@ final class DiskBlobReader: BlobReader, @unchecked Sendable {
         } catch {
             throw .storage("blob read failed: \(error.localizedDescription)")
         }
+    }
+
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(DomainError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(handle.fileDescriptor, base + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .storage("blob read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
     }
 
     func close() { try? handle.close() }

@@ -7,6 +7,8 @@ import GRDB
 /// serving while the pipeline writes. Foreign keys are enforced.
 public final class CatalogDatabase: Sendable {
     public let writer: any DatabaseWriter
+    /// Changes that can alter what a share link shows, from this process or another.
+    public let changes: CatalogChangeCounter
 
     /// Opens (creating if needed) the catalog at `url` and migrates it to the current schema.
     public init(url: URL) throws(DomainError) {
@@ -17,8 +19,10 @@ public final class CatalogDatabase: Sendable {
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            writer = try DatabasePool(path: url.path, configuration: config)
-            try Self.migrator.migrate(writer)
+            let pool = try DatabasePool(path: url.path, configuration: config)
+            try Self.migrator.migrate(pool)
+            writer = pool
+            changes = CatalogChangeCounter(writer: pool)
         } catch {
             throw .storage("cannot open catalog at \(url.path): \(error)")
         }
@@ -28,8 +32,10 @@ public final class CatalogDatabase: Sendable {
     public init(inMemory: Void) throws {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        writer = try DatabaseQueue(configuration: config)
-        try Self.migrator.migrate(writer)
+        let queue = try DatabaseQueue(configuration: config)
+        try Self.migrator.migrate(queue)
+        writer = queue
+        changes = CatalogChangeCounter(writer: queue)
     }
 
     static var migrator: DatabaseMigrator {

@@ -14,11 +14,62 @@ enum CatalogMigrations {
         migrator.registerMigration("v2-query-indexes") { db in
             try db.execute(sql: "CREATE INDEX folder_path ON folder(path)")
         }
+        // The HTTP edge caches resolved share links; triggers count every change that can alter
+        // what a link shows, from any process (the CLI too). Access-log rows and view counters
+        // do not count, so serving never invalidates its own cache.
+        migrator.registerMigration("v3-share-edge") { db in
+            try db.execute(sql: CatalogChangeCounter.migrationSQL)
+            try db.execute(sql: "ALTER TABLE share_access ADD COLUMN byteRange TEXT")
+        }
+        migrator.registerMigration("v3-documents") { db in
+            try db.execute(sql: documents)
+        }
+        // What the media engine said about each version, so a restore brings its technical
+        // columns back; and a failure's full text beside its one-line reason.
+        migrator.registerMigration("v3-version-media-failure-details") { db in
+            try db.execute(sql: versionMediaAndFailureDetails)
+        }
     }
 
     private static func check(_ column: String, _ values: [String]) -> String {
         "CHECK (\(column) IN (\(values.map { "'\($0)'" }.joined(separator: ","))))"
     }
+
+    /// Documents, design files and fonts: typed page, word and layer counts; the font families an
+    /// asset is or uses; and the full-text index of titles and extracted text (FTS5, rowid =
+    /// asset id, emptied by a trigger when its asset goes).
+    private static let documents = """
+    ALTER TABLE asset ADD COLUMN pageCount INTEGER;
+    ALTER TABLE asset ADD COLUMN wordCount INTEGER;
+    ALTER TABLE asset ADD COLUMN layerCount INTEGER;
+    CREATE INDEX asset_page_count ON asset(pageCount) WHERE pageCount IS NOT NULL;
+    CREATE INDEX asset_layer_count ON asset(layerCount) WHERE layerCount IS NOT NULL;
+
+    CREATE TABLE asset_font (
+        assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+        family TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('FACE','USED')),
+        PRIMARY KEY (assetId, normalized)
+    ) WITHOUT ROWID;
+    CREATE INDEX asset_font_family ON asset_font(normalized, assetId);
+
+    CREATE VIRTUAL TABLE asset_text USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER asset_text_cleanup AFTER DELETE ON asset BEGIN
+        DELETE FROM asset_text WHERE rowid = old.id;
+    END;
+    """
+
+    private static let versionMediaAndFailureDetails = """
+    CREATE TABLE asset_version_media (
+        versionId INTEGER PRIMARY KEY REFERENCES asset_version(id) ON DELETE CASCADE,
+        description TEXT NOT NULL
+    );
+    INSERT INTO asset_version_media (versionId, description)
+        SELECT asset_version.id, asset.metadata FROM asset_version JOIN asset ON asset.id = asset_version.assetId
+        WHERE asset_version.isCurrent AND asset.metadata IS NOT NULL AND asset.metadata != '{}';
+    ALTER TABLE ingest_failure ADD COLUMN details TEXT;
+    """
 
     /// What each watch folder has already handed to the pipeline, so rescans and restarts skip
     /// files whose size and modification time have not changed.

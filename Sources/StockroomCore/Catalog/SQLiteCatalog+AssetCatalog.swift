@@ -65,7 +65,17 @@ extension SQLiteCatalog: AssetCatalogRepository {
             if let name = patch.name { asset.name = name }
             if let description = patch.description { asset.description = description }
             if let metadata = patch.metadata { asset.metadata = asset.metadata.merging(metadata) }
-            if let status = patch.status { asset.status = status }
+            if let status = patch.status {
+                // Approval records who and when; a rejection withdraws it.
+                if status == .approved, asset.status != .approved || asset.approvedAt == nil {
+                    asset.approvedBy = actor
+                    asset.approvedAt = Date()
+                } else if status == .rejected {
+                    asset.approvedBy = nil
+                    asset.approvedAt = nil
+                }
+                asset.status = status
+            }
             if let license = patch.license { asset.license = license }
             if let details = patch.licenseDetails { asset.licenseDetails = details }
             if let expiresAt = patch.expiresAt { asset.expiresAt = expiresAt }

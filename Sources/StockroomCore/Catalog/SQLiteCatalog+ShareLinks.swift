@@ -79,4 +79,53 @@ extension SQLiteCatalog: ShareLinkRepository {
             try ShareAccessEvent.filter(Column("shareLinkId") == linkId).order(Column("occurredAt"), Column("id")).fetchAll(db)
         }
     }
+
+    public func hasShareDownloadsLeft(linkId: Int64) throws(DomainError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT maxDownloads IS NULL OR downloadCount < maxDownloads FROM share_link WHERE id = ?",
+                              arguments: [linkId]) ?? false
+        }
+    }
+
+    public func recordShareAccess(_ batch: ShareAccessBatch) throws(DomainError) {
+        guard !batch.isEmpty else { return }
+        try write { db in
+            // One prepared statement for the whole batch: serving writes thousands of rows a second.
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO share_access (shareLinkId, event, assetId, renditionType, ipAddress, userAgent, occurredAt, byteRange)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for event in batch.events {
+                try insert.execute(arguments: [event.shareLinkId, event.event.rawValue, event.assetId, event.renditionType,
+                                               event.ipAddress, event.userAgent, event.occurredAt, event.byteRange])
+            }
+            for (linkId, tally) in batch.linkViews {
+                try db.execute(sql: """
+                    UPDATE share_link SET accessCount = accessCount + ?, lastAccessedAt = max(coalesce(lastAccessedAt, ?), ?) WHERE id = ?
+                    """, arguments: [tally.count, tally.last, tally.last, linkId])
+            }
+            for (assetId, tally) in batch.assetDownloads {
+                try db.execute(sql: "UPDATE asset SET downloadCount = downloadCount + ?, lastDownloadedAt = ? WHERE id = ?",
+                               arguments: [tally.count, tally.last, assetId])
+            }
+        }
+    }
+
+    public func sharedFiles(assetIds: [Int64]) throws(DomainError) -> SharedFileRows {
+        guard !assetIds.isEmpty else { return SharedFileRows(versions: [:], renditions: [:]) }
+        return try read { db in
+            var versions: [Int64: AssetVersion] = [:]
+            var renditions: [Int64: [Rendition]] = [:]
+            // In slices, so a huge collection stays under SQLite's bound-parameter limit.
+            for slice in stride(from: 0, to: assetIds.count, by: 500).map({ Array(assetIds[$0..<min($0 + 500, assetIds.count)]) }) {
+                for version in try AssetVersion.filter(slice.contains(Column("assetId")) && Column("isCurrent") == true).fetchAll(db) {
+                    versions[version.assetId] = version
+                }
+                let done = try Rendition.filter(slice.contains(Column("assetId")) && Column("status") == RenditionStatus.completed.rawValue
+                    && Column("blobHash") != nil).order(Column("id")).fetchAll(db)
+                for rendition in done { renditions[rendition.assetId, default: []].append(rendition) }
+            }
+            return SharedFileRows(versions: versions, renditions: renditions)
+        }
+    }
 }

@@ -65,9 +65,12 @@ public struct ShareAccessEvent: Codable, Sendable, Equatable, Identifiable {
     public var ipAddress: String?
     public var userAgent: String?
     public var occurredAt: Date
+    /// The bytes served when the request asked for a range (`1000-349999`); absent for whole files.
+    public var byteRange: String?
 
     public init(id: Int64? = nil, shareLinkId: Int64, event: ShareEventKind, assetId: Int64? = nil,
-                renditionType: String? = nil, ipAddress: String? = nil, userAgent: String? = nil, now: Date = Date()) {
+                renditionType: String? = nil, ipAddress: String? = nil, userAgent: String? = nil, byteRange: String? = nil,
+                now: Date = Date()) {
         self.id = id
         self.shareLinkId = shareLinkId
         self.event = event
@@ -75,6 +78,7 @@ public struct ShareAccessEvent: Codable, Sendable, Equatable, Identifiable {
         self.renditionType = renditionType
         self.ipAddress = ipAddress
         self.userAgent = userAgent
+        self.byteRange = byteRange
         self.occurredAt = now
     }
 }

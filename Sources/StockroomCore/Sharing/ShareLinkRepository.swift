@@ -17,6 +17,49 @@ public protocol ShareLinkRepository: Sendable {
     /// Takes one download from the link's allowance in a single statement, so that concurrent
     /// requests can never exceed `maxDownloads`. Returns whether the download may go ahead.
     func consumeShareDownload(linkId: Int64, at now: Date) throws(DomainError) -> Bool
+    /// Whether the link has a download left right now (read from the catalog, not a cache).
+    func hasShareDownloadsLeft(linkId: Int64) throws(DomainError) -> Bool
     func appendShareAccess(_ event: ShareAccessEvent) throws(DomainError)
+    /// Writes a batch of access-log rows and counter updates in one transaction.
+    func recordShareAccess(_ batch: ShareAccessBatch) throws(DomainError)
     func shareAccessLog(linkId: Int64) throws(DomainError) -> [ShareAccessEvent]
+    /// The current versions and the completed renditions of `assetIds`, in two queries.
+    func sharedFiles(assetIds: [Int64]) throws(DomainError) -> SharedFileRows
+}
+
+/// Current versions and completed renditions of a set of assets, keyed by asset id.
+public struct SharedFileRows: Sendable, Equatable {
+    public var versions: [Int64: AssetVersion]
+    public var renditions: [Int64: [Rendition]]
+
+    public init(versions: [Int64: AssetVersion], renditions: [Int64: [Rendition]]) {
+        self.versions = versions
+        self.renditions = renditions
+    }
+}
+
+/// Access-log rows and counter changes gathered while serving, written together.
+public struct ShareAccessBatch: Sendable, Equatable {
+    public struct Tally: Sendable, Equatable {
+        public var count: Int
+        public var last: Date
+    }
+
+    public var events: [ShareAccessEvent] = []
+    /// Page views per link: `accessCount += count`, `lastAccessedAt = last`.
+    public var linkViews: [Int64: Tally] = [:]
+    /// Downloads per asset: `downloadCount += count`, `lastDownloadedAt = last`.
+    public var assetDownloads: [Int64: Tally] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { events.isEmpty && linkViews.isEmpty && assetDownloads.isEmpty }
+
+    mutating func countView(linkId: Int64, at now: Date) {
+        linkViews[linkId] = Tally(count: (linkViews[linkId]?.count ?? 0) + 1, last: max(now, linkViews[linkId]?.last ?? now))
+    }
+
+    mutating func countDownload(assetId: Int64, at now: Date) {
+        assetDownloads[assetId] = Tally(count: (assetDownloads[assetId]?.count ?? 0) + 1, last: max(now, assetDownloads[assetId]?.last ?? now))
+    }
 }

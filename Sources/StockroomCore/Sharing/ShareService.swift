@@ -59,16 +59,24 @@ public struct ShareService: Sendable {
     let assets: any AssetCatalogRepository
     let organizationId: String
     let bcryptCost: UInt8
+    /// Where access-log rows go: batched by a recorder when serving, else written at once.
+    let recorder: ShareAccessRecorder?
+    let grants: DownloadResumeGrants
+    let proofTerms: ProofTermsSource?
     /// Token characters used for the indexed lookup; the full token is then compared in constant time.
     static let lookupPrefixLength = 8
 
     public init(shares: any ShareLinkRepository, collections: any CollectionRepository, assets: any AssetCatalogRepository,
-                organizationId: String = Organization.defaultId, bcryptCost: UInt8 = 12) {
+                organizationId: String = Organization.defaultId, bcryptCost: UInt8 = 12, recorder: ShareAccessRecorder? = nil,
+                grants: DownloadResumeGrants = DownloadResumeGrants(), proofTerms: ProofTermsSource? = nil) {
         self.shares = shares
         self.collections = collections
         self.assets = assets
         self.organizationId = organizationId
         self.bcryptCost = bcryptCost
+        self.recorder = recorder
+        self.grants = grants
+        self.proofTerms = proofTerms
     }
 
     // MARK: Staff side
@@ -80,6 +88,9 @@ public struct ShareService: Sendable {
         if let max = request.maxDownloads, max < 1 { throw .invalidArgument("--max-downloads must be at least 1") }
         if let password = request.password, password.isEmpty { throw .invalidArgument("the password may not be empty") }
         if let email = request.recipientEmail, !email.contains("@") { throw .invalidArgument("\"\(email)\" is not an email address") }
+        if request.accessLevel == .edit {
+            throw .invalidArgument("access level EDIT is not available yet: use VIEW, DOWNLOAD or COMMENT")
+        }
         var link = ShareLink(organizationId: organizationId, token: SecretToken.generate(), recipientEmail: request.recipientEmail,
                              accessLevel: request.accessLevel, allowDownload: request.allowDownload && request.accessLevel != .view,
                              expiresAt: request.expiresAt, passwordHash: request.password.map { Bcrypt.hash($0, cost: bcryptCost) },
@@ -158,8 +169,11 @@ public struct ShareService: Sendable {
         return try shares.shareLink(id: link.id!) ?? link
     }
 
+    /// The link's access log, with any rows still waiting in this process's recorder written first.
     public func accessLog(token: String) throws(DomainError) -> [ShareAccessEvent] {
-        try shares.shareAccessLog(linkId: try shareLink(token: token).id!)
+        let link = try shareLink(token: token)
+        recorder?.flush()
+        return try shares.shareAccessLog(linkId: link.id!)
     }
 
     private func lookup(_ token: String) throws(DomainError) -> ShareLink? {
@@ -193,11 +207,130 @@ public struct ShareService: Sendable {
     public func content(of link: ShareLink, now: Date = Date()) throws(DomainError) -> SharedContent {
         let scope = try self.scope(of: link)
         let members = try assets.assets(ids: scope.assetIds).filter { SharedAsset.isShareable($0, at: now) }
-        var shared: [SharedAsset] = []
-        for asset in members { shared.append(try files(of: asset, note: scope.notes[asset.id!])) }
+        let rows = try shares.sharedFiles(assetIds: members.compactMap(\.id))
+        let shared = members.map { asset in
+            SharedAsset(asset: asset, version: rows.versions[asset.id!], renditions: rows.renditions[asset.id!] ?? [], note: scope.notes[asset.id!])
+        }
         var title = scope.title, description = scope.description
         if link.assetId != nil, let only = shared.first { title = only.asset.name; description = only.asset.description }
         return SharedContent(title: title, description: description, assets: shared, downloadsAllowed: scope.downloadsAllowed)
+    }
+
+    /// The live link with its content and the display terms of each asset, in a handful of queries.
+    public func resolve(token: String, now: Date = Date()) throws(ShareAccessError) -> ResolvedShare {
+        let link = try openLink(token: token, now: now)
+        let content: SharedContent
+        do { content = try self.content(of: link, now: now) } catch { throw .notFound }
+        var displays: [Int64: SharedDisplay] = [:]
+        for asset in content.assets {
+            let terms = proofTerms?.terms(libraryId: asset.asset.libraryId, now: now) ?? .failClosed
+            displays[asset.id] = SharedDisplay(asset, link: link, terms: terms)
+        }
+        return ResolvedShare(link: link, content: content, displays: displays, loadedAt: now)
+    }
+
+    /// The file a route asks for, if the link lets that route have it: `display` reaches only
+    /// what the page shows (see `SharedFileRule`), `download` anything the asset has, on a link
+    /// that allows downloads. Refusals of downloads are logged.
+    public func file(_ name: SharedFileName, use: SharedFileUse, of asset: SharedAsset, in share: ResolvedShare,
+                     client: ShareClient, now: Date = Date()) throws(ShareAccessError) -> SharedFile {
+        switch use {
+        case .display:
+            guard case let .rendition(type) = name, share.display(of: asset).allowed.contains(type),
+                  let file = asset.renditionFile(type) else { throw .notFound }
+            return file
+        case .download:
+            let file: SharedFile? = switch name {
+            case .original: asset.originalFile
+            case let .rendition(type): asset.renditionFile(type)
+            }
+            guard let file else { throw .notFound }
+            guard share.content.downloadsAllowed else {
+                log(ShareAccessEvent(shareLinkId: share.link.id!, event: .denied, assetId: asset.id, renditionType: file.label,
+                                     ipAddress: client.address, userAgent: client.userAgent, now: now))
+                throw .downloadNotAllowed("Downloads are not allowed for this link.")
+            }
+            return file
+        }
+    }
+
+    /// The one check every byte-serving route passes once it knows the file and the range:
+    /// displays are logged; downloads take from the cap (or continue a counted download, see
+    /// `DownloadResumeGrants`) and are logged; HEAD takes nothing but is refused where GET would be.
+    public func admit(_ file: SharedFile, use: SharedFileUse, of asset: SharedAsset, in share: ResolvedShare,
+                      range: ServedRange?, isHead: Bool, client: ShareClient, now: Date = Date()) throws(ShareAccessError) {
+        let link = share.link
+        switch use {
+        case .display:
+            guard !isHead else { return }
+            log(ShareAccessEvent(shareLinkId: link.id!, event: .view, assetId: asset.id, renditionType: file.label,
+                                 ipAddress: client.address, userAgent: client.userAgent, byteRange: range?.description, now: now))
+        case .download:
+            let key = DownloadResumeGrants.Key(linkId: link.id!, assetId: asset.id, file: file.label, client: client)
+            if isHead {
+                let left = (try? shares.hasShareDownloadsLeft(linkId: link.id!)) ?? false
+                guard left || grants.hasGrant(key, now: now) else { throw .downloadNotAllowed("This link has reached its download limit.") }
+                return
+            }
+            if let range, range.start > 0, grants.takeResume(key, now: now) {
+                log(ShareAccessEvent(shareLinkId: link.id!, event: .download, assetId: asset.id, renditionType: file.label,
+                                     ipAddress: client.address, userAgent: client.userAgent, byteRange: range.description, now: now))
+                return
+            }
+            do {
+                try takeDownload(of: link, downloadsAllowed: share.content.downloadsAllowed, now: now)
+            } catch {
+                log(ShareAccessEvent(shareLinkId: link.id!, event: .denied, assetId: asset.id, renditionType: file.label,
+                                     ipAddress: client.address, userAgent: client.userAgent, byteRange: range?.description, now: now))
+                throw error
+            }
+            grants.open(key, now: now)
+            log(ShareAccessEvent(shareLinkId: link.id!, event: .download, assetId: asset.id, renditionType: file.label,
+                                 ipAddress: client.address, userAgent: client.userAgent, byteRange: range?.description, now: now),
+                downloadsOf: [asset.id])
+        }
+    }
+
+    /// "Download all": one download from the cap for the whole zip, logged with every asset counted.
+    public func admitArchive(of assets: [SharedAsset], in share: ResolvedShare, client: ShareClient, now: Date = Date()) throws(ShareAccessError) {
+        let link = share.link
+        do {
+            try takeDownload(of: link, downloadsAllowed: share.content.downloadsAllowed, now: now)
+        } catch {
+            log(ShareAccessEvent(shareLinkId: link.id!, event: .denied, renditionType: "ZIP", ipAddress: client.address,
+                                 userAgent: client.userAgent, now: now))
+            throw error
+        }
+        log(ShareAccessEvent(shareLinkId: link.id!, event: .downloadAll, renditionType: "ZIP", ipAddress: client.address,
+                             userAgent: client.userAgent, now: now), downloadsOf: assets.map(\.id))
+    }
+
+    /// Whether the link has a download left now (read from the catalog; for HEAD, which takes none).
+    public func hasDownloadsLeft(_ link: ShareLink) -> Bool {
+        (try? shares.hasShareDownloadsLeft(linkId: link.id!)) ?? false
+    }
+
+    /// A gallery or asset page view: counted on the link and logged.
+    public func recordPageView(of link: ShareLink, assetId: Int64? = nil, client: ShareClient, now: Date = Date()) {
+        log(ShareAccessEvent(shareLinkId: link.id!, event: .view, assetId: assetId, ipAddress: client.address,
+                             userAgent: client.userAgent, now: now), countsView: true)
+    }
+
+    /// A refused password, logged.
+    public func recordPasswordFailure(of link: ShareLink, client: ShareClient, now: Date = Date()) {
+        log(ShareAccessEvent(shareLinkId: link.id!, event: .passwordFailed, ipAddress: client.address, userAgent: client.userAgent, now: now))
+    }
+
+    private func log(_ event: ShareAccessEvent, countsView: Bool = false, downloadsOf assetIds: [Int64] = []) {
+        if let recorder {
+            recorder.record(event, countsView: countsView, countsDownloadOf: assetIds)
+            return
+        }
+        var batch = ShareAccessBatch()
+        batch.events = [event]
+        if countsView { batch.countView(linkId: event.shareLinkId, at: event.occurredAt) }
+        for id in assetIds { batch.countDownload(assetId: id, at: event.occurredAt) }
+        try? shares.recordShareAccess(batch)
     }
 
     /// One asset of the link, or `notFound` when the link does not reach it (whatever the id).
@@ -276,6 +409,37 @@ public struct ShareService: Sendable {
         try? shares.appendShareAccess(ShareAccessEvent(shareLinkId: link.id!, event: event, assetId: assetId,
                                                        ipAddress: client.address, userAgent: client.userAgent, now: now))
     }
+}
+
+/// A file of a shared asset as a route names it: `original` or a rendition type.
+public enum SharedFileName: Sendable, Equatable {
+    case original
+    case rendition(RenditionType)
+
+    /// `original` (any case) or a rendition type (any case); `nil` for anything else.
+    public init?(_ text: String) {
+        if text.lowercased() == "original" {
+            self = .original
+        } else if let type = RenditionType(rawValue: text.uppercased()) {
+            self = .rendition(type)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// The bytes of a file a response serves, for the access log and the resume rule.
+public struct ServedRange: Sendable, Equatable, CustomStringConvertible {
+    public var start: Int64
+    /// Inclusive.
+    public var end: Int64
+
+    public init(start: Int64, end: Int64) {
+        self.start = start
+        self.end = end
+    }
+
+    public var description: String { "\(start)-\(end)" }
 }
 
 /// Who is on the other end of a share-link request, for the access log.

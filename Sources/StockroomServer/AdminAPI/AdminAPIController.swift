@@ -3,22 +3,29 @@ import Hummingbird
 import NIOPosix
 import StockroomCore
 
-/// The staff API under `/api/v1` (every route behind `APIKeyMiddleware`). `Docs/openapi.yaml`
-/// documents each route; a test keeps the two in step.
+/// The staff API under `/api/v1` (every route behind `APIKeyAuthenticator`). `Docs/openapi.yaml`
+/// documents each route; a test keeps the two in step, and schemathesis checks the responses
+/// against it. Catalog work runs on the blocking pool (`blocking`), never on the cooperative pool.
 struct AdminAPIController: Sendable {
     let home: DataHome
     let libraries: LibraryService
     let collections: CollectionService
     let shares: ShareService
     let apiKeys: APIKeyService
+    let files: BlobResponder
+    let work: BlockingWork
     let configuration: ServerConfiguration
+
+    /// Largest page of `GET /assets`.
+    static let maxLimit = 500
 
     var assets: any AssetCatalogRepository { home.catalog }
     var comments: any CommentRepository { home.catalog }
 
     var endpoints: RouteCollection<StockroomRequestContext> {
         let routes = RouteCollection(context: StockroomRequestContext.self)
-        routes.add(middleware: APIKeyMiddleware(keys: apiKeys))
+        routes.add(middleware: APIKeyAuthenticator(keys: apiKeys, work: work))
+        routes.add(middleware: RequireAPIKey())
         routes.get("libraries", use: listLibraries)
         routes.get("libraries/{slug}/folders", use: folderTree)
         routes.get("assets", use: listAssets)
@@ -44,105 +51,180 @@ struct AdminAPIController: Sendable {
         return routes
     }
 
+    /// The JSON body as `T`; a body that does not decode throws the `DecodingError` itself, which
+    /// the error middleware turns into a 400 naming the field.
+    static func body<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        return try JSONDecoder.stockroom.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    /// Runs catalog work on the blocking pool.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await work.run(body)
+    }
+
     // MARK: Libraries
 
     @Sendable func listLibraries(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try libraries.allLibraries())
+        let libraries = self.libraries
+        return try JSONResponse.make(try await blocking { try libraries.allLibraries() })
     }
 
     @Sendable func folderTree(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try libraries.folderTree(librarySlug: try context.parameters.require("slug")))
+        let libraries = self.libraries, slug = try context.parameters.require("slug")
+        return try JSONResponse.make(try await blocking { try libraries.folderTree(librarySlug: slug) })
     }
 
     // MARK: Assets
 
+    /// `q` is the search language (Docs/query.md); `library`, `folder`, `status`, `type` and `tag`
+    /// narrow it further. Paged by `limit` (1–500, default 100) and `offset` (≥ 0), in id order.
     @Sendable func listAssets(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        var filter = AssetFilter()
-        if let slug = query["library"].map(String.init) {
-            let library = try libraries.library(slug: slug)
-            filter.libraryId = library.id
-            if let path = query["folder"].map(String.init) {
-                guard let folder = try home.catalog.folder(libraryId: library.id!, path: try FolderPath(parsing: path)) else {
-                    throw DomainError.notFound("no folder \(path) in \(slug)")
-                }
-                filter.folderId = folder.id
+        let parameters = request.uri.queryParameters
+        var terms: [QueryExpression] = []
+        var text = ""
+        if let q = parameters["q"].map(String.init), !q.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                let parsed = try AssetQuery.parse(q)
+                if let expression = parsed.expression { terms.append(expression) }
+                text = q
+            } catch {
+                throw DomainError.invalidArgument("q: \(error.description)")
             }
         }
-        if let status = query["status"].map(String.init) {
-            guard let value = AssetStatus(rawValue: status.uppercased()) else { throw DomainError.invalidArgument("unknown status \(status)") }
-            filter.status = value
+        if let slug = parameters["library"].map(String.init) {
+            terms.append(.term(.library(slug: slug)))
+            if let path = parameters["folder"].map(String.init) {
+                terms.append(.term(.folder(path: try FolderPath(parsing: path).description, subtree: false)))
+            }
+        } else if parameters["folder"] != nil {
+            throw DomainError.invalidArgument("folder needs library: a folder path is looked up within one library")
         }
-        if let type = query["type"].map(String.init) {
-            guard let value = AssetType(rawValue: type.uppercased()) else { throw DomainError.invalidArgument("unknown asset type \(type)") }
-            filter.assetType = value
+        if let status = parameters["status"].map(String.init) {
+            guard let value = AssetStatus(rawValue: status.uppercased()) else {
+                throw DomainError.invalidArgument("status must be one of \(AssetStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            terms.append(.term(.status(value)))
         }
-        filter.tag = query["tag"].map(String.init)
-        filter.text = query["q"].map(String.init)
-        if let limit = query["limit"] { filter.limit = Int(limit) ?? filter.limit }
-        if let offset = query["offset"] { filter.offset = Int(offset) ?? 0 }
-        let found = try assets.assets(matching: filter)
-        let tags = try assets.tagNames(assetIds: found.compactMap(\.id))
-        struct Page: Encodable { var items: [AssetResource]; var limit: Int; var offset: Int }
-        return try JSONResponse.make(Page(items: found.map { AssetResource(asset: $0, tags: tags[$0.id!] ?? []) },
-                                          limit: filter.limit, offset: filter.offset))
+        if let type = parameters["type"].map(String.init) {
+            guard let value = AssetType(rawValue: type.uppercased()) else {
+                throw DomainError.invalidArgument("type must be one of \(AssetType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            terms.append(.term(.type([value])))
+        }
+        if let tag = parameters["tag"].map(String.init) { terms.append(.term(.tag(Tag.normalize(tag)))) }
+        let limit = try Self.integer(parameters["limit"].map(String.init), name: "limit", default: 100, range: 1...Self.maxLimit)
+        let offset = try Self.integer(parameters["offset"].map(String.init), name: "offset", default: 0, range: 0...1_000_000)
+        let query = AssetQuery(text: text, expression: terms.isEmpty ? nil : terms.count == 1 ? terms[0] : .and(terms))
+        let catalog = home.catalog
+        struct Page: Encodable, Sendable { var items: [AssetResource]; var limit: Int; var offset: Int; var total: Int }
+        let page = try await blocking { () throws -> Page in
+            let found = try catalog.searchAssets(query, sort: .byId, limit: offset + limit, now: Date(), organizationId: Organization.defaultId)
+            let ids = found.assets.dropFirst(offset).map(\.id)
+            let byId = Dictionary(try catalog.assets(ids: Array(ids)).map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+            let tags = try catalog.tagNames(assetIds: Array(ids))
+            let items = ids.compactMap { id in byId[id].map { AssetResource(asset: $0, tags: tags[id] ?? []) } }
+            return Page(items: items, limit: limit, offset: offset, total: found.total)
+        }
+        return try JSONResponse.make(page)
+    }
+
+    /// A whole number from the query string within `range`, or a 400 naming the parameter.
+    static func integer(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws(DomainError) -> Int {
+        guard let text else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw .invalidArgument("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 
     @Sendable func getAsset(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try resource(try existingAsset(context)))
+        let id = try assetId(context)
+        return try JSONResponse.make(try await blocking { try resource(try existingAsset(id)) })
     }
 
+    /// `metadata` is deep-merged into the asset's metadata and must be an object; status APPROVED
+    /// records who approved and when (REJECTED clears both).
     @Sendable func patchAsset(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let asset = try existingAsset(context)
-        let patch = try await request.decode(as: AssetPatch.self, context: context)
+        let id = try assetId(context)
+        let patch = try await Self.body(AssetPatch.self, of: request)
         guard !patch.isEmpty else { throw DomainError.invalidArgument("the patch changes nothing") }
-        let updated = try assets.updateAsset(id: asset.id!, applying: patch, by: context.actor.name)
-        return try JSONResponse.make(try resource(updated))
+        if let metadata = patch.metadata, case .object = metadata {} else if patch.metadata != nil {
+            throw DomainError.invalidArgument("metadata must be a JSON object: its keys are merged into the asset's metadata")
+        }
+        if let details = patch.licenseDetails, case .object = details {} else if patch.licenseDetails != nil {
+            throw DomainError.invalidArgument("licenseDetails must be a JSON object")
+        }
+        let catalog = home.catalog, actor = context.actor.name
+        let updated = try await blocking { () throws -> AssetResource in
+            _ = try existingAsset(id)
+            return try resource(try catalog.updateAsset(id: id, applying: patch, by: actor))
+        }
+        return try JSONResponse.make(updated)
     }
 
     @Sendable func original(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let asset = try existingAsset(context)
-        guard let version = try assets.currentVersion(assetId: asset.id!) else { throw DomainError.notFound("asset \(asset.id!) has no file yet") }
-        let file = SharedFile(blobHash: version.blobHash, filename: version.originalFilename, mimeType: version.mimeType,
+        let id = try assetId(context)
+        let catalog = home.catalog
+        let file = try await blocking { () throws -> SharedFile in
+            let asset = try existingAsset(id)
+            guard let version = try catalog.currentVersion(assetId: asset.id!) else { throw DomainError.notFound("asset \(id) has no file yet") }
+            return SharedFile(blobHash: version.blobHash, filename: version.originalFilename, mimeType: version.mimeType,
                               byteSize: version.byteSize, label: "ORIGINAL")
-        return try fileResponse(file, request: request)
+        }
+        return try await fileResponse(file, request: request, context: context)
     }
 
     @Sendable func listRenditions(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try assets.renditions(assetId: try existingAsset(context).id!))
+        let id = try assetId(context)
+        let catalog = home.catalog
+        return try JSONResponse.make(try await blocking { try catalog.renditions(assetId: try existingAsset(id).id!) })
     }
 
     @Sendable func rendition(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let asset = try existingAsset(context)
+        let id = try assetId(context)
         let name = try context.parameters.require("type")
         guard let type = RenditionType(rawValue: name.uppercased()) else { throw DomainError.notFound("unknown rendition type \(name)") }
-        let shared = SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!),
-                                 renditions: try assets.renditions(assetId: asset.id!).filter { $0.status == .completed }, note: nil)
-        guard let file = shared.renditionFile(type) else { throw DomainError.notFound("asset \(asset.id!) has no completed \(type.rawValue) rendition") }
-        return try fileResponse(file, request: request)
+        let catalog = home.catalog
+        let file = try await blocking { () throws -> SharedFile in
+            let asset = try existingAsset(id)
+            let shared = SharedAsset(asset: asset, version: try catalog.currentVersion(assetId: id),
+                                     renditions: try catalog.renditions(assetId: id).filter { $0.status == .completed }, note: nil)
+            guard let file = shared.renditionFile(type) else { throw DomainError.notFound("asset \(id) has no completed \(type.rawValue) rendition") }
+            return file
+        }
+        return try await fileResponse(file, request: request, context: context)
     }
 
     // MARK: Comments
 
     @Sendable func listComments(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(CommentThread.build(from: try comments.comments(assetId: try existingAsset(context).id!)))
+        let id = try assetId(context)
+        let comments = self.comments
+        return try JSONResponse.make(try await blocking { CommentThread.build(from: try comments.comments(assetId: try existingAsset(id).id!)) })
     }
 
     @Sendable func addComment(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let asset = try existingAsset(context)
-        let body = try await request.decode(as: CreateCommentBody.self, context: context)
+        let id = try assetId(context)
+        let body = try await Self.body(CreateCommentBody.self, of: request)
         let content = body.content.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !content.isEmpty else { throw DomainError.invalidArgument("a comment needs content") }
+        guard content.count <= 10_000 else { throw DomainError.invalidArgument("a comment is at most 10000 characters") }
         try Self.validate(body.annotation)
-        let comment = try comments.addComment(Comment(assetId: asset.id!, parentId: body.parentId, content: content,
-                                                      authorId: body.authorId ?? context.actor.name,
-                                                      authorType: context.actor.kind.rawValue, annotation: body.annotation))
+        let comments = self.comments, actor = context.actor
+        let comment = try await blocking { () throws -> Comment in
+            _ = try existingAsset(id)
+            return try comments.addComment(Comment(assetId: id, parentId: body.parentId, content: content, authorId: body.authorId ?? actor.name,
+                                                   authorType: actor.kind.rawValue, annotation: body.annotation))
+        }
         return try JSONResponse.make(comment, status: .created)
     }
 
     @Sendable func resolveComment(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        guard let id = Int64(try context.parameters.require("id")) else { throw DomainError.notFound("no such comment") }
-        return try JSONResponse.make(try comments.resolveComment(id: id, by: context.actor.name, at: Date()))
+        guard let id = Int64(try context.parameters.require("id")), id > 0 else { throw DomainError.notFound("no such comment") }
+        let comments = self.comments, actor = context.actor.name
+        return try JSONResponse.make(try await blocking { try comments.resolveComment(id: id, by: actor, at: Date()) })
     }
 
     /// Coordinates are fractions of the picture (0…1); a timestamp is seconds from the start.
@@ -164,48 +246,59 @@ struct AdminAPIController: Sendable {
     // MARK: Collections
 
     @Sendable func listCollections(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try collections.allCollections())
+        let collections = self.collections
+        return try JSONResponse.make(try await blocking { try collections.allCollections() })
     }
 
     @Sendable func createCollection(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let body = try await request.decode(as: CreateCollectionBody.self, context: context)
-        let created = try collections.createCollection(name: body.name, slug: body.slug, type: body.type, description: body.description,
-                                                       smartQuery: body.smartQuery, smartRules: body.smartRules,
-                                                       allowDownload: body.allowDownload ?? true, by: context.actor)
+        let body = try await Self.body(CreateCollectionBody.self, of: request)
+        let collections = self.collections, actor = context.actor
+        let created = try await blocking {
+            try collections.createCollection(name: body.name, slug: body.slug, type: body.type, description: body.description,
+                                             smartQuery: body.smartQuery, smartRules: body.smartRules,
+                                             allowDownload: body.allowDownload ?? true, by: actor)
+        }
         return try JSONResponse.make(created, status: .created)
     }
 
     @Sendable func getCollection(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try collections.details(slug: try context.parameters.require("slug")))
+        let collections = self.collections, slug = try context.parameters.require("slug")
+        return try JSONResponse.make(try await blocking { try collections.details(slug: slug) })
     }
 
     @Sendable func deleteCollection(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try collections.deleteCollection(slug: try context.parameters.require("slug"))
+        let collections = self.collections, slug = try context.parameters.require("slug")
+        try await blocking { try collections.deleteCollection(slug: slug) }
         return Response(status: .noContent)
     }
 
     @Sendable func addItems(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let body = try await request.decode(as: AddItemsBody.self, context: context)
-        let items = try collections.addAssets(body.assetIds, to: try context.parameters.require("slug"), note: body.note, by: context.actor)
+        let body = try await Self.body(AddItemsBody.self, of: request)
+        guard !body.assetIds.isEmpty, body.assetIds.count <= 10_000 else { throw DomainError.invalidArgument("assetIds lists 1 to 10000 asset ids") }
+        let collections = self.collections, actor = context.actor, slug = try context.parameters.require("slug")
+        let items = try await blocking { try collections.addAssets(body.assetIds, to: slug, note: body.note, by: actor) }
         return try JSONResponse.make(items, status: .created)
     }
 
     @Sendable func removeItem(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        guard let assetId = Int64(try context.parameters.require("assetId")),
-              try collections.removeAssets([assetId], from: slug) == 1
-        else { throw DomainError.notFound("that asset is not in \(slug)") }
+        guard let assetId = Int64(try context.parameters.require("assetId")) else { throw DomainError.notFound("that asset is not in \(slug)") }
+        let collections = self.collections
+        let removed = try await blocking { try collections.removeAssets([assetId], from: slug) }
+        guard removed == 1 else { throw DomainError.notFound("that asset is not in \(slug)") }
         return Response(status: .noContent)
     }
 
     // MARK: Shares
 
     @Sendable func listShares(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try shares.allShares().map { ShareResource(share: $0, url: shareURL($0.token, request)) })
+        let shares = self.shares
+        let all = try await blocking { try shares.allShares() }
+        return try JSONResponse.make(all.map { ShareResource(share: $0, url: shareURL($0.token, request)) })
     }
 
     @Sendable func createShare(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let body = try await request.decode(as: CreateShareBody.self, context: context)
+        let body = try await Self.body(CreateShareBody.self, of: request)
         let target: ShareRequest.Target
         switch (body.collection, body.assetId) {
         case let (slug?, nil): target = .collection(slug: slug)
@@ -216,33 +309,45 @@ struct AdminAPIController: Sendable {
                                         password: body.password, allowDownload: body.allowDownload ?? true,
                                         maxDownloads: body.maxDownloads, recipientEmail: body.recipientEmail,
                                         accessLevel: body.accessLevel ?? .download)
-        // bcrypt takes a noticeable moment: keep it off the event loop.
+        // bcrypt takes a noticeable moment: on the blocking pool like every catalog write.
         let shares = self.shares, actor = context.actor
-        let link = try await NIOThreadPool.singleton.runIfActive { try shares.createShare(shareRequest, by: actor) }
-        let summary = try shares.summary(token: link.token)
-        return try JSONResponse.make(ShareResource(share: summary, url: shareURL(link.token, request)), status: .created)
+        let summary = try await blocking { () throws -> ShareLinkSummary in
+            let link = try shares.createShare(shareRequest, by: actor)
+            return try shares.summary(token: link.token)
+        }
+        return try JSONResponse.make(ShareResource(share: summary, url: shareURL(summary.token, request)), status: .created)
     }
 
     @Sendable func getShare(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let summary = try shares.summary(token: try context.parameters.require("token"))
+        let shares = self.shares, token = try context.parameters.require("token")
+        let summary = try await blocking { try shares.summary(token: token) }
         return try JSONResponse.make(ShareResource(share: summary, url: shareURL(summary.token, request)))
     }
 
     @Sendable func revokeShare(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let link = try shares.revoke(token: try context.parameters.require("token"), by: context.actor)
-        let summary = try shares.summary(token: link.token)
+        let shares = self.shares, token = try context.parameters.require("token"), actor = context.actor
+        let summary = try await blocking { () throws -> ShareLinkSummary in
+            let link = try shares.revoke(token: token, by: actor)
+            return try shares.summary(token: link.token)
+        }
         return try JSONResponse.make(ShareResource(share: summary, url: shareURL(summary.token, request)))
     }
 
     @Sendable func shareLog(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        try JSONResponse.make(try shares.accessLog(token: try context.parameters.require("token")))
+        let shares = self.shares, token = try context.parameters.require("token")
+        return try JSONResponse.make(try await blocking { try shares.accessLog(token: token) })
     }
 
     // MARK: Helpers
 
-    private func existingAsset(_ context: StockroomRequestContext) throws -> Asset {
+    private func assetId(_ context: StockroomRequestContext) throws -> Int64 {
         let text = try context.parameters.require("id")
-        guard let id = Int64(text), let asset = try assets.asset(id: id) else { throw DomainError.notFound("no asset with id \(text)") }
+        guard let id = Int64(text), id > 0 else { throw DomainError.notFound("no asset with id \(text)") }
+        return id
+    }
+
+    private func existingAsset(_ id: Int64) throws(DomainError) -> Asset {
+        guard let asset = try assets.asset(id: id) else { throw .notFound("no asset with id \(id)") }
         return asset
     }
 
@@ -251,12 +356,10 @@ struct AdminAPIController: Sendable {
                       currentVersion: try assets.currentVersion(assetId: asset.id!), renditions: try assets.renditions(assetId: asset.id!))
     }
 
-    private func fileResponse(_ file: SharedFile, request: Request) throws -> Response {
-        if BlobResponse.isNotModified(request, blobHash: file.blobHash) {
-            return BlobResponse.notModified(blobHash: file.blobHash, cacheControl: "private, max-age=3600")
-        }
-        return try BlobResponse.response(for: file, request: request, blobs: home.blobs, disposition: .attachment,
-                                         cacheControl: "private, max-age=3600")
+    private func fileResponse(_ file: SharedFile, request: Request, context: StockroomRequestContext) async throws -> Response {
+        let plan = try await files.plan(file, request: request)
+        return try await files.response(for: file, plan: plan, request: request, disposition: .attachment, cacheControl: "private, max-age=3600",
+                                        drain: ConnectionDrain(channel: context.channel))
     }
 
     private func shareURL(_ token: String, _ request: Request) -> String {

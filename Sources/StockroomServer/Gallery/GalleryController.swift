@@ -1,20 +1,25 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import NIOPosix
 import StockroomCore
 
 /// The client side of share links, mounted at `/s`: the gallery page (or its JSON), the password
-/// form, the asset view, inline previews, downloads and "download all" as a streamed zip.
+/// form, the asset view, inline renditions, downloads and "download all" as a streamed zip.
 ///
 /// Every route first resolves the token (404 unknown or revoked, 410 expired), then the password
 /// session, then looks the asset up among the link's current members only, so no id or path can
-/// reach anything the link does not share.
+/// reach anything the link does not share. Every route that returns bytes then passes the one
+/// check of `ShareService.file` and `ShareService.admit` (what the link's access level may see,
+/// the download cap, counting and logging) before `BlobResponder` sends them.
 struct GalleryController: Sendable {
-    let shares: ShareService
-    let blobs: any BlobStore
+    let edge: ShareEdge
+    let files: BlobResponder
     let signer: ShareSessionSigner
     let limiter: PasswordAttemptLimiter
     let configuration: ServerConfiguration
+
+    var shares: ShareService { edge.shares }
 
     static let sessionCookie = "stockroom_share"
     static let fileCacheControl = "private, max-age=3600"
@@ -34,26 +39,32 @@ struct GalleryController: Sendable {
 
     @Sendable func gallery(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        if !request.wantsJSON, isMissingSession(request, token: token) {
+        let entry = try await edge.entry(token: token)
+        if !hasSession(request, for: entry.share.link) {
+            if request.wantsJSON { throw ShareAccessError.passwordRequired }
             return HTMLResponse.make(GalleryPage.passwordForm(title: "Protected link", action: "/s/\(token)/password", error: nil),
                                      status: .unauthorized)
         }
-        let link = try authorize(request, token: token)
-        let content = try shares.content(of: link)
-        try shares.recordView(of: link, client: client(request, context))
-        let view = SharedContentView(content, link: link, base: "/s/\(token)")
-        if request.wantsJSON { return try JSONResponse.make(view, headers: [.cacheControl: "no-store"]) }
-        return HTMLResponse.make(GalleryPage.gallery(view))
+        shares.recordPageView(of: entry.share.link, client: client(request, context))
+        if request.wantsJSON {
+            let body = try entry.page("json") {
+                ByteBuffer(bytes: try JSONEncoder.stockroom.encode(SharedContentView(entry.share, base: "/s/\(token)")))
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: body))
+        }
+        let body = entry.page("html") { ByteBuffer(string: GalleryPage.gallery(SharedContentView(entry.share, base: "/s/\(token)"))) }
+        return Response(status: .ok, headers: HTMLResponse.headers, body: .init(byteBuffer: body))
     }
 
     @Sendable func assetDetail(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let link = try authorize(request, token: token)
-        let asset = try shares.sharedAsset(try assetId(context), of: link).asset
-        let content = try shares.content(of: link)
-        try shares.recordView(of: link, assetId: asset.id, client: client(request, context))
-        let view = SharedContentView(content, link: link, base: "/s/\(token)")
-        let assetView = SharedAssetView(asset, base: "/s/\(token)", downloadsAllowed: content.downloadsAllowed)
+        let share = try await authorize(request, token: token)
+        guard let asset = share.asset(try assetId(context)) else { throw ShareAccessError.notFound }
+        shares.recordPageView(of: share.link, assetId: asset.id, client: client(request, context))
+        let view = SharedContentView(share, base: "/s/\(token)")
+        let assetView = SharedAssetView(asset, display: share.display(of: asset), base: "/s/\(token)",
+                                        downloadsAllowed: share.content.downloadsAllowed)
         if request.wantsJSON { return try JSONResponse.make(assetView, headers: [.cacheControl: "no-store"]) }
         return HTMLResponse.make(GalleryPage.detail(assetView, in: view, galleryURL: "/s/\(token)"))
     }
@@ -62,26 +73,37 @@ struct GalleryController: Sendable {
 
     @Sendable func password(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let link = try shares.openLink(token: token)
+        let link = try await edge.entry(token: token).share.link
         guard link.passwordHash != nil else { return .redirect(to: "/s/\(token)", type: .normal) }
-        let address = context.clientAddress ?? "unknown"
-        if let retry = limiter.retryAfter(address: address) { throw ShareAccessError.rateLimited(retryAfterSeconds: retry) }
-
+        // The attempt is reserved before the body is read and bcrypt runs: parallel guesses
+        // cannot all slip in before the first failure is counted.
+        let reservation: PasswordAttemptLimiter.Reservation
+        switch limiter.reserve(address: context.clientAddress ?? "unknown", linkId: link.id!) {
+        case let .refused(retryAfter): throw ShareAccessError.rateLimited(retryAfterSeconds: retryAfter)
+        case let .granted(granted): reservation = granted
+        }
         var request = request
-        let body = try await request.collectBody(upTo: 16 * 1024)
-        let given = Self.password(from: String(buffer: body), contentType: request.headers[.contentType])
-        let shares = self.shares
-        let matches = try await NIOThreadPool.singleton.runIfActive { shares.passwordMatches(given ?? "", for: link) }
+        let matches: Bool
+        let given: String?
+        do {
+            let body = try await request.collectBody(upTo: 16 * 1024)
+            given = Self.password(from: String(buffer: body), contentType: request.headers[.contentType])
+            let shares = self.shares
+            // bcrypt is slow by design: on NIO's shared pool, away from the catalog's threads.
+            matches = try await NIOThreadPool.singleton.runIfActive { given.map { shares.passwordMatches($0, for: link) } ?? false }
+        } catch {
+            limiter.settle(reservation, succeeded: false)
+            throw error
+        }
+        limiter.settle(reservation, succeeded: matches)
         let wantsJSON = request.wantsJSON || (request.headers[.contentType]?.contains("json") ?? false)
-        guard given != nil, matches else {
-            limiter.recordFailure(address: address)
-            shares.recordRefusal(of: link, event: .passwordFailed, client: client(request, context))
+        guard matches else {
+            shares.recordPasswordFailure(of: link, client: client(request, context))
             try await Task.sleep(for: configuration.wrongPasswordDelay)
             if wantsJSON { throw ShareAccessError.wrongPassword }
             return HTMLResponse.make(GalleryPage.passwordForm(title: "Protected link", action: "/s/\(token)/password",
                                                               error: "That password is not correct."), status: .unauthorized)
         }
-        limiter.recordSuccess(address: address)
         let cookie = Cookie(name: Self.sessionCookie, value: signer.sign(link), maxAge: Int(signer.lifetime), path: "/s/\(token)",
                             secure: configuration.secureCookies, httpOnly: true, sameSite: .lax)
         var response: Response = wantsJSON ? Response(status: .noContent) : .redirect(to: "/s/\(token)", type: .normal)
@@ -106,101 +128,86 @@ struct GalleryController: Sendable {
 
     // MARK: Files
 
-    /// Inline renditions for the page itself (thumbnails, previews, video seeking); not a download.
+    /// Renditions for the page itself (thumbnails, previews, video seeking): only what the page
+    /// shows, on any live link; logged, never counted as a download.
     @Sendable func view(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let token = try context.parameters.require("token")
-        let link = try authorize(request, token: token)
-        let asset = try shares.sharedAsset(try assetId(context), of: link).asset
-        guard let type = RenditionType(rawValue: try context.parameters.require("file").uppercased()),
-              let file = asset.renditionFile(type) else { throw ShareAccessError.notFound }
-        if BlobResponse.isNotModified(request, blobHash: file.blobHash) {
-            return BlobResponse.notModified(blobHash: file.blobHash, cacheControl: Self.fileCacheControl)
-        }
-        return try BlobResponse.response(for: file, request: request, blobs: blobs, disposition: .inline, cacheControl: Self.fileCacheControl)
+        try await serveFile(request, context: context, use: .display)
     }
 
     /// The original (`download/original`) or a rendition (`download/PREVIEW`) as an attachment;
-    /// counts against the link's download cap, except for a resumed range.
+    /// counts against the link's download cap (a resumed download continues the counted one).
     @Sendable func download(_ request: Request, context: StockroomRequestContext) async throws -> Response {
+        try await serveFile(request, context: context, use: .download)
+    }
+
+    private func serveFile(_ request: Request, context: StockroomRequestContext, use: SharedFileUse) async throws -> Response {
         let token = try context.parameters.require("token")
-        let link = try authorize(request, token: token)
-        let access = try shares.sharedAsset(try assetId(context), of: link)
-        let asset = access.asset
-        let name = try context.parameters.require("file")
-        let file: SharedFile?
-        if name.lowercased() == "original" {
-            file = asset.originalFile
-        } else {
-            file = RenditionType(rawValue: name.uppercased()).flatMap(asset.renditionFile)
-        }
-        guard let file else { throw ShareAccessError.notFound }
+        let share = try await authorize(request, token: token)
+        guard let asset = share.asset(try assetId(context)),
+              let name = SharedFileName(try context.parameters.require("file")) else { throw ShareAccessError.notFound }
         let who = client(request, context)
-        guard access.downloadsAllowed else {
-            shares.recordRefusal(of: link, event: .denied, assetId: asset.id, client: who)
-            throw ShareAccessError.downloadNotAllowed("Downloads are not allowed for this link.")
-        }
-        if BlobResponse.isNotModified(request, blobHash: file.blobHash) {
-            return BlobResponse.notModified(blobHash: file.blobHash, cacheControl: Self.fileCacheControl)
-        }
-        let size = try blobs.size(of: file.blobHash)
-        if !BlobResponse.isContinuation(request, size: size) {
-            do {
-                try shares.takeDownload(of: link, downloadsAllowed: access.downloadsAllowed)
-            } catch {
-                shares.recordRefusal(of: link, event: .denied, assetId: asset.id, client: who)
-                throw error
+        let shares = self.shares
+        let file = try shares.file(name, use: use, of: asset, in: share, client: who)
+        let plan = try await files.plan(file, request: request)
+        if case .serve = plan {
+            let isHead = request.method == .head
+            let range = plan.servedRange
+            switch use {
+            case .display:
+                try shares.admit(file, use: use, of: asset, in: share, range: range, isHead: isHead, client: who)
+            case .download:
+                // Takes from the cap with one SQL statement: on the blocking pool.
+                try await files.work.run { try shares.admit(file, use: use, of: asset, in: share, range: range, isHead: isHead, client: who) }
             }
-            try shares.recordDownload(of: link, assetIds: [asset.id], file: file.label, client: who)
         }
-        return try BlobResponse.response(for: file, request: request, blobs: blobs, disposition: .attachment,
-                                         cacheControl: Self.fileCacheControl)
+        return try await files.response(for: file, plan: plan, request: request, disposition: use == .display ? .inline : .attachment,
+                                        cacheControl: Self.fileCacheControl, drain: ConnectionDrain(channel: context.channel))
     }
 
     /// Every original of the link in one zip, streamed entry by entry (never held in memory).
     @Sendable func downloadAll(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let link = try authorize(request, token: token)
-        let content = try shares.content(of: link)
-        let entries = content.assets.compactMap { asset in asset.originalFile.map { (asset, $0) } }
-        guard !entries.isEmpty else { throw ShareAccessError.notFound }
+        let share = try await authorize(request, token: token)
+        let assets = share.visibleAssets().filter { $0.originalFile != nil }
+        guard !assets.isEmpty else { throw ShareAccessError.notFound }
         let who = client(request, context)
-        do {
-            try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
-        } catch {
-            shares.recordRefusal(of: link, event: .denied, client: who)
-            throw error
-        }
-        try shares.recordDownload(of: link, assetIds: entries.map { $0.0.id }, file: "ZIP", event: .downloadAll, client: who)
-        let names = ZipStreamEncoder.uniqueNames(entries.map(\.1.filename))
-        let download = ZipDownload(entries: zip(entries, names).map { entry, name in
-            ZipDownload.Entry(blobHash: entry.1.blobHash, name: name, modified: entry.0.version?.createdAt ?? entry.0.asset.createdAt)
-        }, blobs: blobs)
-        let archiveName = (Slug.make(from: content.title).isEmpty ? "shared-files" : Slug.make(from: content.title)) + ".zip"
-        return Response(status: .ok, headers: [
+        let shares = self.shares
+        let archiveName = (Slug.make(from: share.content.title).isEmpty ? "shared-files" : Slug.make(from: share.content.title)) + ".zip"
+        let headers: HTTPFields = [
             .contentType: "application/zip",
-            .contentDisposition: BlobResponse.contentDisposition(.attachment, filename: archiveName),
+            .contentDisposition: BlobResponder.contentDisposition(.attachment, filename: archiveName),
             .cacheControl: "no-store",
-        ], body: download.body)
+        ]
+        if request.method == .head {
+            guard share.content.downloadsAllowed,
+                  try await files.work.run({ shares.hasDownloadsLeft(share.link) })
+            else { throw ShareAccessError.downloadNotAllowed("Downloads are not allowed for this link.") }
+            return Response(status: .ok, headers: headers)
+        }
+        try await files.work.run { try shares.admitArchive(of: assets, in: share, client: who) }
+        let originals = assets.map { ($0, $0.originalFile!) }
+        let names = ZipStreamEncoder.uniqueNames(originals.map(\.1.filename))
+        let download = ZipDownload(entries: zip(originals, names).map { entry, name in
+            ZipDownload.Entry(blobHash: entry.1.blobHash, byteSize: entry.1.byteSize, name: name,
+                              modified: entry.0.version?.createdAt ?? entry.0.asset.createdAt)
+        }, responder: files, drain: ConnectionDrain(channel: context.channel))
+        return Response(status: .ok, headers: headers, body: download.body)
     }
 
     // MARK: Helpers
 
-    /// The live link for this request, with its password session checked.
-    /// Whether the link is live but asks for a password this request has not given yet.
-    private func isMissingSession(_ request: Request, token: String) -> Bool {
-        guard let link = try? shares.openLink(token: token), link.passwordHash != nil else { return false }
-        guard let cookie = request.cookies[Self.sessionCookie] else { return true }
-        return !signer.verify(cookie.value, for: link)
+    /// Whether the request may see the link: it has no password, or the request carries a valid session.
+    private func hasSession(_ request: Request, for link: ShareLink) -> Bool {
+        guard link.passwordHash != nil else { return true }
+        guard let cookie = request.cookies[Self.sessionCookie] else { return false }
+        return signer.verify(cookie.value, for: link)
     }
 
-    private func authorize(_ request: Request, token: String) throws -> ShareLink {
-        let link = try shares.openLink(token: token)
-        if link.passwordHash != nil {
-            guard let cookie = request.cookies[Self.sessionCookie], signer.verify(cookie.value, for: link) else {
-                throw ShareAccessError.passwordRequired
-            }
-        }
-        return link
+    /// The live link for this request, with its password session checked.
+    private func authorize(_ request: Request, token: String) async throws -> ResolvedShare {
+        let share = try await edge.entry(token: token).share
+        guard hasSession(request, for: share.link) else { throw ShareAccessError.passwordRequired }
+        return share
     }
 
     private func assetId(_ context: StockroomRequestContext) throws -> Int64 {

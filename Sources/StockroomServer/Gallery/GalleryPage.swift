@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import StockroomCore
 
 /// The client gallery's pages, rendered from plain values. Every piece of catalog text goes
 /// through `HTML.escape`; pages load nothing from elsewhere (inline CSS, no scripts needed).
@@ -33,7 +34,7 @@ enum GalleryPage {
             <div>
               <h1>\(e(view.title))</h1>
               \(view.description.map { "<p class=\"lede\">\(e($0))</p>" } ?? "")
-              <p class="facts">\(e(count))\(view.expiresAt.map { " · available until \(e(formatDate($0)))" } ?? "")\(view.downloadsRemaining.map { " · \($0) download\($0 == 1 ? "" : "s") left" } ?? "")</p>
+              <p class="facts">\(e(count))\(view.expiresAt.map { " · available until \(e(formatDate($0)))" } ?? "")\(view.downloadsRemaining.map { " · \($0) download\($0 == 1 ? "" : "s") left" } ?? "")\(view.accessLevel == .view ? (view.proofsOnly ? " · view only: watermarked proofs" : " · view only") : "")</p>
             </div>
             <div class="actions">\(actions)</div>
           </div>

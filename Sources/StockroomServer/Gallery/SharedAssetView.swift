@@ -37,9 +37,11 @@ struct SharedAssetView: Encodable {
     var thumbnailUrl: String?
     var previewUrl: String?
     var previewMimeType: String?
+    /// Whether the pictures shown are watermarked proofs (a VIEW link).
+    var proofOnly: Bool
     var downloads: [Download]
 
-    init(_ shared: SharedAsset, base: String, downloadsAllowed: Bool) {
+    init(_ shared: SharedAsset, display: SharedDisplay, base: String, downloadsAllowed: Bool) {
         let asset = shared.asset
         id = shared.id
         name = asset.name
@@ -61,9 +63,10 @@ struct SharedAssetView: Encodable {
         note = shared.note
         let assetBase = "\(base)/assets/\(shared.id)"
         detailUrl = assetBase
-        thumbnailUrl = shared.thumbnail.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
-        previewUrl = shared.preview.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
-        previewMimeType = shared.preview.map { MediaTypes.mimeType(forFormat: $0.format ?? "") }
+        thumbnailUrl = display.tile.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
+        previewUrl = display.stage.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
+        previewMimeType = display.stage.map { MediaTypes.mimeType(forFormat: $0.format ?? "") }
+        proofOnly = display.proofOnly
         var downloads: [Download] = []
         if downloadsAllowed {
             if let original = shared.originalFile {
@@ -89,23 +92,31 @@ struct SharedContentView: Encodable {
     var description: String?
     var recipientEmail: String?
     var expiresAt: Date?
+    /// `VIEW`, `DOWNLOAD` or `COMMENT`: what the link lets the client do.
+    var accessLevel: ShareAccessLevel
     var downloadsAllowed: Bool
     var downloadsRemaining: Int?
     var downloadAllUrl: String?
     var assetCount: Int
     var assets: [SharedAssetView]
 
-    init(_ content: SharedContent, link: ShareLink, base: String) {
+    init(_ share: ResolvedShare, base: String, now: Date = Date()) {
+        let content = share.content, link = share.link
+        let visible = share.visibleAssets(now: now)
         title = content.title
         description = content.description
         recipientEmail = link.recipientEmail
         expiresAt = link.expiresAt
+        accessLevel = link.accessLevel
         downloadsAllowed = content.downloadsAllowed
         downloadsRemaining = link.maxDownloads.map { max(0, $0 - link.downloadCount) }
-        downloadAllUrl = content.downloadsAllowed && !content.assets.isEmpty ? "\(base)/download-all" : nil
-        assetCount = content.assets.count
-        assets = content.assets.map { SharedAssetView($0, base: base, downloadsAllowed: content.downloadsAllowed) }
+        downloadAllUrl = content.downloadsAllowed && !visible.isEmpty ? "\(base)/download-all" : nil
+        assetCount = visible.count
+        assets = visible.map { SharedAssetView($0, display: share.display(of: $0), base: base, downloadsAllowed: content.downloadsAllowed) }
     }
+
+    /// Whether every picture the page shows is a watermarked proof.
+    var proofsOnly: Bool { accessLevel == .view && !assets.isEmpty && assets.allSatisfy(\.proofOnly) }
 }
 
 extension RenditionType {

@@ -8,21 +8,48 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// Time added before answering a wrong share password, on top of bcrypt's own cost.
     public var wrongPasswordDelay: Duration
-    /// Wrong share passwords one address may send within `passwordWindow` before it gets 429.
+    /// Password attempts one address may make on one link within `passwordWindow` (then 429).
     public var maxPasswordFailures: Int
+    /// Password attempts all addresses together may make on one link within `passwordWindow`.
+    public var maxPasswordAttemptsPerLink: Int
     public var passwordWindow: TimeInterval
     /// Public base URL for links printed by the CLI, e.g. `https://share.example.com`.
     public var publicBaseURL: String?
+    /// A connection must deliver each request's head (line and headers) within this time.
+    public var headerReadTimeout: Duration
+    /// A connection with no request in progress is closed after this time.
+    public var idleTimeout: Duration
+    /// Connections served at once; further ones wait in the listen backlog.
+    public var maxConnections: Int
+    /// Threads for blocking work: catalog queries, blob reads, hashing.
+    public var blockingThreads: Int
+    /// Blobs up to this size are kept in memory once read and verified (thumbnails, previews).
+    public var smallBlobMaxBytes: Int
+    /// Memory for those blobs, in all.
+    public var smallBlobCacheBytes: Int
+    /// How often batched access-log rows are written.
+    public var accessLogInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
-                wrongPasswordDelay: Duration = .seconds(1), maxPasswordFailures: Int = 5, passwordWindow: TimeInterval = 600,
-                publicBaseURL: String? = nil) {
+                wrongPasswordDelay: Duration = .seconds(1), maxPasswordFailures: Int = 5, maxPasswordAttemptsPerLink: Int = 50,
+                passwordWindow: TimeInterval = 600, publicBaseURL: String? = nil, headerReadTimeout: Duration = .seconds(10),
+                idleTimeout: Duration = .seconds(60), maxConnections: Int = 1_024, blockingThreads: Int = 4,
+                smallBlobMaxBytes: Int = 512 * 1024, smallBlobCacheBytes: Int = 64 * 1024 * 1024,
+                accessLogInterval: Duration = .milliseconds(200)) {
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
         self.wrongPasswordDelay = wrongPasswordDelay
         self.maxPasswordFailures = maxPasswordFailures
+        self.maxPasswordAttemptsPerLink = maxPasswordAttemptsPerLink
         self.passwordWindow = passwordWindow
         self.publicBaseURL = publicBaseURL
+        self.headerReadTimeout = headerReadTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+        self.blockingThreads = blockingThreads
+        self.smallBlobMaxBytes = smallBlobMaxBytes
+        self.smallBlobCacheBytes = smallBlobCacheBytes
+        self.accessLogInterval = accessLogInterval
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 /// archive can be streamed as it is read: each entry is a local header, the bytes as they are
 /// (STORE: media is already compressed), then a data descriptor with the CRC; the central
 /// directory comes last. ZIP64 records are used only when sizes or offsets need them.
+///
+/// Misuse and files that change size while streaming throw `ZipStreamError`: the response that
+/// carries the archive ends there, and the server goes on.
 struct ZipStreamEncoder {
     private struct Entry {
         var name: [UInt8]
@@ -23,8 +26,8 @@ struct ZipStreamEncoder {
     private static let flags: UInt16 = 0x0808  // bit 3: sizes in the data descriptor; bit 11: UTF-8 names
 
     /// The local header of the next entry, whose data (`size` bytes) the caller writes right after.
-    mutating func beginEntry(name: String, size: UInt64, modified: Date) -> [UInt8] {
-        precondition(pending == nil, "finish the previous entry first")
+    mutating func beginEntry(name: String, size: UInt64, modified: Date) throws(ZipStreamError) -> [UInt8] {
+        guard pending == nil else { throw .entryStillOpen }
         let (time, date) = Self.dosDateTime(modified)
         let zip64 = size >= 0xFFFF_FFFF || offset >= 0xFFFF_FFFF
         let entry = Entry(name: Array(name.utf8), offset: offset, size: size, crc: 0, dosTime: time, dosDate: date, zip64: zip64)
@@ -53,9 +56,11 @@ struct ZipStreamEncoder {
     }
 
     /// The data descriptor closing the current entry, once its `size` bytes went out with this CRC.
-    mutating func endEntry(crc: UInt32, bytesWritten: UInt64) -> [UInt8] {
-        guard var entry = pending else { preconditionFailure("no entry is open") }
-        precondition(bytesWritten == entry.size, "entry \(String(decoding: entry.name, as: UTF8.self)) changed size while streaming")
+    mutating func endEntry(crc: UInt32, bytesWritten: UInt64) throws(ZipStreamError) -> [UInt8] {
+        guard var entry = pending else { throw .noEntryOpen }
+        guard bytesWritten == entry.size else {
+            throw .sizeChanged(name: String(decoding: entry.name, as: UTF8.self), expected: entry.size, written: bytesWritten)
+        }
         entry.crc = crc
         offset += bytesWritten
         var out: [UInt8] = []
@@ -75,8 +80,8 @@ struct ZipStreamEncoder {
     }
 
     /// The central directory and end records.
-    mutating func finish() -> [UInt8] {
-        precondition(pending == nil, "finish the last entry first")
+    mutating func finish() throws(ZipStreamError) -> [UInt8] {
+        guard pending == nil else { throw .entryStillOpen }
         let directoryOffset = offset
         var out: [UInt8] = []
         for entry in entries {
@@ -172,6 +177,21 @@ struct ZipStreamEncoder {
             }
             used.insert(candidate.lowercased())
             return candidate
+        }
+    }
+}
+
+/// A zip that cannot be written as asked.
+enum ZipStreamError: Error, Equatable, CustomStringConvertible {
+    case entryStillOpen
+    case noEntryOpen
+    case sizeChanged(name: String, expected: UInt64, written: UInt64)
+
+    var description: String {
+        switch self {
+        case .entryStillOpen: return "zip entry still open"
+        case .noEntryOpen: return "no zip entry is open"
+        case let .sizeChanged(name, expected, written): return "zip entry \(name) changed size while streaming (\(expected) bytes expected, \(written) written)"
         }
     }
 }

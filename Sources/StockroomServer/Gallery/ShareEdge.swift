@@ -1,0 +1,81 @@
+import Foundation
+import NIOCore
+import StockroomCore
+
+/// The fast path of share-link requests: a resolved link (the link, its members, their files and
+/// what each may show) is kept in memory and reused until the catalog's change counter moves,
+/// or for at most `maxAge` (smart collections with relative dates, such as "captured in the last
+/// 7 days", change with the clock alone). A thumbnail request then costs a counter check, a
+/// dictionary lookup and a file send. Unknown tokens are never cached.
+final class ShareEdge: @unchecked Sendable {
+    /// A cached link and the pages rendered from it, valid for one catalog version.
+    final class Entry: @unchecked Sendable {
+        let share: ResolvedShare
+        let version: Int64
+        private var rendered: [String: ByteBuffer] = [:]
+        private let lock = NSLock()
+
+        init(share: ResolvedShare, version: Int64) {
+            self.share = share
+            self.version = version
+        }
+
+        /// A page rendered once per version (the gallery's HTML and JSON are the same for every client).
+        func page(_ key: String, render: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+            lock.lock()
+            if let hit = rendered[key] {
+                lock.unlock()
+                return hit
+            }
+            lock.unlock()
+            let made = try render()
+            lock.lock()
+            rendered[key] = made
+            lock.unlock()
+            return made
+        }
+    }
+
+    let shares: ShareService
+    let changes: CatalogChangeCounter
+    let work: BlockingWork
+    let maxAge: TimeInterval
+    let capacity: Int
+    private var entries: [String: Entry] = [:]
+    private let lock = NSLock()
+
+    init(shares: ShareService, changes: CatalogChangeCounter, work: BlockingWork, maxAge: TimeInterval = 60, capacity: Int = 2_000) {
+        self.shares = shares
+        self.changes = changes
+        self.work = work
+        self.maxAge = maxAge
+        self.capacity = capacity
+    }
+
+    /// The live link with this token: `notFound` for unknown or revoked, `expired` past its expiry.
+    func entry(token: String, now: Date = Date()) async throws -> Entry {
+        guard SecretToken.isWellFormed(token) else { throw ShareAccessError.notFound }
+        let version = try await currentVersion()
+        let cached = lock.withLock { entries[token] }
+        if let cached, cached.version == version, now.timeIntervalSince(cached.share.loadedAt) < maxAge {
+            try cached.share.checkOpen(now: now)
+            return cached
+        }
+        let shares = self.shares
+        let share = try await work.run { () throws -> ResolvedShare in try shares.resolve(token: token, now: now) }
+        let entry = Entry(share: share, version: version)
+        lock.withLock {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = entry
+        }
+        return entry
+    }
+
+    /// The catalog's change version, read from the catalog only when a commit or `maxAge` of the
+    /// counter made the known one stale.
+    func currentVersion() async throws -> Int64 {
+        if let known = changes.knownVersion() { return known }
+        let changes = self.changes
+        return try await work.run { try changes.refresh() }
+    }
+}

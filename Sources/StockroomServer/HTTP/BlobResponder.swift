@@ -1,0 +1,250 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import StockroomCore
+
+/// Answers a request for a blob's bytes: ETag and If-None-Match, single Range requests, and a
+/// body that never delivers a damaged file.
+///
+/// - The size on disk must equal the catalog's, or the request gets a 500 and an error in the log.
+/// - Small blobs (≤ `SmallBlobCache.maxBlobBytes`) are read once, hashed, and then served from memory.
+/// - Larger blobs stream in `chunkSize` pieces read on the blocking pool; each piece is written
+///   only after the previous one was taken by the connection (NIO's backpressure), so a stalled
+///   client holds at most two chunks. A whole-file response of a blob not yet verified is hashed
+///   on the way and its last chunk is held back until the hash matches: a mismatch ends the
+///   response short (the client sees a broken transfer, never a complete damaged file). A range
+///   of a blob not yet verified is served after hashing the whole blob first, up to
+///   `verifyBeforeRangeLimit` bytes; above that only the size is checked.
+struct BlobResponder: Sendable {
+    enum Disposition { case inline, attachment }
+
+    /// What a request asks of a file of known size.
+    enum Plan: Equatable {
+        case notModified
+        case unsatisfiable(size: Int64)
+        case serve(ByteRange, partial: Bool)
+
+        /// The range served, for the access log (`nil` for a whole file).
+        var servedRange: ServedRange? {
+            if case let .serve(range, true) = self { return ServedRange(start: range.start, end: range.end) }
+            return nil
+        }
+    }
+
+    static let chunkSize = 32 * 1024
+    let blobs: any BlobStore
+    let work: BlockingWork
+    let verified: VerifiedBlobs
+    let small: SmallBlobCache
+    let verifyBeforeRangeLimit: Int64
+    let logger: Logger
+    let memory = StreamMemory()
+
+    /// Validators and Range against the catalog's size of the file.
+    func plan(_ file: SharedFile, request: Request) async throws -> Plan {
+        if Self.isNotModified(request, blobHash: file.blobHash) { return .notModified }
+        let size = try await expectedSize(file)
+        switch ByteRange.parse(request.headers[.range], size: size) {
+        case .whole: return .serve(ByteRange(start: 0, end: size - 1), partial: false)
+        case let .partial(range): return .serve(range, partial: true)
+        case .unsatisfiable: return .unsatisfiable(size: size)
+        }
+    }
+
+    func response(for file: SharedFile, plan: Plan, request: Request, disposition: Disposition, cacheControl: String,
+                  drain: ConnectionDrain = ConnectionDrain(channel: nil)) async throws -> Response {
+        var headers: HTTPFields = [
+            .eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl, .acceptRanges: "bytes", .xContentTypeOptions: "nosniff",
+        ]
+        let range: ByteRange
+        var status = HTTPResponse.Status.ok
+        switch plan {
+        case .notModified:
+            return Response(status: .notModified, headers: [.eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl])
+        case let .unsatisfiable(size):
+            return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
+        case let .serve(r, partial):
+            range = r
+            if partial {
+                status = .partialContent
+                headers[.contentRange] = "bytes \(r.start)-\(r.end)/\(try await expectedSize(file))"
+            }
+        }
+        headers[.contentType] = file.mimeType
+        headers[.contentDisposition] = Self.contentDisposition(disposition, filename: file.filename)
+        let length = max(0, range.count)
+        headers[.contentLength] = String(length)
+        let size = try await expectedSize(file)
+
+        if size <= Int64(small.maxBlobBytes) {
+            let bytes = try await smallBlob(file.blobHash, size: size)
+            if request.method == .head { return Response(status: status, headers: headers) }
+            let slice = bytes.getSlice(at: bytes.readerIndex + Int(range.start), length: Int(length)) ?? ByteBuffer()
+            return Response(status: status, headers: headers, body: .init(byteBuffer: slice))
+        }
+
+        let hash = file.blobHash
+        let reader = try await work.run { [blobs] in try blobs.openReader(hash) }
+        guard reader.size == size else {
+            reader.close()
+            throw report(BlobIntegrityError(kind: .sizeMismatch, hash: hash, detail: "catalog \(size) bytes, store \(reader.size)"))
+        }
+        if request.method == .head {
+            reader.close()
+            return Response(status: status, headers: headers)
+        }
+        let whole = range.start == 0 && length == size
+        if !whole, !verified.isVerified(hash, size: size), size <= verifyBeforeRangeLimit {
+            do {
+                try await verifyWhole(reader, hash: hash, size: size)
+            } catch {
+                reader.close()
+                throw error
+            }
+        }
+        let hashOnTheWay = whole && !verified.isVerified(hash, size: size)
+        let body = ResponseBody(contentLength: Int(length)) { writer in
+            self.memory.begin()
+            defer {
+                reader.close()
+                self.memory.end()
+            }
+            do {
+                try await self.stream(reader, hash: hash, range: range, hashing: hashOnTheWay, drain: drain, to: &writer)
+            } catch let error as BlobIntegrityError {
+                throw self.report(error)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// Writes `range` of the blob to `writer`, one chunk ahead of the connection. With `hashing`
+    /// (the whole blob), the last chunk goes out only once the hash matched.
+    func stream(_ reader: any BlobReader, hash: String, range: ByteRange, hashing: Bool, drain: ConnectionDrain,
+                to writer: inout any ResponseBodyWriter) async throws {
+        var hasher = hashing ? BlobHasher() : nil
+        var held: ByteBuffer?
+        var offset = range.start
+        let end = range.end + 1
+        while offset < end {
+            let chunk = try await read(reader, at: offset, count: Int(min(Int64(Self.chunkSize), end - offset)), hash: hash)
+            hasher?.update(chunk)
+            if let previous = held {
+                try await drain.wait()
+                try await writer.write(previous)
+            }
+            held = chunk
+            offset += Int64(chunk.readableBytes)
+        }
+        if let hasher {
+            let got = hasher.hex()
+            guard got == hash else { throw BlobIntegrityError(kind: .hashMismatch, hash: hash, detail: "bytes hash to \(got)") }
+            verified.markVerified(hash, size: range.count)
+        }
+        if let held {
+            try await drain.wait()
+            try await writer.write(held)
+        }
+    }
+
+    /// One chunk, read on the blocking pool; short reads (a file that shrank) are errors.
+    func read(_ reader: any BlobReader, at offset: Int64, count: Int, hash: String) async throws -> ByteBuffer {
+        let chunk = try await work.run {
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer in
+                try reader.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: pointer[0..<count]))
+            }
+            return buffer
+        }
+        guard chunk.readableBytes == count else {
+            throw BlobIntegrityError(kind: .shortRead, hash: hash, detail: "\(chunk.readableBytes) of \(count) bytes at offset \(offset)")
+        }
+        return chunk
+    }
+
+    private func verifyWhole(_ reader: any BlobReader, hash: String, size: Int64) async throws {
+        var hasher = BlobHasher()
+        var offset: Int64 = 0
+        do {
+            while offset < size {
+                let chunk = try await read(reader, at: offset, count: Int(min(Int64(Self.chunkSize * 4), size - offset)), hash: hash)
+                hasher.update(chunk)
+                offset += Int64(chunk.readableBytes)
+            }
+        } catch let error as BlobIntegrityError {
+            throw report(error)
+        }
+        let got = hasher.hex()
+        guard got == hash else { throw report(BlobIntegrityError(kind: .hashMismatch, hash: hash, detail: "bytes hash to \(got)")) }
+        verified.markVerified(hash, size: size)
+    }
+
+    /// The whole small blob, from memory or read and checked once.
+    private func smallBlob(_ hash: String, size: Int64) async throws -> ByteBuffer {
+        if let cached = small.bytes(hash), cached.readableBytes == Int(size) { return cached }
+        let loaded: ByteBuffer
+        do {
+            loaded = try await work.run { [blobs] in
+                let reader = try blobs.openReader(hash)
+                defer { reader.close() }
+                guard reader.size == size else {
+                    throw BlobIntegrityError(kind: .sizeMismatch, hash: hash, detail: "catalog \(size) bytes, store \(reader.size)")
+                }
+                var buffer = ByteBufferAllocator().buffer(capacity: Int(size))
+                let count = Int(size)
+                let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: max(1, count)) { pointer in
+                    try reader.read(at: 0, into: UnsafeMutableRawBufferPointer(rebasing: pointer[0..<count]))
+                }
+                guard read == count else {
+                    throw BlobIntegrityError(kind: .shortRead, hash: hash, detail: "\(read) of \(count) bytes")
+                }
+                var hasher = BlobHasher()
+                hasher.update(buffer)
+                let got = hasher.hex()
+                guard got == hash else { throw BlobIntegrityError(kind: .hashMismatch, hash: hash, detail: "bytes hash to \(got)") }
+                return buffer
+            }
+        } catch let error as BlobIntegrityError {
+            throw report(error)
+        }
+        verified.markVerified(hash, size: size)
+        small.insert(hash, loaded)
+        return loaded
+    }
+
+    /// The catalog's size of the file; the store's when the catalog has none.
+    private func expectedSize(_ file: SharedFile) async throws -> Int64 {
+        if let size = file.byteSize { return size }
+        let hash = file.blobHash
+        return try await work.run { [blobs] in try blobs.size(of: hash) }
+    }
+
+    /// Logs the mismatch and forgets any earlier verification of the blob.
+    private func report(_ error: BlobIntegrityError) -> BlobIntegrityError {
+        verified.forget(error.hash)
+        small.remove(error.hash)
+        logger.error("damaged blob not served", metadata: ["blob": "\(error.hash)", "problem": "\(error.kind.rawValue)", "detail": "\(error.detail)"])
+        return error
+    }
+
+    /// Whether the request's `If-None-Match` already names this blob.
+    static func isNotModified(_ request: Request, blobHash: String) -> Bool {
+        guard let header = request.headers[.ifNoneMatch] else { return false }
+        let etag = "\"\(blobHash)\""
+        return header == "*" || header.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
+    }
+
+    /// `attachment; filename="photo.jpg"; filename*=UTF-8''photo.jpg`, with the plain name reduced to safe ASCII.
+    static func contentDisposition(_ disposition: Disposition, filename: String) -> String {
+        let kind = disposition == .inline ? "inline" : "attachment"
+        let ascii = String(filename.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\" && scalar != "/" ? Character(scalar) : "_"
+        })
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: allowed) ?? ascii
+        return "\(kind); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+}
