@@ -18,8 +18,9 @@ final class ShareFixture: @unchecked Sendable {
 
     static let corpus = Corpus.file("images")
 
-    init() throws {
-        home = try DataHome.initialize(at: temporary.file("home"))
+    /// `environment` chooses the backends as the CLI's does (`STOCKROOM_BLOBS`, …).
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        home = try DataHome.initialize(at: temporary.file("home"), environment: environment)
         library = try LibraryService(libraries: home.catalog, folders: home.catalog)
             .createLibrary(name: "Client Work", by: .system)
     }
