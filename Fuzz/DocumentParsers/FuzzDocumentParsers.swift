@@ -11,7 +11,7 @@
 // libFuzzer: `swift build --product FuzzDocumentParsers --scratch-path .build-fuzz
 //   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DLIBFUZZER -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld`
 //   (gold crashes reporting the sanitizer runtime's symbols), then
-//   `LSAN_OPTIONS=suppressions=Fuzz/DocumentParsers/leak-suppressions.txt
+//   `LSAN_OPTIONS=suppressions=Fuzz/leak-suppressions.txt
 //    .build-fuzz/debug/FuzzDocumentParsers -rss_limit_mb=4096 -timeout=20 CORPUS_DIR SEED_DIR...`
 //   (the suppressions name the libraries' known small leaks; `-detect_leaks=0` hunts crashes only).
 // The first byte of an input chooses the parser (so one corpus serves all of them), the rest is
