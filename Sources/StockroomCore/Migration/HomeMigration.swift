@@ -137,18 +137,14 @@ public struct HomeMigration: Sendable {
         var state = try progress.state(copy.table)
         var cursor = state.cursor.flatMap(CatalogTableCopy.cursor(fromJSON:))
         while !state.done {
-            let rows = try readSource(sqlite) { db in try copy.rows(db, after: cursor, limit: batchSize) }
-            guard let last = rows.last else {
+            guard let batch = try readSource(sqlite, { db in try copy.batch(db, after: cursor, limit: batchSize, types: types) }) else {
                 try progress.finish(copy.table)
                 break
             }
-            var objects: [[String: Any]] = []
-            objects.reserveCapacity(rows.count)
-            for row in rows { objects.append(try copy.postgresRow(row, types: types)) }
-            let next = copy.cursor(of: last)
-            try insert(objects, into: copy.table, progress: progress, cursor: CatalogTableCopy.cursorJSON(next))
-            cursor = next
-            state.copied += rows.count
+            try insert(batch.json, columns: batch.columns, into: copy.table, progress: progress, count: batch.count,
+                       cursor: CatalogTableCopy.cursorJSON(batch.last))
+            cursor = batch.last
+            state.copied += batch.count
             onEvent(.rows(table: copy.table, done: min(state.copied, total), total: total))
         }
         let targetRows = try target.read { tx throws(DomainError) in
@@ -159,23 +155,16 @@ public struct HomeMigration: Sendable {
 
     /// Writes one batch and the progress record in one transaction. A row already there (by
     /// its key) is left as it is: the progress record makes that impossible, this keeps it so.
-    private func insert(_ objects: [[String: Any]], into table: String, progress: MigrationProgress, cursor: String) throws(DomainError) {
-        var names = Set<String>()
-        for object in objects { names.formUnion(object.keys) }
-        let list = names.sorted().joined(separator: ", ")
-        let json: String
-        do {
-            json = String(decoding: try JSONSerialization.data(withJSONObject: objects), as: UTF8.self)
-        } catch {
-            throw .storage("cannot migrate \(table): \(error)")
-        }
+    private func insert(_ json: String, columns: [String], into table: String, progress: MigrationProgress, count: Int,
+                        cursor: String) throws(DomainError) {
+        let list = columns.joined(separator: ", ")
         let sql = """
             INSERT INTO \(table) (\(list))
             SELECT \(list) FROM json_populate_recordset(NULL::\(table), ?::json) ON CONFLICT DO NOTHING
             """
         try target.write { tx throws(DomainError) in
             try tx.execute(sql, [json])
-            try progress.advance(table, cursor: cursor, by: objects.count, in: tx)
+            try progress.advance(table, cursor: cursor, by: count, in: tx)
         }
     }
 
