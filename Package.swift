@@ -81,7 +81,16 @@ let package = Package(
             ]
         ),
         // Temp folders and the shared corpus, for every test target.
-        .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
+        .target(
+            name: "StockroomTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/StockroomTestSupport"
+        ),
         .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),
         .testTarget(
             name: "StockroomCoreTests",
@@ -97,6 +106,11 @@ let package = Package(
                 "StockroomServer",
                 "StockroomTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The browser tests drive headless Chromium over its DevTools WebSocket.
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -29,6 +29,7 @@ struct IngestCommand: AsyncParsableCommand {
         let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
         let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli)
         let summary = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
+        await WebhookRunner.deliverPending(home)
         if json {
             try printJSON(summary)
         } else {

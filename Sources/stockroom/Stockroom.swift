@@ -6,6 +6,7 @@ struct Stockroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stockroom",
         abstract: "Stockroom: digital asset management for creative teams.",
+        version: StockroomVersion.current,
         subcommands: [
             InitCommand.self,
             BlobsCommand.self,
@@ -23,6 +24,9 @@ struct Stockroom: AsyncParsableCommand {
             DebugCommand.self,
             CollectionCommand.self,
             ShareCommand.self,
+            CommentCommand.self,
+            ReviewCommand.self,
+            ActivityCommand.self,
             APIKeyCommand.self,
             ServeCommand.self,
         ]

@@ -40,7 +40,9 @@ struct WatchCommand: AsyncParsableCommand {
                                        workers: workers, onEvent: printer.print)
         let stop = StopSignal()
         let handlers = installStopHandlers(stop)
+        let webhooks = WebhookRunner.start(home, stop: stop)
         await service.run(stop: stop)
+        await webhooks?.value
         _ = handlers
     }
 }

@@ -13,7 +13,8 @@ struct CatalogTests {
     @Test("migrations run on a fresh file, in WAL mode with foreign keys on")
     func freshFileMigrates() throws {
         let home = try openHome()
-        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge"])
+        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge",
+                                                                       "v4-client-review", "v4-webhook-jobs"])
         let (journal, foreignKeys) = try home.catalog.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -23,7 +24,8 @@ struct CatalogTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
         #expect(tables == ["activity", "api_key", "asset", "asset_tag", "asset_version", "catalog_change", "collection", "collection_item",
-                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder", "watch_file"].sorted())
+                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "share_review", "tag", "folder",
+                           "watch_file", "webhook_cursor"].sorted())
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)
         #expect(try again.catalog.database.appliedMigrations() == home.catalog.database.appliedMigrations())

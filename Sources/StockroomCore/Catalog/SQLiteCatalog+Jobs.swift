@@ -44,7 +44,9 @@ extension SQLiteCatalog: JobQueue {
 
     public func claimJob(owner: LeaseOwner, leaseSeconds: Double, batchId: String?, now: Date) throws(DomainError) -> Job? {
         try write { db in
-            var request = Job.filter(Job.Columns.status == JobStatus.queued && Job.Columns.runAfter <= now)
+            // Webhook deliveries share the queue but have their own dispatcher (`claimWebhookJob`).
+            var request = Job.filter(Job.Columns.status == JobStatus.queued && Job.Columns.runAfter <= now
+                && Job.Columns.stage != PipelineStage.webhook)
             if let batchId { request = request.filter(Job.Columns.batchId == batchId) }
             guard var job = try request.order(Column("id")).fetchOne(db) else { return nil }
             job.status = .running
@@ -107,6 +109,8 @@ extension SQLiteCatalog: JobQueue {
             if let batchId {
                 sql += " WHERE batchId = ?"
                 arguments = [batchId]
+            } else {
+                sql += " WHERE stage != 'WEBHOOK'"
             }
             sql += " GROUP BY status"
             var counts: [JobStatus: Int] = [:]

@@ -13,6 +13,7 @@ extension SQLiteCatalog: ShareLinkRepository {
             if let email = link.recipientEmail { details["recipientEmail"] = .string(email) }
             if let expiresAt = link.expiresAt { details["expiresAt"] = .string(expiresAt.formatted(.iso8601)) }
             if let max = link.maxDownloads { details["maxDownloads"] = .number(Double(max)) }
+            if link.includePending { details["includePending"] = .bool(true) }
             let recipient = link.recipientEmail.map { " with \($0)" } ?? ""
             try Self.logActivity(db, Activity(
                 organizationId: link.organizationId, actor: actor, action: "share.created", entityType: "share_link",
@@ -108,6 +109,14 @@ extension SQLiteCatalog: ShareLinkRepository {
                 try db.execute(sql: "UPDATE asset SET downloadCount = downloadCount + ?, lastDownloadedAt = ? WHERE id = ?",
                                arguments: [tally.count, tally.last, assetId])
             }
+        }
+    }
+
+    public func librariesRequiringApproval(organizationId: String) throws(DomainError) -> Set<Int64> {
+        try read { db in
+            Set(try Int64.fetchAll(db, sql: """
+                SELECT id FROM library WHERE organizationId = ? AND json_extract(settings, '$.requireApproval') = 1
+                """, arguments: [organizationId]))
         }
     }
 

@@ -44,6 +44,9 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
 
 public enum PipelineStage: String, Codable, Sendable, CaseIterable {
     case store = "STORE", extract = "EXTRACT", version = "VERSION", render = "RENDER"
+    /// An outbound webhook delivery (`Webhooks/`): in the same durable queue for its retries and
+    /// leases, but claimed only by the webhook dispatcher, never by pipeline workers.
+    case webhook = "WEBHOOK"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -186,6 +186,10 @@ public final class PipelineRunner: Sendable {
         case .render:
             try render(&job, &payload)
             return .finished
+
+        case .webhook:
+            // Never claimed by pipeline workers (see `SQLiteCatalog.claimJob`).
+            return .failed("a webhook delivery is not pipeline work")
         }
     }
 

@@ -16,6 +16,8 @@ public struct DataHome: Sendable {
     public let catalog: SQLiteCatalog
     public let blobs: any BlobStore
     public let backends: BackendConfiguration
+    /// Outbound webhooks (`webhooks:` in stockroom.yml); empty when none are configured.
+    public let webhooks: WebhookConfiguration
 
     public var catalogURL: URL { root.appendingPathComponent("catalog.sqlite") }
     public var configURL: URL { root.appendingPathComponent("stockroom.yml") }
@@ -57,6 +59,10 @@ public struct DataHome: Sendable {
         self.backends = backends
         self.catalog = try Self.openCatalog(backends.catalog, home: root)
         self.blobs = try backends.openBlobStore(home: root)
+        // Every process that opens the home gives new endpoints their start in the activity log,
+        // so an endpoint receives what happens from the moment it was configured, whoever does it.
+        self.webhooks = try WebhookConfiguration.load(home: root, environment: environment)
+        try catalog.registerWebhookEndpoints(webhooks.endpoints.map(\.id), now: Date())
     }
 
     /// The seam for the PostgreSQL catalog: until it lands, a `postgresql://` catalog is

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import StockroomCore
 
 /// Turns errors into responses at the HTTP boundary, in one shape: `{"error": {"code", "message"}}`
@@ -25,6 +26,10 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             let message = error.body ?? Self.defaultMessage(error.status, request: request)
             return ErrorBody.response(status: error.status, code: ErrorBody.code(for: error.status), message: message, request: request,
                                       headers: error.headers)
+        } catch is NIOTooManyBytesError {
+            // A body over the route's limit (`collectBody(upTo:)`).
+            return ErrorBody.response(status: .contentTooLarge, code: "payload_too_large", message: "the request body is too large",
+                                      request: request)
         } catch let error as CancellationError {
             // The client went away: nothing to answer, nothing to report.
             throw error
@@ -111,7 +116,7 @@ extension ShareAccessError: HTTPResponseError {
         case .expired: return .gone
         case .passwordRequired, .wrongPassword: return .unauthorized
         case .rateLimited: return .tooManyRequests
-        case .downloadNotAllowed: return .forbidden
+        case .downloadNotAllowed, .notAllowed: return .forbidden
         }
     }
 
@@ -123,6 +128,7 @@ extension ShareAccessError: HTTPResponseError {
         case .wrongPassword: return "wrong_password"
         case .rateLimited: return "rate_limited"
         case .downloadNotAllowed: return "download_not_allowed"
+        case .notAllowed: return "forbidden"
         }
     }
 
