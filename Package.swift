@@ -32,12 +32,18 @@ let package = Package(
             name: "CAVFormat", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]
         ),
+        // PDF metadata and text (poppler's GLib API; libvips renders the pages) and font files.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // Fixed-argument wrappers around libvips' variadic API and the libav decode loop.
         .target(name: "CMediaShim", dependencies: ["CVips", "CExif", "CAVFormat"]),
         // The only Swift target that touches C: owns VipsImage, ExifData, AVFormatContext.
         .target(
             name: "StockroomMedia",
-            dependencies: ["CVips", "CExif", "CAVFormat", "CMediaShim"]
+            dependencies: [
+                "CVips", "CExif", "CAVFormat", "CMediaShim", "CPoppler", "CFreeType",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "StockroomCore",
@@ -80,6 +86,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Replays files through Stockroom's own document parsers; with -DLIBFUZZER and
+        // -sanitize=fuzzer it is their libFuzzer harness (see the file).
+        .executableTarget(name: "FuzzDocumentParsers", dependencies: ["StockroomMedia"], path: "Fuzz/DocumentParsers"),
         // Temp folders and the shared corpus, for every test target.
         .target(
             name: "StockroomTestSupport",
@@ -91,7 +100,12 @@ let package = Package(
             ],
             path: "Tests/StockroomTestSupport"
         ),
-        .testTarget(name: "StockroomMediaTests", dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport"]),
+        // Test pictures and pixel measures for the rendition quality tests, in C for speed.
+        .target(name: "CRenditionTestSupport", dependencies: ["CVips"], path: "Tests/CRenditionTestSupport"),
+        .testTarget(
+            name: "StockroomMediaTests",
+            dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport", "CRenditionTestSupport"]
+        ),
         .testTarget(
             name: "StockroomCoreTests",
             dependencies: [

@@ -26,6 +26,8 @@ public final class LibMediaEngine: MediaEngine {
             description = try ImageDescriber.describe(ImageFile(path: path, loaderFormat: format, configuration: configuration))
         case let .audioVisual(path):
             description = try AVProbe.describe(AVInput(path: path, deadline: deadline))
+        case let .document(format, path):
+            description = try DocumentMedia.describe(format, path: path, configuration: configuration, deadline: deadline)
         }
         if let sidecar {
             description.xmp = XMPPacketParser.merge(embedded: description.xmp, sidecar: XMPPacketParser.parse(fileAt: sidecar))
@@ -44,6 +46,9 @@ public final class LibMediaEngine: MediaEngine {
         case let .audioVisual(path):
             source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline), recipes: recipes,
                                                   configuration: configuration)
+        case let .document(format, path):
+            return try DocumentMedia.render(format, path: path, description: description, recipes: recipes,
+                                            configuration: configuration, deadline: deadline)
         }
         let maker = RenditionMaker(deadline: deadline, rights: DerivativeRights(description: description))
         return try maker.render(base: source.base, source: source.size, recipes: recipes)
@@ -52,10 +57,13 @@ public final class LibMediaEngine: MediaEngine {
     private enum Identification {
         case image(path: String, format: String)
         case audioVisual(path: String)
+        case document(DocumentFormat, path: String)
     }
 
-    /// By content only: the allowed libvips loaders' sniffers, then libavformat's probe limited to
-    /// the demuxer allowlist (which refuses whatever neither recognises).
+    /// By content only: the allowed libvips loaders' sniffers (SVG and PDF go to the document
+    /// readers), the signatures of Photoshop, ZIP (Office), font and PostScript files, then
+    /// plain text, then libavformat's probe limited to the demuxer allowlist (which refuses
+    /// whatever none of them recognises).
     private func identify(_ url: URL) throws(MediaError) -> Identification {
         let path = url.path
         var isDirectory: ObjCBool = false
@@ -68,11 +76,29 @@ public final class LibMediaEngine: MediaEngine {
         // Stale messages from earlier calls would otherwise be blamed on this file.
         sr_vips_clear_error()
         if let loader = ImageLoaderAllowlist.loader(forFileAt: path, configuration: configuration) {
-            return .image(path: path, format: loader.format)
+            switch loader.format {
+            case "pdf": return .document(.pdf, path: path)
+            case "svg": return .document(.svg, path: path)
+            default: return .image(path: path, format: loader.format)
+            }
         }
         if let refused = ImageLoaderAllowlist.refusedDocumentLoader(forFileAt: path, configuration: configuration) {
             throw .unsupportedFormat("\(refused.format.uppercased()) input is turned off in this configuration")
         }
+        let head = Self.head(of: path)
+        if let format = DocumentFormat.bySignature(head) {
+            return .document(format, path: path)
+        }
+        if DocumentFormat.isText(head) {
+            return .document(.text, path: path)
+        }
         return .audioVisual(path: path)
+    }
+
+    /// The first 64 KiB, for signatures and the text check.
+    private static func head(of path: String) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 64 << 10)) ?? Data()
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 /// could read. Values are plain Swift; nothing here refers to a C type.
 public struct MediaDescription: Sendable, Codable, Equatable {
     public var kind: MediaKind
-    /// Short format name: "jpeg", "png", "webp", "gif", "tiff", "heif", "mp4", "webm", "matroska", "mp3", "flac"…
+    /// Short format name: "jpeg", "png", "webp", "gif", "tiff", "heif", "mp4", "webm", "matroska", "mp3", "flac",
+    /// "svg", "pdf", "ai", "eps", "psd", "psb", "docx", "pptx", "xlsx", "odt", "odp", "ods", "ttf", "otf", "woff",
+    /// "woff2", "ttc", "text", "markdown"…
     public var format: String
     public var mimeType: String
     public var image: ImageInfo?
@@ -12,6 +14,16 @@ public struct MediaDescription: Sendable, Codable, Equatable {
     public var xmp: XMPInfo?
     public var iptc: IPTCInfo?
     public var av: AVInfo?
+    /// PDF, Office/OpenDocument, plain text and Markdown.
+    public var document: DocumentInfo?
+    /// Photoshop, Illustrator and EPS files.
+    public var design: DesignInfo?
+    /// TrueType, OpenType, WOFF and WOFF2 fonts.
+    public var font: FontInfo?
+    /// SVG: what the drawing declares about itself.
+    public var vector: VectorInfo?
+    /// The words of a document, for the full-text index; bounded by `DocumentLimits.maxTextExtractBytes`.
+    public var textExtract: TextExtract?
 
     public init(kind: MediaKind, format: String, mimeType: String) {
         self.kind = kind
@@ -21,7 +33,7 @@ public struct MediaDescription: Sendable, Codable, Equatable {
 }
 
 public enum MediaKind: String, Sendable, Codable, Equatable {
-    case image, video, audio
+    case image, video, audio, document, design, font
 }
 
 /// Raster facts, with width/height as displayed (after EXIF orientation is applied).

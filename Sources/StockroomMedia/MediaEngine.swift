@@ -8,18 +8,21 @@ public struct MediaEngineConfiguration: Sendable, Equatable {
     public var timeLimitSeconds: Double
     /// libvips' own worker threads per operation; Stockroom's worker pool owns parallelism.
     public var vipsConcurrency: Int
-    /// Accept SVG input (rendered by librsvg). Off by default: SVG can reference external resources.
+    /// Accept SVG input (rasterized by librsvg; see Docs/media.md for what is guarded).
     public var allowSVG: Bool
-    /// Accept PDF input (rendered by poppler). Off by default.
+    /// Accept PDF and PDF-compatible Illustrator input (poppler).
     public var allowPDF: Bool
+    /// Pages, text, archive and font bounds for documents, design files and fonts.
+    public var documentLimits: DocumentLimits
 
     public init(maxPixels: Int = 200_000_000, timeLimitSeconds: Double = 120, vipsConcurrency: Int = 1,
-                allowSVG: Bool = false, allowPDF: Bool = false) {
+                allowSVG: Bool = true, allowPDF: Bool = true, documentLimits: DocumentLimits = DocumentLimits()) {
         self.maxPixels = maxPixels
         self.timeLimitSeconds = timeLimitSeconds
         self.vipsConcurrency = vipsConcurrency
         self.allowSVG = allowSVG
         self.allowPDF = allowPDF
+        self.documentLimits = documentLimits
     }
 }
 
@@ -27,12 +30,14 @@ public struct MediaEngineConfiguration: Sendable, Equatable {
 /// says about itself, and for renditions; it never sees a C type.
 public protocol MediaEngine: Sendable {
     /// Identifies a file by its content (never its extension) and reads every field it can:
-    /// image facts, EXIF, embedded XMP and IPTC, or audio/video container and stream facts.
+    /// image facts, EXIF, embedded XMP and IPTC, audio/video container and stream facts, or a
+    /// document's, design file's or font's own fields and text.
     /// `sidecar` is an XMP file beside the original (`name.xmp`); its fields win over embedded XMP.
     func describe(fileAt url: URL, sidecar: URL?) throws(MediaError) -> MediaDescription
 
     /// Makes every recipe's rendition from one decode of the source (shrink-on-load to the largest
-    /// size needed). Video uses a poster frame, audio its cover art. Throws only when nothing can
+    /// size needed). Video uses a poster frame, audio its cover art, documents their first page,
+    /// embedded thumbnail or a text card, fonts a specimen. Throws only when nothing can
     /// be rendered at all (undecodable, no visual content); per-recipe failures are outcomes.
     func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome]
 }

@@ -49,6 +49,27 @@ enum RenditionGeometry {
         return min(1, max(scale, 1 / Double(max(source.width, source.height))))
     }
 
+    /// `.cover`: the whole source scaled so that it just covers `target` (which `cover` returned),
+    /// the image a cover rendition is cut from.
+    static func covering(source: PixelSize, target: PixelSize) -> PixelSize {
+        let scale = max(Double(target.width) / Double(source.width), Double(target.height) / Double(source.height))
+        return PixelSize(width: max(target.width, Int((Double(source.width) * scale).rounded())),
+                         height: max(target.height, Int((Double(source.height) * scale).rounded())))
+    }
+
+    /// The largest libjpeg DCT scale-down (8, 4, 2 or 1) whose output, ceil(size / shrink), is
+    /// still at least `scale` × the source in both directions.
+    static func jpegShrink(source: PixelSize, scale: Double) -> Int {
+        let needed = PixelSize(width: Int((Double(source.width) * scale - 1e-6).rounded(.up)),
+                               height: Int((Double(source.height) * scale - 1e-6).rounded(.up)))
+        for shrink in [8, 4, 2] {
+            if (source.width + shrink - 1) / shrink >= needed.width && (source.height + shrink - 1) / shrink >= needed.height {
+                return shrink
+            }
+        }
+        return 1
+    }
+
     /// The box to give shrink-on-load so the decoded image is at least `scale` × the source.
     static func decodeBox(source: PixelSize, scale: Double) -> PixelSize {
         if scale >= 1 { return source }

@@ -19,6 +19,9 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
     /// Keep the copyright/artist fields in the derivative (everything else is stripped).
     public var keepCopyright: Bool
     public var watermark: Watermark?
+    /// Multi-page documents (PDF): lay out the first `pages` pages on one image (a contact
+    /// sheet, see Docs/media.md); nil or 1 shows the first page. Other sources ignore it.
+    public var pages: Int?
 
     public enum Fit: String, Sendable, Codable, Hashable { case inside, cover }
     public enum CropStrategy: String, Sendable, Codable, Hashable { case attention, entropy, centre }
@@ -47,7 +50,7 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
 
     public init(name: String, width: Int, height: Int? = nil, fit: Fit = .inside, crop: CropStrategy = .attention,
                 format: ImageFormat = .jpeg, quality: Int = 82, effort: Int? = nil, keepCopyright: Bool = true,
-                watermark: Watermark? = nil) {
+                watermark: Watermark? = nil, pages: Int? = nil) {
         self.name = name
         self.width = width
         self.height = height
@@ -58,6 +61,7 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
         self.effort = effort
         self.keepCopyright = keepCopyright
         self.watermark = watermark
+        self.pages = pages
     }
 }
 

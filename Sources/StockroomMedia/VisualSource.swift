@@ -14,8 +14,12 @@ struct VisualSource {
     /// embedded-profile import in libvips' thumbnail; the first page of animations.
     static func image(_ file: ImageFile, recipes: [RenditionRecipe], deadline: Deadline) throws(MediaError) -> VisualSource {
         let size = file.displayedSize
-        let box = RenditionGeometry.decodeBox(source: size, scale: RenditionGeometry.decodeScale(source: size, recipes: recipes))
+        let scale = RenditionGeometry.decodeScale(source: size, recipes: recipes)
         try deadline.check()
+        if file.format == "jpeg" {
+            return try jpeg(file, shrink: RenditionGeometry.jpegShrink(source: size, scale: scale), deadline: deadline)
+        }
+        let box = RenditionGeometry.decodeBox(source: size, scale: scale)
         // Without an embedded profile the pixels are taken as sRGB already (CMYK gets a fallback
         // profile in the export, other spaces are converted below).
         let exportSRGB = file.header.has("icc-profile-data") || file.header.interpretation == VIPS_INTERPRETATION_CMYK
@@ -25,6 +29,31 @@ struct VisualSource {
         let srgb = try ColourNormalisation.toSRGB8(decoded)
         let base = try srgb.inMemory(deadline: deadline) { .corrupt("cannot decode the \(file.format) image: \($0)") }
         return VisualSource(base: base, size: size)
+    }
+
+    /// A JPEG decoded by libjpeg at the DCT scale (1/2, 1/4, 1/8) that still serves every recipe,
+    /// and not resampled further: the cascade's first resample starts from it. libvips' thumbnail
+    /// (8.14) shrinks on load only well below its target, so asked for 3000×2000 of a 24 MP photo
+    /// it decodes at full size and reduces 24 MP (0.39 CPU s); this decodes at 1/2 (0.15 s).
+    private static func jpeg(_ file: ImageFile, shrink: Int, deadline: Deadline) throws(MediaError) -> VisualSource {
+        let decoded = try LibvipsImage.make("cannot decode the jpeg image", as: MediaError.corrupt) {
+            sr_vips_jpegload_shrink(file.path, $0, Int32(shrink), 1)
+        }
+        // As the thumbnail path: a profile (or CMYK) is converted to sRGB, untagged pixels are sRGB.
+        var image = decoded
+        if file.header.has("icc-profile-data") || file.header.interpretation == VIPS_INTERPRETATION_CMYK {
+            image = try LibvipsImage.make("cannot convert the jpeg image to sRGB", as: MediaError.corrupt) {
+                sr_vips_icc_to_srgb(decoded.pointer, $0)
+            }
+        }
+        let srgb = try ColourNormalisation.toSRGB8(image)
+        var base = try srgb.inMemory(deadline: deadline) { .corrupt("cannot decode the jpeg image: \($0)") }
+        if (2...8).contains(base.orientation) {
+            let stored = base
+            let upright = try LibvipsImage.make("rotate the jpeg image") { sr_vips_autorot(stored.pointer, $0) }
+            base = try upright.inMemory(deadline: deadline) { .vips("cannot rotate the jpeg image: \($0)") }
+        }
+        return VisualSource(base: base, size: file.displayedSize)
     }
 
     /// A poster frame for video; the cover art for audio.

@@ -8,8 +8,8 @@ internal import CMediaShim
 /// and the map is destroyed when that thread exits. Layouts from several workers, or from a thread
 /// that later exits (a dispatch worker does when idle), crash Pango with SIGFPE in
 /// g_hash_table_lookup (libvips issue #3660; an ingest of 10 000 watermarked files died after
-/// ~400, and the test suite now and then). So every text is laid out on one thread that lives as
-/// long as the process, once per text at a reference size, and each rendition scales that mask.
+/// ~400, and the test suite now and then). So every text is laid out on `TextLayoutThread`, once
+/// per text at a reference size, and each rendition scales that mask.
 enum WatermarkText {
     /// Box the mask is fitted into: this width, a quarter of it high. Larger marks re-render.
     static let referenceWidth = 1600
@@ -27,63 +27,17 @@ enum WatermarkText {
     private final class MaskCache: @unchecked Sendable {
         private let lock = NSLock()
         private var masks: [String: (image: LibvipsImage, width: Int)] = [:]
-        private let layoutThread = LayoutThread()
 
         func mask(for text: String, atLeast width: Int) throws(MediaError) -> (LibvipsImage, Int) {
             lock.lock()
             defer { lock.unlock() }
             if let cached = masks[text], cached.width >= width { return cached }
             let boxWidth = max(width, WatermarkText.referenceWidth)
-            let image = try layoutThread.run { () throws(MediaError) -> LibvipsImage in
+            let image = try TextLayoutThread.shared.run { () throws(MediaError) -> LibvipsImage in
                 try LibvipsImage.make("watermark text") { sr_vips_text_mask($0, text, Int32(boxWidth)) }
             }
             masks[text] = (image, boxWidth)
             return (image, boxWidth)
-        }
-    }
-
-    /// One thread, never ending, that runs the text layouts one at a time for its callers.
-    private final class LayoutThread: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var work: (@Sendable () -> Void)?
-
-        init() {
-            let thread = Thread { [self] in loop() }
-            thread.name = "stockroom-text"
-            thread.start()
-        }
-
-        /// Runs `body` on the layout thread and waits for it. Callers are serialised by the cache's lock.
-        func run(_ body: @escaping () throws(MediaError) -> LibvipsImage) throws(MediaError) -> LibvipsImage {
-            nonisolated(unsafe) var outcome: Result<LibvipsImage, MediaError>?
-            nonisolated(unsafe) let body = body
-            let done = NSCondition()
-            condition.lock()
-            work = {
-                let result: Result<LibvipsImage, MediaError>
-                do throws(MediaError) { result = .success(try body()) } catch { result = .failure(error) }
-                done.lock()
-                outcome = result
-                done.signal()
-                done.unlock()
-            }
-            condition.signal()
-            condition.unlock()
-            done.lock()
-            while outcome == nil { done.wait() }
-            done.unlock()
-            return try outcome!.get()
-        }
-
-        private func loop() {
-            while true {
-                condition.lock()
-                while work == nil { condition.wait() }
-                let next = work!
-                work = nil
-                condition.unlock()
-                next()
-            }
         }
     }
 }

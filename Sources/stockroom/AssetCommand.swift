@@ -24,6 +24,9 @@ struct AssetCommand: ParsableCommand {
             var facts: [String] = []
             if let w = a.width, let h = a.height { facts.append("\(w)×\(h)") }
             if let d = a.durationSeconds { facts.append(String(format: "%.2f s", d)) }
+            if let p = a.pageCount { facts.append("\(p) pages") }
+            if let w = a.wordCount { facts.append("\(w) words") }
+            if let l = a.layerCount { facts.append("\(l) layers") }
             if let m = a.mimeType { facts.append(m) }
             if let s = a.byteSize { facts.append("\(s) bytes") }
             print("  " + facts.joined(separator: "  "))

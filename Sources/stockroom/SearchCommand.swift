@@ -13,19 +13,20 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON: { query, total, assets: [...] }.") var json = false
     @Flag(help: "Print CSV with a header row.") var csv = false
     @Option(help: "At most this many assets (0: all).") var limit = 50
-    @Option(help: "Order by \(AssetSort.Field.allCases.map(\.rawValue).joined(separator: ", ")); a leading - reverses.")
-    var sort = "id"
+    @Option(help: "Order by \(AssetSort.Field.allCases.map(\.rawValue).joined(separator: ", ")); a leading - reverses. Default: relevance when the query has text: terms, else id.")
+    var sort: String?
 
     func validate() throws {
         if json && csv { throw ValidationError("Choose one of --json and --csv.") }
         if limit < 0 { throw ValidationError("--limit must be 0 (all) or more.") }
-        if AssetSort(parsing: sort) == nil { throw ValidationError("Unknown sort field \"\(sort)\".") }
+        if let sort, AssetSort(parsing: sort) == nil { throw ValidationError("Unknown sort field \"\(sort)\".") }
     }
 
     func run() throws {
         let parsed = try AssetQuery.parse(query)
         let home = try global.openHome()
-        let page = try home.catalog.searchAssets(parsed, sort: AssetSort(parsing: sort)!, limit: limit == 0 ? nil : limit)
+        let order = sort.flatMap(AssetSort.init(parsing:)) ?? (parsed.hasFullTextTerms ? .byRelevance : .byId)
+        let page = try home.catalog.searchAssets(parsed, sort: order, limit: limit == 0 ? nil : limit)
         if json { return try printJSON(page) }
         let iso = ISO8601DateFormatter()
         if csv {

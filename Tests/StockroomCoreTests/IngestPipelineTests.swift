@@ -93,13 +93,17 @@ struct IngestPipelineTests {
             "truncated.gif": "malformed/truncated.gif", "truncated.jpg": "malformed/truncated.jpg",
             "zero-width.gif": "malformed/zero-width.gif", "invalid-exif.jpg": "malformed/invalid-exif.jpg",
         ], in: dir)
+        try Data([0x00, 0xFF, 0x13, 0x37, 0x00, 0x01, 0xFE, 0x80, 0x00, 0x7F]).write(to: drop.appendingPathComponent("garbage.jpg"))
+        // Identified by content: text named .jpg is catalogued as copy, not refused as a broken JPEG.
         try Data("just some text, not media".utf8).write(to: drop.appendingPathComponent("notes.jpg"))
         let summary = try await Fixtures.ingest([drop], into: home)
         let byFile = Dictionary(uniqueKeysWithValues: summary.files.map { ($0.file, $0) })
         #expect(byFile["good.jpg"]?.outcome == .ingested)
         #expect(byFile["bomb.gif"]?.outcome == .failed)
         #expect(byFile["bomb.gif"]?.reason?.contains("pixel limit") == true, "\(byFile["bomb.gif"]?.reason ?? "")")
-        #expect(byFile["notes.jpg"]?.outcome == .failed)
+        #expect(byFile["garbage.jpg"]?.outcome == .failed)
+        #expect(byFile["notes.jpg"]?.outcome == .ingested)
+        #expect(try asset(named: "notes.jpg", in: home).assetType == .docCopy)
         #expect(byFile["broken.png"]?.outcome == .failed)
         #expect(byFile["zero-width.gif"]?.outcome == .failed)
         for file in summary.files where file.outcome == .failed {

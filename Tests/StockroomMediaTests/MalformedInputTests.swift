@@ -82,7 +82,8 @@ struct MalformedInputTests {
         try """
         <svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="red"/></svg>
         """.write(to: svg, atomically: true, encoding: .utf8)
-        guard case .unsupportedFormat = failure(of: svg) else {
+        let strict = try LibMediaEngine(configuration: MediaEngineConfiguration(allowSVG: false))
+        guard case .unsupportedFormat = failure(of: svg, engine: strict) else {
             Issue.record("SVG accepted without allowSVG")
             return
         }
@@ -94,10 +95,11 @@ struct MalformedInputTests {
             Issue.record("SVG not rendered: \(outcomes)")
             return
         }
-        #expect(image.width == 120)
-        // The default engine still refuses it, though the loader is now unblocked process-wide.
-        guard case .unsupportedFormat = failure(of: svg) else {
-            Issue.record("SVG accepted by the default engine")
+        // Rasterized at the rendition's size: a drawing has no pixel size of its own to stay under.
+        #expect(image.width == 200)
+        // An engine that refuses SVG still does, though the loader is now unblocked process-wide.
+        guard case .unsupportedFormat = failure(of: svg, engine: strict) else {
+            Issue.record("SVG accepted by an engine that turns it off")
             return
         }
     }

@@ -21,6 +21,9 @@ enum CatalogMigrations {
             try db.execute(sql: CatalogChangeCounter.migrationSQL)
             try db.execute(sql: "ALTER TABLE share_access ADD COLUMN byteRange TEXT")
         }
+        migrator.registerMigration("v3-documents") { db in
+            try db.execute(sql: documents)
+        }
         // Client review through share links: who commented through which link, decisions per
         // asset and link, EDIT selections, links that show assets still awaiting approval.
         // Decisions and comments bump the change counter: the cached gallery shows them.
@@ -107,6 +110,31 @@ enum CatalogMigrations {
     private static func check(_ column: String, _ values: [String]) -> String {
         "CHECK (\(column) IN (\(values.map { "'\($0)'" }.joined(separator: ","))))"
     }
+
+    /// Documents, design files and fonts: typed page, word and layer counts; the font families an
+    /// asset is or uses; and the full-text index of titles and extracted text (FTS5, rowid =
+    /// asset id, emptied by a trigger when its asset goes).
+    private static let documents = """
+    ALTER TABLE asset ADD COLUMN pageCount INTEGER;
+    ALTER TABLE asset ADD COLUMN wordCount INTEGER;
+    ALTER TABLE asset ADD COLUMN layerCount INTEGER;
+    CREATE INDEX asset_page_count ON asset(pageCount) WHERE pageCount IS NOT NULL;
+    CREATE INDEX asset_layer_count ON asset(layerCount) WHERE layerCount IS NOT NULL;
+
+    CREATE TABLE asset_font (
+        assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+        family TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('FACE','USED')),
+        PRIMARY KEY (assetId, normalized)
+    ) WITHOUT ROWID;
+    CREATE INDEX asset_font_family ON asset_font(normalized, assetId);
+
+    CREATE VIRTUAL TABLE asset_text USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER asset_text_cleanup AFTER DELETE ON asset BEGIN
+        DELETE FROM asset_text WHERE rowid = old.id;
+    END;
+    """
 
     /// What each watch folder has already handed to the pipeline, so rescans and restarts skip
     /// files whose size and modification time have not changed.

@@ -25,14 +25,30 @@ extension SQLiteCatalog: AssetQueryRepository {
         try read { db in
             let condition = try Self.condition(db, query, now: now, organizationId: organizationId)
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE \(condition.sql)", arguments: condition.arguments) ?? 0
+            var sort = sort
+            var ranking = ""
+            var arguments = StatementArguments()
+            if sort.field == .relevance {
+                if let match = FullTextQuery.rankingMatch(query.expression) {
+                    // bm25 weights: a hit in the title counts ten times one in the body.
+                    ranking = """
+                        LEFT JOIN (SELECT rowid AS textRowId, bm25(asset_text, 10.0, 1.0) AS textRank
+                                   FROM asset_text WHERE asset_text MATCH ?) ranked ON ranked.textRowId = asset.id
+                        """
+                    arguments += [match]
+                } else {
+                    sort = AssetSort(field: .id, descending: sort.descending)
+                }
+            }
             var sql = """
                 SELECT asset.id, asset.name, library.slug AS library, folder.path AS folder, asset.assetType, asset.status,
                        asset.license, asset.expiresAt, asset.copyrightHolder, asset.width, asset.height,
-                       asset.durationSeconds, asset.capturedAt, asset.byteSize
+                       asset.durationSeconds, asset.capturedAt, asset.byteSize, asset.pageCount, asset.wordCount, asset.layerCount
                 FROM asset JOIN library ON library.id = asset.libraryId LEFT JOIN folder ON folder.id = asset.folderId
+                \(ranking)
                 WHERE \(condition.sql) ORDER BY \(sort.orderBy)
                 """
-            var arguments = condition.arguments
+            arguments += condition.arguments
             if let limit {
                 sql += " LIMIT ?"
                 arguments += [limit]
@@ -42,7 +58,8 @@ extension SQLiteCatalog: AssetQueryRepository {
                     id: row["id"], name: row["name"], library: row["library"], folder: row["folder"],
                     assetType: row["assetType"], status: row["status"], license: row["license"], expiresAt: row["expiresAt"],
                     copyrightHolder: row["copyrightHolder"], width: row["width"], height: row["height"],
-                    durationSeconds: row["durationSeconds"], capturedAt: row["capturedAt"], byteSize: row["byteSize"], tags: [])
+                    durationSeconds: row["durationSeconds"], capturedAt: row["capturedAt"], byteSize: row["byteSize"],
+                    pageCount: row["pageCount"], wordCount: row["wordCount"], layerCount: row["layerCount"], tags: [])
             }
             let tags = try Self.tagNames(db, assetIDs: hits.map(\.id))
             for i in hits.indices { hits[i].tags = tags[hits[i].id] ?? [] }

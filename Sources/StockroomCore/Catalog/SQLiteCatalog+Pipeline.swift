@@ -33,6 +33,7 @@ extension SQLiteCatalog: PipelineCatalog {
                 existing.lastEditedBy = actor.name
                 existing.updatedAt = now
                 try existing.update(db)
+                try Self.indexContent(db, assetId: existing.id!, draft: draft)
                 try Self.attachTags(db, assetId: existing.id!, organizationId: library.organizationId, names: draft.tags)
                 try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "version.created",
                                                   entityType: "asset", entityId: String(existing.id!), entityTitle: existing.name,
@@ -80,6 +81,7 @@ extension SQLiteCatalog: PipelineCatalog {
                     asset.usageRights = asset.usageRights ?? defaults.usageRights
                 }
                 try asset.insert(db)
+                try Self.indexContent(db, assetId: asset.id!, draft: draft)
                 var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: draft.blobHash, byteSize: draft.byteSize,
                                            mimeType: draft.mimeType, originalFilename: draft.name, changeType: .initial,
                                            createdBy: actor.name, now: now)
@@ -128,6 +130,9 @@ extension SQLiteCatalog: PipelineCatalog {
         asset.sampleRate = draft.sampleRate
         asset.audioChannels = draft.audioChannels
         asset.bitRate = draft.bitRate
+        asset.pageCount = draft.pageCount
+        asset.wordCount = draft.wordCount
+        asset.layerCount = draft.layerCount
         if !technicalOnly { asset.assetType = draft.assetType }
         asset.creator = asset.creator ?? draft.creator
         asset.description = asset.description ?? draft.description

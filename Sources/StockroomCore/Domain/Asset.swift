@@ -39,6 +39,11 @@ public struct Asset: Codable, Sendable, Equatable, Identifiable {
     public var audioChannels: Int?
     public var bitRate: Int64?
     public var creator: String?
+    /// Documents: pages (PDF, word processing; a deck's slides; an Illustrator file's artboards).
+    public var pageCount: Int?
+    public var wordCount: Int?
+    /// Design files: layers (Photoshop).
+    public var layerCount: Int?
 
     public var status: AssetStatus
     public var approvedBy: String?

@@ -34,6 +34,17 @@ public struct AssetDraft: Sendable, Equatable {
     public var license: LicenseType?
     public var licenseDetails: JSONValue?
     public var tags: [String]
+    /// Documents: pages (or a deck's slides, an Illustrator file's artboards) and words.
+    public var pageCount: Int?
+    public var wordCount: Int?
+    /// Photoshop layers.
+    public var layerCount: Int?
+    /// Font families the asset is or uses.
+    public var fonts: [AssetFont] = []
+    /// The title and words that go into the full-text index (`text:` queries); the words are
+    /// not copied into `metadata`.
+    public var indexedTitle: String?
+    public var indexedText: String?
 
     /// Maps the media engine's description to catalog fields.
     public init(description media: MediaDescription, fileName: String, blobHash: String, byteSize: Int64) {
@@ -41,7 +52,9 @@ public struct AssetDraft: Sendable, Equatable {
         mimeType = media.mimeType
         self.byteSize = byteSize
         self.blobHash = blobHash
-        metadata = (try? JSONValue.encoding(media)) ?? .object([:])
+        var stored = media
+        stored.textExtract = nil
+        metadata = (try? JSONValue.encoding(stored)) ?? .object([:])
         assetType = Self.classify(media)
         tags = []
 
@@ -80,12 +93,16 @@ public struct AssetDraft: Sendable, Equatable {
             if capturedAt == nil, let created = av.tags["creation_time"] { capturedAt = Self.parseISODate(created) }
         }
 
+        applyDocumentFields(media)
+
         creator = xmp?.creators.first?.trimmedNonEmpty ?? iptc?.byline?.trimmedNonEmpty ?? exif?.artist?.trimmedNonEmpty
-            ?? media.av?.tags["artist"]?.trimmedNonEmpty
+            ?? media.av?.tags["artist"]?.trimmedNonEmpty ?? media.document?.author?.trimmedNonEmpty
+            ?? media.font?.designer?.trimmedNonEmpty
         description = xmp?.description?.trimmedNonEmpty ?? iptc?.caption?.trimmedNonEmpty ?? exif?.imageDescription?.trimmedNonEmpty
+            ?? media.document?.subject?.trimmedNonEmpty ?? media.vector?.summary?.trimmedNonEmpty
 
         let rights = xmp?.rights?.trimmedNonEmpty ?? iptc?.copyrightNotice?.trimmedNonEmpty ?? exif?.copyright?.trimmedNonEmpty
-            ?? media.av?.tags["copyright"]?.trimmedNonEmpty
+            ?? media.av?.tags["copyright"]?.trimmedNonEmpty ?? media.font?.copyright?.trimmedNonEmpty
         if let rights {
             let parsed = Self.parseCopyright(rights)
             copyrightHolder = parsed.holder
@@ -99,14 +116,15 @@ public struct AssetDraft: Sendable, Equatable {
         if license == nil, xmp?.marked == false { license = .creativeCommons }
 
         var seen = Set<String>()
-        for keyword in (xmp?.keywords ?? []) + (iptc?.keywords ?? []) {
+        for keyword in (xmp?.keywords ?? []) + (iptc?.keywords ?? []) + (media.document?.keywords ?? []) {
             let cleaned = Tag.clean(keyword)
             guard !cleaned.isEmpty, seen.insert(cleaned.lowercased()).inserted else { continue }
             tags.append(cleaned)
         }
     }
 
-    /// Sorts media into the spec's asset types from what the file is, not its name.
+    /// Sorts media into the spec's asset types from what the file is, not its name. Documents
+    /// and logos follow `DocumentClassification` (Docs/schema.md states the rules).
     static func classify(_ media: MediaDescription) -> AssetType {
         switch media.kind {
         case .video:
@@ -118,11 +136,18 @@ public struct AssetDraft: Sendable, Equatable {
             return .audioMusic
         case .image:
             if media.exif?.make != nil || media.exif?.model != nil { return .imagePhoto }
+            if DocumentClassification.isLogo(media) { return .imageLogo }
             if let image = media.image, max(image.width, image.height) <= 256, image.width == image.height { return .imageIcon }
             switch media.format {
             case "jpeg", "heif", "tiff": return .imagePhoto
             default: return .imageGraphic
             }
+        case .document:
+            return DocumentClassification.documentType(media)
+        case .design:
+            return media.document?.isTemplate == true ? .designTemplate : .designSource
+        case .font:
+            return .font
         }
     }
 
@@ -142,6 +167,35 @@ public struct AssetDraft: Sendable, Equatable {
         }
         let holder = holderWords.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " ,.;-"))
         return (holder.isEmpty ? nil : holder, year)
+    }
+
+    /// Pages, words, layers, fonts, size and the index text of documents, design files and fonts.
+    private mutating func applyDocumentFields(_ media: MediaDescription) {
+        var fonts: [AssetFont] = []
+        if let document = media.document {
+            pageCount = document.pageCount ?? document.slideCount
+            wordCount = document.wordCount
+            fonts += document.fonts.map { AssetFont(family: $0, role: .used) }
+            if width == nil, let w = document.pageWidth, let h = document.pageHeight, w.isFinite, h.isFinite {
+                width = Int(w.rounded())
+                height = Int(h.rounded())
+            }
+        }
+        if let design = media.design {
+            if media.format == "psd" || media.format == "psb" { layerCount = design.layerCount }
+            fonts += design.fonts.map { AssetFont(family: $0, role: .used) }
+            if width == nil, design.width > 0, design.height > 0 {
+                width = design.width
+                height = design.height
+            }
+        }
+        if let font = media.font {
+            fonts.append(AssetFont(family: font.family, role: .face))
+        }
+        var seen = Set<String>()
+        self.fonts = fonts.filter { !$0.family.isEmpty && seen.insert($0.normalized).inserted }.prefix(256).map { $0 }
+        indexedTitle = (media.document?.title ?? media.design?.title ?? media.vector?.title ?? media.font?.fullName)?.trimmedNonEmpty
+        indexedText = media.textExtract?.text.trimmedNonEmpty
     }
 
     static func parseISODate(_ text: String) -> Date? {

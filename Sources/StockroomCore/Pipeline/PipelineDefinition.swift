@@ -119,7 +119,8 @@ extension PipelineDefinition {
         type: RenditionType, _ spec: [String: Any], keepCopyright: Bool, field: String,
         fail: (String, String) -> PipelineDefinitionError
     ) throws(PipelineDefinitionError) -> RenditionRecipe {
-        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "watermark", "keepCopyright"],
+        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "watermark", "keepCopyright",
+                                      "pages"],
                       at: field + ".", fail: fail)
         func positive(_ key: String) throws(PipelineDefinitionError) -> Int? {
             guard let v = spec[key] else { return nil }
@@ -184,8 +185,13 @@ extension PipelineDefinition {
         if let v = spec["watermark"] {
             watermark = try Self.watermark(v, field: "\(field).watermark", fail: fail)
         }
+        var pages: Int?
+        if let v = spec["pages"] {
+            guard let n = v as? Int, (1...16).contains(n) else { throw fail("\(field).pages", "expected a whole number of pages from 1 to 16") }
+            pages = n
+        }
         return RenditionRecipe(name: type.rawValue, width: boxWidth, height: boxHeight, fit: fit, crop: crop, format: format,
-                               quality: quality, effort: effort, keepCopyright: keep, watermark: watermark)
+                               quality: quality, effort: effort, keepCopyright: keep, watermark: watermark, pages: pages)
     }
 
     private static func watermark(_ value: Any, field: String, fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> Watermark {

@@ -20,4 +20,7 @@ public struct AssetQuery: Equatable, Sendable, CustomStringConvertible {
     public static let all = AssetQuery(text: "", expression: nil)
 
     public var description: String { text }
+
+    /// Whether results can be ranked by relevance (the query has `text:` terms outside NOT).
+    public var hasFullTextTerms: Bool { FullTextQuery.rankingMatch(expression) != nil }
 }

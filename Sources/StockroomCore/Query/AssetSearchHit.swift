@@ -18,6 +18,9 @@ public struct AssetSearchHit: Codable, Sendable, Equatable {
     public var durationSeconds: Double?
     public var capturedAt: Date?
     public var byteSize: Int64?
+    public var pageCount: Int?
+    public var wordCount: Int?
+    public var layerCount: Int?
     public var tags: [String]
 }
 

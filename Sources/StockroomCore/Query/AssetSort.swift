@@ -1,7 +1,10 @@
 /// Result order of a search: a field, ascending unless written with a leading `-`.
 public struct AssetSort: Equatable, Sendable {
     public enum Field: String, Sendable, CaseIterable {
-        case id, name, captured, created, updated, expires, width, height, duration, size, status, type
+        case id, name, captured, created, updated, expires, width, height, duration, size, status, type, pages, words, layers
+        /// Full-text relevance of the query's `text:` terms (bm25, title weighted above body);
+        /// by id when the query has none.
+        case relevance
 
         var column: String {
             switch self {
@@ -17,6 +20,10 @@ public struct AssetSort: Equatable, Sendable {
             case .size: "asset.byteSize"
             case .status: "asset.status"
             case .type: "asset.assetType"
+            case .pages: "asset.pageCount"
+            case .words: "asset.wordCount"
+            case .layers: "asset.layerCount"
+            case .relevance: "ranked.textRank"
             }
         }
     }
@@ -37,10 +44,15 @@ public struct AssetSort: Equatable, Sendable {
     }
 
     public static let byId = AssetSort(field: .id)
+    public static let byRelevance = AssetSort(field: .relevance)
 
     /// `ORDER BY` text; the id breaks ties so pages are stable. Built only from the enum above.
     var orderBy: String {
         let direction = descending ? " DESC" : ""
+        if field == .relevance {
+            // bm25 is lower for better matches; unranked rows last whichever way.
+            return "ranked.textRank IS NULL, ranked.textRank\(descending ? " DESC" : ""), asset.id"
+        }
         return field == .id ? "asset.id\(direction)" : "\(field.column)\(direction), asset.id"
     }
 }

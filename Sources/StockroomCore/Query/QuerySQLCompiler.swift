@@ -126,6 +126,17 @@ struct QuerySQLCompiler {
                 OR asset.id IN (\(Self.taggedAssets) WHERE tag.organizationId = ? AND tag.name LIKE ? ESCAPE '\\'))
                 """,
                 [pattern, pattern, organizationId, pattern])
+        case let .fullText(text):
+            return SQLFragment("asset.id IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?)", [FullTextQuery.match(text)])
+        case let .pages(op, count):
+            return SQLFragment("asset.pageCount \(op.rawValue) ?", [count])
+        case let .words(op, count):
+            return SQLFragment("asset.wordCount \(op.rawValue) ?", [count])
+        case let .layers(op, count):
+            return SQLFragment("asset.layerCount \(op.rawValue) ?", [count])
+        case let .font(family):
+            return SQLFragment("asset.id IN (SELECT assetId FROM asset_font WHERE normalized LIKE ? ESCAPE '\\')",
+                               [LikePattern.containing(AssetFont.normalize(family))])
         }
     }
 

@@ -30,4 +30,14 @@ public enum QueryTerm: Equatable, Sendable {
     case collection(slug: String)
     /// Substring of the name, description or a tag name.
     case text(String)
+    /// A phrase (or a `prefix*`) in the full-text index of titles and extracted text, ranked by
+    /// relevance when the search sorts by it.
+    case fullText(String)
+    /// Page count (a deck's slides, an Illustrator file's artboards).
+    case pages(QueryComparison, Int)
+    case words(QueryComparison, Int)
+    /// Photoshop layers.
+    case layers(QueryComparison, Int)
+    /// Substring of a font family the asset is or uses, case-insensitive.
+    case font(String)
 }

@@ -2,7 +2,11 @@
 /// with the column of the term.
 enum QueryTermReader {
     static let fields = ["tag", "type", "folder", "library", "name", "status", "license", "expires", "captured",
-                         "camera", "width", "height", "duration", "copyright", "collection"]
+                         "camera", "width", "height", "duration", "copyright", "collection", "text", "pages", "words",
+                         "layers", "font"]
+
+    /// `type:` families beyond `AssetType.family`.
+    static let typeAliases: [String: [AssetType]] = ["logo": [.imageLogo], "doc": AssetType.allCases.filter { $0.family == "document" }]
 
     static func term(field: String, value: String, quoted: Bool, column: Int) throws(QuerySyntaxError) -> QueryTerm {
         let shown = quoted ? "\(field):\"\(value)\"" : "\(field):\(value)"
@@ -21,11 +25,22 @@ enum QueryTermReader {
             guard !normalized.isEmpty else { throw fail("a tag name") }
             return .tag(normalized)
         case "type":
-            if let exact = AssetType(rawValue: value.uppercased()) { return .type([exact]) }
-            let family = value.lowercased() == "doc" ? "document" : value.lowercased()
-            let members = AssetType.allCases.filter { $0.family == family }
-            guard !members.isEmpty else {
-                throw fail("a type family (image, video, audio, document, design, 3d, font, other) or a type like IMAGE_PHOTO")
+            // `type:document|design|font|logo`: any of several.
+            var members: [AssetType] = []
+            for alternative in value.split(separator: "|", omittingEmptySubsequences: false) {
+                let name = String(alternative)
+                let found: [AssetType]
+                if let exact = AssetType(rawValue: name.uppercased()) {
+                    found = [exact]
+                } else if let alias = typeAliases[name.lowercased()] {
+                    found = alias
+                } else {
+                    found = AssetType.allCases.filter { $0.family == name.lowercased() }
+                }
+                guard !found.isEmpty else {
+                    throw fail("a type family (image, video, audio, document, design, 3d, font, logo, other), a type like IMAGE_PHOTO, or several joined by |")
+                }
+                members += found.filter { !members.contains($0) }
             }
             return .type(members)
         case "folder":
@@ -87,6 +102,19 @@ enum QueryTermReader {
             return .copyright(value.lowercased() == "none" && !quoted ? nil : value)
         case "collection":
             return .collection(slug: value.lowercased())
+        case "text":
+            guard value.contains(where: { $0.isLetter || $0.isNumber }) else { throw fail("words to find (text:\"summer sale\")") }
+            return .fullText(value)
+        case "pages", "words", "layers":
+            let (op, operand) = QueryComparison.split(value)
+            guard let count = Int(operand), count >= 0 else { throw fail("a comparison with a whole number (\(key):>10)") }
+            switch key {
+            case "pages": return .pages(op, count)
+            case "words": return .words(op, count)
+            default: return .layers(op, count)
+            }
+        case "font":
+            return .font(value)
         default:
             throw fail("a known field")
         }
