@@ -125,6 +125,13 @@ struct ClientReviewHTTPTests {
             let plain = try await client.execute(uri: "\(base)/comments", method: .post, headers: [.contentType: "text/plain"],
                                                  body: ByteBuffer(string: "{\"content\":\"hi\",\"authorName\":\"Ana\"}"))
             #expect(plain.status == .unsupportedMediaType)
+            // The review routes answer errors as JSON even to a client that asks for nothing.
+            #expect(try Self.error(plain)["code"] != nil)
+            let unasked = try await client.execute(uri: "\(base)/comments", method: .post, headers: [.contentType: "application/json"],
+                                                   body: try Self.body(["content": "hi", "authorName": "Ana", "annotation": ["type": "timestamp", "time": 1]]))
+            #expect(unasked.status == .badRequest)
+            #expect(unasked.headers[.contentType]?.hasPrefix("application/json") == true)
+            #expect(try Self.error(unasked)["message"]?.contains("video or audio") == true)
             let huge = try await client.execute(uri: "\(base)/comments", method: .post, headers: Self.jsonBody,
                                                 body: try Self.body(["content": String(repeating: "x", count: 20_000), "authorName": "Ana"]))
             #expect(huge.status == .contentTooLarge)

@@ -103,9 +103,16 @@ extension Request {
         return accept.contains("application/json") && !accept.contains("text/html")
     }
 
-    /// A browser navigating a share link: HTML unless JSON is asked for; API routes always JSON.
+    /// A browser navigating a share link: HTML unless JSON is asked for; API routes and the
+    /// review routes (JSON in, JSON out) always JSON.
     var prefersHTML: Bool {
-        uri.path.hasPrefix("/s/") && !wantsJSON
+        uri.path.hasPrefix("/s/") && !wantsJSON && !isClientReviewRoute
+    }
+
+    /// `/s/{token}/assets/{assetId}/comments`, `…/review`, `…/selection`.
+    var isClientReviewRoute: Bool {
+        let parts = uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[1] == "s" && parts[3] == "assets" && ["comments", "review", "selection"].contains(parts[5])
     }
 }
 
