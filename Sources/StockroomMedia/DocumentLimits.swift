@@ -2,7 +2,7 @@ import Foundation
 
 /// Bounds on the work and memory one document may cost, beside `maxPixels` and the time limit.
 /// A file over a hard bound fails with a reason; soft bounds (text) stop reading and say so.
-public struct DocumentLimits: Sendable, Codable, Equatable {
+public struct DocumentLimits: Sendable, Codable, Hashable {
     /// PDF pages whose text is read for the extract and the word count (soft).
     public var maxTextPages: Int
     /// UTF-8 bytes of text kept for the full-text index (soft).

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Limits and tuning of the media engine.
-public struct MediaEngineConfiguration: Sendable, Equatable {
+public struct MediaEngineConfiguration: Sendable, Equatable, Hashable, Codable {
     /// Refuse images whose width × height × pages exceed this, before decoding (decompression bombs).
     public var maxPixels: Int
     /// Abandon a file whose processing takes longer than this many seconds.

@@ -1,5 +1,5 @@
 /// Errors from the C media libraries, mapped at the C → Swift boundary.
-public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum MediaError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     /// Not a format Stockroom accepts (or a loader on the blocklist).
     case unsupportedFormat(String)
     /// Recognised but damaged: truncated, invalid structure.
@@ -15,6 +15,9 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// libavformat/libavcodec reported an error.
     case av(String)
     case io(String)
+    /// The media worker process that did the work died, hung or broke the protocol (see
+    /// Docs/architecture.md, "Containment"); the text says what happened in words a person reads.
+    case workerFailed(String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,7 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .vips(m): return "libvips: \(m)"
         case let .av(m): return "libav: \(m)"
         case let .io(m): return "I/O: \(m)"
+        case let .workerFailed(m): return m
         }
     }
 }

@@ -95,14 +95,31 @@ struct AssetCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Asset id.") var id: Int64
         @Option(help: "Version number to restore.") var version: Int
+        @OptionGroup var media: MediaWorkerOptions
 
         func run() async throws {
             let home = try global.openHome()
+            let pipeline = try makePipeline(home, media: media)
+            defer { pipeline.shutdown() }
+            try describeLegacyVersion(home, pipeline: pipeline)
             let restored = try home.catalog.restoreVersion(assetId: id, versionNumber: version, actor: Actor.cli.name, now: Date())
-            let runner = makePipelineRunner(home)
             let batch = try RenderPlanner(catalog: home.catalog).enqueue(assetIds: [id], force: true)
-            await runner.run(workers: ProcessInfo.processInfo.activeProcessorCount, batchId: batch, untilDrained: true, onEvent: { _ in })
+            await pipeline.runner.run(workers: ProcessInfo.processInfo.activeProcessorCount, batchId: batch, untilDrained: true, onEvent: { _ in })
             print("Asset \(id): version \(version) restored as version \(restored.versionNumber); renditions re-made.")
+        }
+
+        /// Versions made before Stockroom kept each version's description get one now (read from
+        /// the version's blob by a media worker), so the restore brings its technical fields back.
+        private func describeLegacyVersion(_ home: DataHome, pipeline: Pipeline) throws {
+            guard let asset = try home.catalog.asset(id: id),
+                  let old = try home.catalog.versions(assetId: id).first(where: { $0.versionNumber == version }),
+                  try home.catalog.versionDescription(versionId: old.id!) == nil else { return }
+            let name = try home.catalog.library(id: asset.libraryId)?.pipeline ?? "default"
+            let definition = try PipelineDirectory.load(try PipelineDirectory.standard(home: home.root).file(named: name))
+            let engine = try pipeline.runner.makeMediaEngine(definition.mediaConfiguration)
+            if let description = try? engine.describe(fileAt: try home.blobs.localFile(for: old.blobHash), sidecar: nil) {
+                try home.catalog.storeVersionDescription(versionId: old.id!, description: description)
+            }
         }
     }
 }

@@ -30,11 +30,14 @@ struct FailuresCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Failure ids (default: all unresolved).") var ids: [Int64] = []
         @Flag(help: "Print the summary as JSON.") var json = false
+        @OptionGroup var media: MediaWorkerOptions
 
         func run() async throws {
             let home = try global.openHome()
             let failures = try home.catalog.failures(includeResolved: false).filter { ids.isEmpty || ids.contains($0.id!) }
-            let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
+            let pipeline = try makePipeline(home, media: media)
+            defer { pipeline.shutdown() }
+            let service = IngestService(catalog: home.catalog, runner: pipeline.runner)
             var summaries: [IngestSummary] = []
             for failure in failures {
                 guard let libraryId = failure.libraryId, let library = try home.catalog.library(id: libraryId) else { continue }

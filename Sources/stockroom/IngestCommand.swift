@@ -11,8 +11,11 @@ struct IngestCommand: AsyncParsableCommand {
         streams), versioned and rendered. Folders keep their structure: DIR/campaigns/a.jpg lands in \
         /campaigns (below --folder). The same content twice is a duplicate (no second copy); the same \
         path with new content is a new version. Bad files are recorded with their reason (see \
-        `stockroom failures list`) and the rest of the batch goes on. Exit status: 0 when every file \
-        succeeded, 3 when some failed, 1 on an error that stopped the run.
+        `stockroom failures list`) and the rest of the batch goes on. Files are decoded in supervised \
+        media worker processes (--worker-memory caps each). Ctrl-C (SIGINT) or SIGTERM stops the run: \
+        the files in hand go back to the queue and the same command resumes it. Exit status: 0 when \
+        every file succeeded, 3 when some failed, 130/143 when stopped by SIGINT/SIGTERM, 1 on an \
+        error that stopped the run.
         """
     )
 
@@ -22,13 +25,19 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Base folder in the library, e.g. /imports/2024.") var folder: String?
     @Option(help: "Worker threads (default: one per core).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print the summary as JSON (with per-file outcomes and reasons).") var json = false
+    @OptionGroup var media: MediaWorkerOptions
+    /// Benchmarks only: decode in this process, to measure what containment costs.
+    @Flag(name: .customLong("in-process-media"), help: .hidden) var inProcessMedia = false
 
     func run() async throws {
         let home = try global.openHome()
         let files = try IngestService.sourceFiles(paths.map { URL(fileURLWithPath: $0) })
-        let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
+        let pipeline = try makePipeline(home, media: media, inProcess: inProcessMedia)
+        defer { pipeline.shutdown() }
+        let service = IngestService(catalog: home.catalog, runner: pipeline.runner)
         let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli)
-        let summary = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
+        pipeline.prestart(workers: min(workers, jobs.count))
+        let (summary, stoppedBy) = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
         await WebhookRunner.deliverPending(home)
         if json {
             try printJSON(summary)
@@ -40,6 +49,10 @@ struct IngestCommand: AsyncParsableCommand {
             for file in summary.files where file.outcome == .failed {
                 print("  failed: \(file.file) [\(file.stage?.rawValue.lowercased() ?? "?")]: \(file.reason ?? "unknown reason")")
             }
+        }
+        if let stoppedBy {
+            FileHandle.standardError.write(Data("stopped: \(summary.pending) \(summary.pending == 1 ? "file remains" : "files remain") queued; run the same command again to resume\n".utf8))
+            throw stoppedExitCode(stoppedBy)
         }
         if summary.failed > 0 { throw ExitCode(3) }
     }

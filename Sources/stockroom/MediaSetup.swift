@@ -1,41 +1,75 @@
+import ArgumentParser
 import Foundation
 import Logging
 import StockroomCore
 import StockroomMedia
 
-/// Wires the pipeline for a command: catalog, blobs, pipeline definitions, the libvips engine.
-func makePipelineRunner(_ home: DataHome, logLevel: Logger.Level = .warning) -> PipelineRunner {
-    var logger = Logger(label: "stockroom.pipeline")
-    logger.logLevel = logLevel
-    return PipelineRunner(
-        catalog: home.catalog, blobs: home.blobs, pipelines: PipelineDirectory.standard(home: home.root),
-        makeMediaEngine: { configuration throws(MediaError) in try LibMediaEngine(configuration: configuration) },
-        logger: logger)
-}
+/// Options of the commands that run the pipeline: the media workers' memory cap.
+struct MediaWorkerOptions: ParsableArguments {
+    @Option(name: .customLong("worker-memory"),
+            help: "Memory cap of each media worker process, e.g. 2GiB or 768MiB (default: $STOCKROOM_WORKER_MEMORY, else 2GiB).")
+    var workerMemory: String?
 
-/// Stops workers gracefully on SIGINT/SIGTERM: the job in hand finishes, the rest stay queued.
-func installStopHandlers(_ stop: StopSignal) -> [DispatchSourceSignal] {
-    [SIGINT, SIGTERM].map { sig in
-        signal(sig, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler {
-            FileHandle.standardError.write(Data("\nStopping after the files in hand; the rest stay queued and resume on the next run.\n".utf8))
-            stop.stop()
-        }
-        source.resume()
-        return source
+    func limits() throws -> MediaWorkerLimits {
+        try MediaWorkerLimits.resolved(memory: workerMemory)
     }
 }
 
+/// The pipeline of one command, with the media worker pool it owns.
+struct Pipeline {
+    let runner: PipelineRunner
+    let pool: MediaWorkerPool?
+
+    /// Ends the media workers; every command calls this before it returns.
+    func shutdown() {
+        pool?.shutdown()
+    }
+
+    /// Starts one media worker per pipeline thread in the background.
+    func prestart(workers: Int) {
+        pool?.prestart(workers)
+    }
+}
+
+/// Wires the pipeline for a command: catalog, blobs, pipeline definitions, and the contained
+/// media engine (every file decoded in a `stockroom media-worker` process). `inProcess` keeps
+/// decoding in this process; only the benchmark uses it, to measure what containment costs.
+func makePipeline(_ home: DataHome, media: MediaWorkerOptions, inProcess: Bool = false,
+                  logLevel: Logger.Level = .warning) throws -> Pipeline {
+    var logger = Logger(label: "stockroom.pipeline")
+    logger.logLevel = logLevel
+    let pipelines = PipelineDirectory.standard(home: home.root)
+    if inProcess {
+        let runner = PipelineRunner(
+            catalog: home.catalog, blobs: home.blobs, pipelines: pipelines,
+            makeMediaEngine: { configuration throws(MediaError) in try LibMediaEngine(configuration: configuration) },
+            logger: logger)
+        return Pipeline(runner: runner, pool: nil)
+    }
+    var workerLogger = Logger(label: "stockroom.media-worker")
+    workerLogger.logLevel = logLevel
+    let pool = MediaWorkerPool(executable: MediaWorkerPool.currentExecutable, limits: try media.limits(), logger: workerLogger)
+    let runner = PipelineRunner(
+        catalog: home.catalog, blobs: home.blobs, pipelines: pipelines,
+        makeMediaEngine: { configuration in ContainedMediaEngine(configuration: configuration, pool: pool) },
+        logger: logger, interruptMediaWork: { pool.interrupt() })
+    return Pipeline(runner: runner, pool: pool)
+}
+
 /// Runs a queued batch to the end with progress output, stopping gracefully on SIGINT/SIGTERM.
-func runBatch(_ service: IngestService, batchId: String, total: Int, workers: Int, quiet: Bool) async throws -> IngestSummary {
+/// Returns the summary and the signal that stopped the run, if one did.
+func runBatch(_ service: IngestService, batchId: String, total: Int, workers: Int, quiet: Bool) async throws -> (IngestSummary, stoppedBy: Int32?) {
     let progress = ProgressReporter(total: total, quiet: quiet)
     let stop = StopSignal()
-    let handlers = installStopHandlers(stop)
-    defer { withExtendedLifetime(handlers) {} }
+    let signals = StopOnSignals(stop, message: "Stopping: the files in hand go back to the queue; run the same command again to resume.")
     let summary = try await service.run(batchId: batchId, workers: workers, stop: stop, onEvent: progress.report)
     progress.finish()
-    return summary
+    return (summary, signals.received)
+}
+
+/// The exit status of a run stopped by `signal`: 128 + its number (130 for SIGINT, 143 for SIGTERM).
+func stoppedExitCode(_ signal: Int32) -> ExitCode {
+    ExitCode(128 + signal)
 }
 
 /// Progress on a terminal: one rewritten line; elsewhere plain lines per file.

@@ -15,6 +15,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "Re-render every asset.") var all = false
     @Option(help: "Worker threads (default: one per core).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print the summary as JSON.") var json = false
+    @OptionGroup var media: MediaWorkerOptions
 
     func validate() throws {
         if [stale, !asset.isEmpty, all].filter({ $0 }).count != 1 {
@@ -28,14 +29,21 @@ struct RenderCommand: AsyncParsableCommand {
         let ids: [Int64] = stale ? try planner.staleAssetIds(pipelines: .standard(home: home.root))
             : all ? try home.catalog.assetIDs(libraryId: nil) : asset
         let batchId = try planner.enqueue(assetIds: ids, force: !stale)
-        let service = IngestService(catalog: home.catalog, runner: makePipelineRunner(home))
-        let summary = try await runBatch(service, batchId: batchId, total: ids.count, workers: workers, quiet: json)
+        let pipeline = try makePipeline(home, media: media)
+        defer { pipeline.shutdown() }
+        pipeline.prestart(workers: min(workers, ids.count))
+        let service = IngestService(catalog: home.catalog, runner: pipeline.runner)
+        let (summary, stoppedBy) = try await runBatch(service, batchId: batchId, total: ids.count, workers: workers, quiet: json)
         let made = summary.files.compactMap(\.renditions).reduce(0, +)
         let failed = summary.files.compactMap(\.renditionsFailed).reduce(0, +)
         if json {
             try printJSON(RenderSummary(assets: ids.count, renditions: made, renditionsFailed: failed, failed: summary.failed, files: summary.files))
         } else {
             print("assets \(ids.count), renditions made \(made), renditions failed \(failed)" + (summary.failed > 0 ? ", assets failed \(summary.failed)" : ""))
+        }
+        if let stoppedBy {
+            FileHandle.standardError.write(Data("stopped: \(summary.pending) \(summary.pending == 1 ? "asset remains" : "assets remain") queued; run `stockroom render` again or `stockroom serve` to finish\n".utf8))
+            throw stoppedExitCode(stoppedBy)
         }
         if summary.failed > 0 { throw ExitCode(3) }
     }

@@ -26,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard headerTimeout > 0, idleTimeout > 0 else { throw ValidationError("Timeouts are seconds greater than 0.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
     }
+    @OptionGroup var media: MediaWorkerOptions
 
     func run() async throws {
         let home = try global.openHome()
@@ -36,12 +37,16 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try HomeConfiguration.load(home.configURL)
         let workerCount = workers ?? settings.workers ?? ProcessInfo.processInfo.activeProcessorCount
         var services: [any Service] = []
+        var pipeline: Pipeline?
         if workerCount > 0 {
             let printer = WatchEventPrinter(json: false)
-            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: makePipelineRunner(home),
+            let made = try makePipeline(home, media: media)
+            pipeline = made
+            let watch = try WatchService(configurations: settings.watch, catalog: home.catalog, runner: made.runner,
                                          workers: workerCount, onEvent: printer.print)
             services.append(PipelineService(watch: watch))
         }
+        defer { pipeline?.shutdown() }
         let app = try buildApplication(home: home, configuration: configuration, extraServices: services)
         try await app.runService()
     }

@@ -29,6 +29,7 @@ struct Stockroom: AsyncParsableCommand {
             ActivityCommand.self,
             APIKeyCommand.self,
             ServeCommand.self,
+            MediaWorkerCommand.self,
         ]
     )
 }

@@ -12,7 +12,10 @@ struct WatchCommand: AsyncParsableCommand {
         where they are unless --processed is given; failed files move to --failed (default \
         DIR/.stockroom-failed) with NAME.error.json beside them. Temporary and system files (.part, \
         .crdownload, .tmp, ~$*, .DS_Store, ._*, Thumbs.db, hidden files) are ignored; NAME.xmp \
-        sidecars are read with their file. Nothing is ever deleted.
+        sidecars are read with their file. A file a writer still holds open is not taken, however long \
+        the writer pauses. Files are decoded in supervised media worker processes (--worker-memory caps \
+        each). SIGINT or SIGTERM stops the watch within seconds: the jobs in hand go back to the queue. \
+        Nothing is ever deleted.
         """
     )
 
@@ -26,6 +29,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Seconds between full rescans (fallback for missed events).") var rescan: Double = 60
     @Option(help: "Worker threads (default: one per core).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print one JSON object per event.") var json = false
+    @OptionGroup var media: MediaWorkerOptions
 
     func validate() throws {
         guard settle >= 0, rescan > 0 else { throw ValidationError("--settle must be 0 or more and --rescan above 0") }
@@ -36,14 +40,16 @@ struct WatchCommand: AsyncParsableCommand {
         let configuration = WatchFolderConfiguration(path: directory, library: library, folder: folder, processed: processed,
                                                      failed: failed, settleSeconds: settle, rescanSeconds: rescan)
         let printer = WatchEventPrinter(json: json)
-        let service = try WatchService(configurations: [configuration], catalog: home.catalog, runner: makePipelineRunner(home),
+        let pipeline = try makePipeline(home, media: media)
+        defer { pipeline.shutdown() }
+        let service = try WatchService(configurations: [configuration], catalog: home.catalog, runner: pipeline.runner,
                                        workers: workers, onEvent: printer.print)
         let stop = StopSignal()
-        let handlers = installStopHandlers(stop)
+        let signals = StopOnSignals(stop, message: "Stopping the watch: the jobs in hand go back to the queue.")
         let webhooks = WebhookRunner.start(home, stop: stop)
         await service.run(stop: stop)
         await webhooks?.value
-        _ = handlers
+        withExtendedLifetime(signals) {}
     }
 }
 

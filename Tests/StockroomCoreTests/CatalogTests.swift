@@ -14,7 +14,7 @@ struct CatalogTests {
     func freshFileMigrates() throws {
         let home = try openHome()
         #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
-                                                                       "v4-client-review", "v4-webhook-jobs"])
+                                                                       "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs"])
         let (journal, foreignKeys) = try home.catalog.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -27,7 +27,7 @@ struct CatalogTests {
                 AND name NOT LIKE 'asset_text_%' ORDER BY name
                 """)
         }
-        #expect(tables == ["activity", "api_key", "asset", "asset_font", "asset_tag", "asset_text", "asset_version", "catalog_change", "collection", "collection_item",
+        #expect(tables == ["activity", "api_key", "asset", "asset_font", "asset_tag", "asset_text", "asset_version", "asset_version_media", "catalog_change", "collection", "collection_item",
                            "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "share_review", "tag", "folder",
                            "watch_file", "webhook_cursor"].sorted())
         // Re-opening an up-to-date file is a no-op.

@@ -11,12 +11,24 @@ enum Fixtures {
 
     static func corpusFile(_ relative: String) -> URL { Corpus.file(relative) }
 
-    static func runner(_ home: DataHome, pipelines: PipelineDirectory = Fixtures.pipelines, owner: LeaseOwner = .current) -> PipelineRunner {
+    /// A supervisor of real `stockroom media-worker` processes. `testHooks` (a directory) turns
+    /// on the workers' fault hooks (`MediaWorkerTestHook`).
+    static func mediaPool(limits: MediaWorkerLimits = MediaWorkerLimits(), testHooks: URL? = nil) -> MediaWorkerPool {
+        var logger = Logger(label: "test.media-worker")
+        logger.logLevel = .critical
+        let environment = testHooks.map { [MediaWorkerTestHook.environmentKey: $0.path] } ?? [:]
+        return MediaWorkerPool(executable: StockroomExecutable.url, limits: limits, environment: environment, logger: logger)
+    }
+
+    /// The pipeline as the commands run it: media through the contained engine.
+    static func runner(_ home: DataHome, pipelines: PipelineDirectory = Fixtures.pipelines, owner: LeaseOwner = .current,
+                       pool: MediaWorkerPool? = nil) -> PipelineRunner {
         var logger = Logger(label: "test.pipeline")
         logger.logLevel = .critical
+        let pool = pool ?? mediaPool()
         return PipelineRunner(catalog: home.catalog, blobs: home.blobs, pipelines: pipelines,
-                              makeMediaEngine: { configuration throws(MediaError) in try LibMediaEngine(configuration: configuration) },
-                              logger: logger, owner: owner)
+                              makeMediaEngine: { configuration in ContainedMediaEngine(configuration: configuration, pool: pool) },
+                              logger: logger, owner: owner, interruptMediaWork: { pool.interrupt() })
     }
 
     /// A data home with one library, ready to ingest into.
@@ -38,8 +50,8 @@ enum Fixtures {
     }
 
     static func ingest(_ paths: [URL], into home: DataHome, library: String = "test-library", folder: String? = nil,
-                       workers: Int = 2) async throws -> IngestSummary {
-        let service = IngestService(catalog: home.catalog, runner: runner(home))
+                       workers: Int = 2, pool: MediaWorkerPool? = nil) async throws -> IngestSummary {
+        let service = IngestService(catalog: home.catalog, runner: runner(home, pool: pool))
         let (batchId, _) = try service.enqueue(try IngestService.sourceFiles(paths), librarySlug: library, baseFolder: folder, actor: .system)
         return try await service.run(batchId: batchId, workers: workers)
     }

@@ -46,7 +46,7 @@ struct JobQueueTests {
         let dead = LeaseOwner(host: ProcessInfo.processInfo.hostName, pid: 999_999_9, nonce: "gone")
         _ = try queue.claimJob(owner: dead, leaseSeconds: 3600, batchId: "b", now: now)
         _ = try queue.claimJob(owner: stranger, leaseSeconds: 3600, batchId: "b", now: now)
-        #expect(try queue.reclaimAbandonedJobs(now: now) == 2)
+        #expect(try queue.reclaimAbandonedJobs(now: now).requeued == 2)
         let byKey = Dictionary(uniqueKeysWithValues: try queue.jobs(batchId: "b").map { ($0.dedupeKey!, $0) })
         #expect(byKey["expired"]?.status == .queued)
         #expect(byKey["dead"]?.status == .queued)

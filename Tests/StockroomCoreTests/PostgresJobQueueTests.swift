@@ -137,8 +137,8 @@ struct JobQueueContractTests {
         claimed.payload = .object(["blob": .string("abc")])
         claimed.assetId = nil
         try queue.saveProgress(claimed, leaseSeconds: 10, now: t0.addingTimeInterval(8))
-        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(15)) == 0)  // renewed until t0+18
-        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(19)) == 1)
+        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(15)).count == 0)  // renewed until t0+18
+        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(19)).count == 1)
         let again = try #require(try queue.claimJob(owner: other, leaseSeconds: 10, batchId: "b", now: t0.addingTimeInterval(20)))
         #expect(again.stage == .extract && again.payload == .object(["blob": .string("abc")]) && again.attempts == 2)
     }
@@ -205,11 +205,11 @@ struct PostgresJobQueueTests {
         let first = try #require(try queue.claimJob(owner: dead, leaseSeconds: 3600, batchId: "b", now: t0))
         let alive = try #require(try queue.claimJob(owner: me, leaseSeconds: 3600, batchId: "b", now: t0))
         #expect(first.dedupeKey == "dies" && alive.dedupeKey == "lives")
-        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(1)) == 1)
+        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(1)).count == 1)
         // The second attempt's worker dies too: two attempts used, the job fails with the reason.
         let second = try #require(try queue.claimJob(owner: dead, leaseSeconds: 3600, batchId: "b", now: t0.addingTimeInterval(2)))
         #expect(second.id == first.id && second.attempts == 2)
-        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(3)) == 1)
+        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(3)).count == 1)
         let failed = try #require(try queue.jobs(batchId: "b").first { $0.id == first.id })
         #expect(failed.status == .failed)
         #expect(failed.lastError == "the worker \(dead) stopped during attempt 2 of 2")
@@ -223,7 +223,7 @@ struct PostgresJobQueueTests {
         _ = try queue.enqueue([job("fenced", batch: "b")])
         let t0 = Date()
         let stale = try #require(try queue.claimJob(owner: me, leaseSeconds: 5, batchId: "b", now: t0))
-        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(6)) == 1)
+        #expect(try queue.reclaimAbandonedJobs(now: t0.addingTimeInterval(6)).count == 1)
         let current = try #require(try queue.claimJob(owner: other, leaseSeconds: 60, batchId: "b", now: t0.addingTimeInterval(7)))
         let lost = DomainError.conflict("job \(stale.id!) is no longer leased to \(me): it was reclaimed or finished elsewhere")
         #expect(throws: lost) { try queue.finish(stale, status: .succeeded, error: nil, now: t0.addingTimeInterval(8)) }
@@ -278,4 +278,9 @@ final class ThreadSafeBox<Value>: @unchecked Sendable {
     init(_ value: Value) { stored = value }
     var value: Value { lock.withLock { stored } }
     func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+}
+
+private extension ReclaimedJobs {
+    /// Jobs requeued or failed by one reclaim.
+    var count: Int { requeued + failed.count }
 }

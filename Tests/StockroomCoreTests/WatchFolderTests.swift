@@ -68,14 +68,22 @@ struct WatchFolderTests {
         let chunks = 5
         let chunkSize = bytes.count / chunks + 1
         _ = FileManager.default.createFile(atPath: target.path, contents: nil)
-        for i in 0..<chunks {
-            let handle = try FileHandle(forWritingTo: target)
-            try handle.seekToEnd()
-            try handle.write(contentsOf: bytes[(i * chunkSize)..<min((i + 1) * chunkSize, bytes.count)])
-            try handle.close()  // a close-write event after every chunk
-            try await Task.sleep(for: .milliseconds(400))
-            #expect(!watch.log.events.contains { $0.event == .queued }, "queued before the copy finished (after chunk \(i + 1))")
+        // The writer keeps its own time on its own thread: a cooperative pool busy with other
+        // tests must not stretch its pauses past the settle interval.
+        let log = watch.log
+        let early = try await MediaWorkerFixtures.offPool { () -> [Int] in
+            var early: [Int] = []
+            for i in 0..<chunks {
+                let handle = try FileHandle(forWritingTo: target)
+                try handle.seekToEnd()
+                try handle.write(contentsOf: bytes[(i * chunkSize)..<min((i + 1) * chunkSize, bytes.count)])
+                try handle.close()  // a close-write event after every chunk
+                Thread.sleep(forTimeInterval: 0.4)
+                if log.events.contains(where: { $0.event == .queued }) { early.append(i + 1) }
+            }
+            return early
         }
+        #expect(early.isEmpty, "queued before the copy finished (after chunks \(early))")
         #expect(await waitUntil { !watch.log.finished("campaigns/summer/slow.jpg").isEmpty })
         await watch.shutdown()
         let done = watch.log.finished("campaigns/summer/slow.jpg")
@@ -185,7 +193,12 @@ struct WatchFolderTests {
         #expect(atKill < files.count, "the kill should land mid-batch")
 
         let (second, _) = try start()
-        #expect(try await waitUntil(180) { try assetCount(home) == files.count })
+        // Every file catalogued and every job done (a stop now would put renders in hand back
+        // in the queue rather than wait for them).
+        #expect(try await waitUntil(180) {
+            let counts = try home.catalog.jobCounts(batchId: nil)
+            return try assetCount(home) == files.count && (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
+        })
         // Let the restarted watcher settle, then stop it gracefully.
         try await Task.sleep(for: .seconds(1))
         kill(second.processIdentifier, SIGTERM)

@@ -24,6 +24,11 @@ enum CatalogMigrations {
         migrator.registerMigration("v3-documents") { db in
             try db.execute(sql: documents)
         }
+        // What the media engine said about each version, so a restore brings its technical
+        // columns back; and a failure's full text beside its one-line reason.
+        migrator.registerMigration("v3-version-media-failure-details") { db in
+            try db.execute(sql: versionMediaAndFailureDetails)
+        }
         // Client review through share links: who commented through which link, decisions per
         // asset and link, EDIT selections, links that show assets still awaiting approval.
         // Decisions and comments bump the change counter: the cached gallery shows them.
@@ -134,6 +139,17 @@ enum CatalogMigrations {
     CREATE TRIGGER asset_text_cleanup AFTER DELETE ON asset BEGIN
         DELETE FROM asset_text WHERE rowid = old.id;
     END;
+    """
+
+    private static let versionMediaAndFailureDetails = """
+    CREATE TABLE asset_version_media (
+        versionId INTEGER PRIMARY KEY REFERENCES asset_version(id) ON DELETE CASCADE,
+        description TEXT NOT NULL
+    );
+    INSERT INTO asset_version_media (versionId, description)
+        SELECT asset_version.id, asset.metadata FROM asset_version JOIN asset ON asset.id = asset_version.assetId
+        WHERE asset_version.isCurrent AND asset.metadata IS NOT NULL AND asset.metadata != '{}';
+    ALTER TABLE ingest_failure ADD COLUMN details TEXT;
     """
 
     /// What each watch folder has already handed to the pipeline, so rescans and restarts skip

@@ -23,22 +23,61 @@ extension SQLiteCatalog: JobQueue {
         }
     }
 
-    public func reclaimAbandonedJobs(now: Date) throws(DomainError) -> Int {
+    public func reclaimAbandonedJobs(now: Date) throws(DomainError) -> ReclaimedJobs {
         try write { db in
             let running = try Job.filter(Job.Columns.status == JobStatus.running).fetchAll(db)
-            var reclaimed = 0
+            var reclaimed = ReclaimedJobs()
             for var job in running {
                 let expired = (job.leaseExpiresAt ?? .distantPast) < now
                 let ownerDead = job.leaseOwner.flatMap(LeaseOwner.init(parsing:))?.isDeadLocalProcess ?? true
                 guard expired || ownerDead else { continue }
-                job.status = .queued
                 job.leaseOwner = nil
                 job.leaseExpiresAt = nil
                 job.updatedAt = now
-                try job.update(db)
-                reclaimed += 1
+                // Every claim counted an attempt; a job whose process died on every one of them
+                // is set aside, or a file that takes the whole process down would do so forever.
+                if job.attempts >= job.maxAttempts {
+                    let reason = "Stockroom stopped unexpectedly \(job.attempts) times while working on this file "
+                        + "(at the \(job.stage.rawValue.lowercased()) stage); it is set aside so it cannot stop Stockroom again"
+                    // A render that never finished: what the version stage filed is taken back,
+                    // as for any file nothing could be rendered from.
+                    if job.stage == .render { try Self.takeBackVersion(db, of: &job, now: now) }
+                    var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
+                    payload.failedStage = job.stage
+                    payload.reason = reason
+                    payload.outcome = .failed
+                    job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
+                    job.status = .failed
+                    job.lastError = reason
+                    try job.update(db)
+                    var failure = IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId == 0 ? nil : payload.libraryId,
+                                                sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
+                                                stage: job.stage.rawValue, reason: reason, now: now)
+                    try failure.insert(db)
+                    try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
+                                                      entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
+                                                      description: "\(failure.stage): \(reason)", now: now))
+                    reclaimed.failed.append(job)
+                } else {
+                    job.status = .queued
+                    try job.update(db)
+                    reclaimed.requeued += 1
+                }
             }
             return reclaimed
+        }
+    }
+
+    public func releaseJob(_ job: Job, now: Date) throws(DomainError) {
+        try write { db in
+            var job = job
+            job.status = .queued
+            job.leaseOwner = nil
+            job.leaseExpiresAt = nil
+            job.attempts = max(0, job.attempts - 1)
+            job.runAfter = now
+            job.updatedAt = now
+            try job.update(db)
         }
     }
 

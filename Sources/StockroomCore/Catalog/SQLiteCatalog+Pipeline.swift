@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StockroomMedia
 
 extension SQLiteCatalog: PipelineCatalog {
     public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
@@ -29,6 +30,7 @@ extension SQLiteCatalog: PipelineCatalog {
                                            mimeType: draft.mimeType, originalFilename: draft.name, changeType: .update,
                                            createdBy: actor.name, now: now)
                 try version.insert(db)
+                try Self.storeVersionMedia(db, versionId: version.id!, description: draft.metadata)
                 Self.apply(draft, to: &existing, technicalOnly: true)
                 existing.lastEditedBy = actor.name
                 existing.updatedAt = now
@@ -86,6 +88,7 @@ extension SQLiteCatalog: PipelineCatalog {
                                            mimeType: draft.mimeType, originalFilename: draft.name, changeType: .initial,
                                            createdBy: actor.name, now: now)
                 try version.insert(db)
+                try Self.storeVersionMedia(db, versionId: version.id!, description: draft.metadata)
                 try Self.attachTags(db, assetId: asset.id!, organizationId: library.organizationId,
                                     names: draft.tags + (folder?.defaultMetadata.tags ?? []))
                 try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "asset.ingested",
@@ -171,14 +174,92 @@ extension SQLiteCatalog: PipelineCatalog {
     }
 
     public func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
+        try write { db in try Self.recordFailure(db, job: job, failure: failure, now: now) }
+    }
+
+    static func recordFailure(_ db: Database, job: Job, failure: IngestFailure, now: Date) throws {
+        var failure = failure
+        try failure.insert(db)
+        try Self.finish(db, job, status: .failed, error: failure.reason, now: now)
+        try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
+                                          entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
+                                          description: "\(failure.stage): \(failure.reason)", now: now))
+    }
+
+    public func recordRenderFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) -> Job {
         try write { db in
-            var failure = failure
-            try failure.insert(db)
-            try Self.finish(db, job, status: .failed, error: failure.reason, now: now)
-            try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
-                                              entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
-                                              description: "\(failure.stage): \(failure.reason)", now: now))
+            var job = job
+            try Self.takeBackVersion(db, of: &job, now: now)
+            try Self.recordFailure(db, job: job, failure: failure, now: now)
+            job.status = .failed
+            return job
         }
+    }
+
+    /// Removes what a job's version stage filed, for a file that failed after it: the new asset,
+    /// or the new version (the one before it is current again, with its technical columns).
+    static func takeBackVersion(_ db: Database, of job: inout Job, now: Date) throws {
+        guard var payload = try? job.payload.decode(IngestPayload.self),
+              let assetId = job.assetId, var asset = try Asset.fetchOne(db, key: assetId) else { return }
+        defer {
+            payload.outcome = .failed
+            job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
+        }
+        switch payload.outcome {
+        case .ingested:
+            // The job row refers to the asset with ON DELETE CASCADE: let go of it first.
+            job.assetId = nil
+            try db.execute(sql: "UPDATE job SET assetId = NULL WHERE assetId = ?", arguments: [assetId])
+            try asset.delete(db)
+        case .newVersion:
+            if let number = payload.versionNumber {
+                try db.execute(sql: "DELETE FROM asset_version WHERE assetId = ? AND versionNumber = ?", arguments: [assetId, number])
+            }
+            if var previous = try AssetVersion.filter(AssetVersion.Columns.assetId == assetId)
+                .order(AssetVersion.Columns.versionNumber.desc).fetchOne(db) {
+                previous.isCurrent = true
+                try previous.update(db)
+                try applyVersion(db, previous, to: &asset)
+                asset.updatedAt = now
+                try asset.update(db)
+            }
+        default:
+            break
+        }
+    }
+
+    /// The media engine's description of a version, if it was recorded.
+    public func versionDescription(versionId: Int64) throws(DomainError) -> MediaDescription? {
+        try read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT description FROM asset_version_media WHERE versionId = ?", arguments: [versionId]) else {
+                return nil
+            }
+            return try? JSONDecoder.stockroom.decode(MediaDescription.self, from: Data(text.utf8))
+        }
+    }
+
+    /// Records the description of a version that predates per-version descriptions.
+    public func storeVersionDescription(versionId: Int64, description: MediaDescription) throws(DomainError) {
+        try write { db in
+            try Self.storeVersionMedia(db, versionId: versionId, description: try JSONValue.encoding(description))
+        }
+    }
+
+    static func storeVersionMedia(_ db: Database, versionId: Int64, description: JSONValue) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO asset_version_media (versionId, description) VALUES (?, ?)",
+                       arguments: [versionId, description])
+    }
+
+    /// Makes the asset's content and technical columns those of `version`: its bytes, and what
+    /// the media engine said about them when the version was made.
+    static func applyVersion(_ db: Database, _ version: AssetVersion, to asset: inout Asset) throws {
+        asset.contentHash = version.blobHash
+        asset.byteSize = version.byteSize
+        asset.mimeType = version.mimeType
+        guard let text = try String.fetchOne(db, sql: "SELECT description FROM asset_version_media WHERE versionId = ?", arguments: [version.id]),
+              let description = try? JSONDecoder.stockroom.decode(MediaDescription.self, from: Data(text.utf8)) else { return }
+        let draft = AssetDraft(description: description, fileName: version.originalFilename, blobHash: version.blobHash, byteSize: version.byteSize)
+        apply(draft, to: &asset, technicalOnly: true)
     }
 
     public func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion {
@@ -194,9 +275,10 @@ extension SQLiteCatalog: PipelineCatalog {
                                         mimeType: old.mimeType, originalFilename: old.originalFilename, changeType: .restore,
                                         changeNote: "restored from version \(versionNumber)", createdBy: actor, now: now)
             try restored.insert(db)
-            asset.contentHash = old.blobHash
-            asset.byteSize = old.byteSize
-            asset.mimeType = old.mimeType
+            if let media = try String.fetchOne(db, sql: "SELECT description FROM asset_version_media WHERE versionId = ?", arguments: [old.id]) {
+                try db.execute(sql: "INSERT INTO asset_version_media (versionId, description) VALUES (?, ?)", arguments: [restored.id, media])
+            }
+            try Self.applyVersion(db, restored, to: &asset)
             asset.lastEditedBy = actor
             asset.updatedAt = now
             try asset.update(db)

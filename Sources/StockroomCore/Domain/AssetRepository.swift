@@ -21,6 +21,10 @@ public protocol PipelineCatalog: JobQueue, AssetRepository {
     func recordRenditions(job: Job, renditions: [Rendition], now: Date) throws(DomainError)
     /// Records a file that failed for good, and fails the job.
     func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError)
+    /// Records a file whose renditions could not be made at all, and fails the job, taking back
+    /// what its version stage filed: the new asset, or the new version (the previous one is
+    /// current again). Returns the job as saved.
+    func recordRenderFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) -> Job
     /// Makes version `number` current again as a new RESTORE version.
     func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion
     func failures(includeResolved: Bool) throws(DomainError) -> [IngestFailure]

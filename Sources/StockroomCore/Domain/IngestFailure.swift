@@ -10,12 +10,15 @@ public struct IngestFailure: Codable, Sendable, Equatable, Identifiable {
     /// Where the file was moved to, if it was quarantined.
     public var quarantinePath: String?
     public var stage: String
+    /// One line: the first cause, then "(+N more warnings)".
     public var reason: String
+    /// The full text when it is longer than `reason` (every warning a library gave).
+    public var details: String?
     public var occurredAt: Date
     public var resolvedAt: Date?
 
     public init(id: Int64? = nil, organizationId: String = Organization.defaultId, libraryId: Int64?, sourcePath: String,
-                quarantinePath: String? = nil, stage: String, reason: String, now: Date = Date()) {
+                quarantinePath: String? = nil, stage: String, reason: String, details: String? = nil, now: Date = Date()) {
         self.id = id
         self.organizationId = organizationId
         self.libraryId = libraryId
@@ -23,6 +26,7 @@ public struct IngestFailure: Codable, Sendable, Equatable, Identifiable {
         self.quarantinePath = quarantinePath
         self.stage = stage
         self.reason = reason
+        self.details = details
         self.occurredAt = now
     }
 }

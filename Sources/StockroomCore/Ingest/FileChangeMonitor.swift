@@ -8,10 +8,12 @@ import Glibc
 /// appear (files can land in a new directory before its watch exists).
 final class FileChangeMonitor {
     enum Change: Equatable {
-        /// The file was written to (more may follow).
+        /// The file was created or written to: a writer has it open (more may follow).
         case modified(String)
         /// A writer closed the file, or it was moved in whole.
         case completed(String)
+        /// Its permissions or times changed; no bytes did.
+        case attributesChanged(String)
         /// A directory appeared: scan it.
         case directoryAppeared(String)
         /// Events were lost: rescan everything.
@@ -78,10 +80,12 @@ final class FileChangeMonitor {
                         addTree(relative)
                         changes.append(.directoryAppeared(relative))
                     }
-                } else if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 {
-                    changes.append(.completed(relative))
                 } else {
-                    changes.append(.modified(relative))
+                    // One event can carry several bits (coalesced); a write followed by a close
+                    // within it still ends closed.
+                    if mask & UInt32(IN_CREATE | IN_MODIFY) != 0 { changes.append(.modified(relative)) }
+                    if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 { changes.append(.completed(relative)) }
+                    if mask & UInt32(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) == 0 { changes.append(.attributesChanged(relative)) }
                 }
             }
         }

@@ -4,10 +4,13 @@ import Logging
 /// A drop folder: files that land in it (in any subfolder) are ingested once they are complete,
 /// exactly once, and never lost.
 ///
-/// "Complete" means: no write event and no change of size or modification time for
-/// `settleSeconds`. inotify reports writes and closes as they happen; a periodic rescan catches
-/// anything inotify missed, and the first scan on start catches files that arrived while
-/// Stockroom was down. What was already handed over is remembered in the catalog (`watch_file`),
+/// "Complete" means: no writer has it open, and no write event and no change of size or
+/// modification time for `settleSeconds`. inotify pairs the two ends of a write: a file with a
+/// write event after its last close-write is still being written, however long its writer
+/// pauses. A periodic rescan catches anything inotify missed, and the first scan on start
+/// catches files that arrived while Stockroom was down; for those the settle interval applies,
+/// and before any hand-over `/proc/*/fd` is checked for a process holding the file open for
+/// writing (`OpenFileWriters`). What was already handed over is remembered in the catalog (`watch_file`),
 /// so rescans and restarts skip unchanged files without reading them.
 public final class WatchFolder: @unchecked Sendable {
     public let configuration: WatchFolderConfiguration
@@ -29,6 +32,8 @@ public final class WatchFolder: @unchecked Sendable {
         var observation: Observation
         var stableSince: Date
         var lastEvent: Date
+        /// A write event came after the last close-write: its writer still has it open.
+        var writerOpen = false
     }
 
     private var candidates: [String: Candidate] = [:]
@@ -62,7 +67,9 @@ public final class WatchFolder: @unchecked Sendable {
             let now = Date()
             for change in monitor.next(timeout: min(0.25, configuration.settleSeconds / 4)) {
                 switch change {
-                case let .modified(path), let .completed(path): observe(path, at: Date())
+                case let .modified(path): observe(path, at: Date(), writerOpen: true)
+                case let .completed(path): observe(path, at: Date(), writerOpen: false)
+                case let .attributesChanged(path): observe(path, at: Date())
                 case let .directoryAppeared(path): scan(path)
                 case .overflow: scan("")
                 }
@@ -102,13 +109,15 @@ public final class WatchFolder: @unchecked Sendable {
         return Observation(size: size, modifiedAt: modified.timeIntervalSince1970)
     }
 
-    private func observe(_ relative: String, at time: Date, fromScan: Bool = false) {
+    /// `writerOpen`: what the event says of the file's writer (nil: nothing, a rescan or a change
+    /// of attributes).
+    private func observe(_ relative: String, at time: Date, fromScan: Bool = false, writerOpen: Bool? = nil) {
         let name = (relative as NSString).lastPathComponent
         guard !IgnoredFiles.isIgnored(name), !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { return }
         guard let observation = stat(relative) else { return }
         lock.withLock {
             if let state = states[relative], state.byteSize == observation.size, state.modifiedAt == observation.modifiedAt,
-               candidates[relative] == nil {
+               candidates[relative] == nil, writerOpen != true {
                 return  // already handed over, unchanged
             }
             if var candidate = candidates[relative] {
@@ -117,25 +126,40 @@ public final class WatchFolder: @unchecked Sendable {
                     candidate.observation = observation
                     candidate.stableSince = time
                 }
+                if let writerOpen { candidate.writerOpen = writerOpen }
                 candidates[relative] = candidate
             } else {
-                candidates[relative] = Candidate(observation: observation, stableSince: time, lastEvent: fromScan ? .distantPast : time)
+                candidates[relative] = Candidate(observation: observation, stableSince: time, lastEvent: fromScan ? .distantPast : time,
+                                                 writerOpen: writerOpen ?? false)
             }
         }
     }
 
-    /// Queues files that have been quiet for the settle interval.
+    /// Queues files that have been quiet for the settle interval and that no process holds open
+    /// for writing.
     private func handOverSettledFiles(now: Date) {
-        var ready: [(String, Observation)] = []
+        var settled: [(String, Observation)] = []
         lock.withLock {
-            for (path, candidate) in candidates where inFlight[path] == nil {
+            for (path, candidate) in candidates where inFlight[path] == nil && !candidate.writerOpen {
                 guard let current = stat(path) else { candidates[path] = nil; continue }
                 if current != candidate.observation {
-                    candidates[path] = Candidate(observation: current, stableSince: now, lastEvent: candidate.lastEvent)
+                    var changed = candidate
+                    changed.observation = current
+                    changed.stableSince = now
+                    candidates[path] = changed
                     continue
                 }
                 let quiet = now.timeIntervalSince(max(candidate.stableSince, candidate.lastEvent))
-                if quiet >= configuration.settleSeconds { ready.append((path, current)) }
+                if quiet >= configuration.settleSeconds { settled.append((path, current)) }
+            }
+        }
+        guard !settled.isEmpty else { return }
+        let held = OpenFileWriters.held(settled.map { root.appendingPathComponent($0.0).path })
+        let ready = settled.filter { !held.contains(root.appendingPathComponent($0.0).path) }
+        lock.withLock {
+            for (path, _) in settled where held.contains(root.appendingPathComponent(path).path) {
+                // Still open somewhere: wait another settle interval, then look again.
+                candidates[path]?.stableSince = now
             }
             for (path, observation) in ready {
                 candidates[path] = nil
@@ -207,7 +231,7 @@ public final class WatchFolder: @unchecked Sendable {
 
     private func writeErrorReport(for relative: String, event: PipelineEvent, beside destination: URL) {
         let report = ErrorReport(file: relative, library: configuration.library, stage: event.stage?.rawValue.lowercased() ?? "unknown",
-                                 reason: event.reason ?? "unknown", failedAt: Date(), quarantinedAt: destination.path)
+                                 reason: event.reason ?? "unknown", details: event.details, failedAt: Date(), quarantinedAt: destination.path)
         let url = destination.deletingLastPathComponent().appendingPathComponent(destination.lastPathComponent + ".error.json")
         let encoder = JSONEncoder.stockroom
         encoder.outputFormatting.insert(.prettyPrinted)
@@ -222,7 +246,10 @@ public final class WatchFolder: @unchecked Sendable {
         var file: String
         var library: String
         var stage: String
+        /// One line.
         var reason: String
+        /// The full text (every warning), when `reason` is a summary of it.
+        var details: String?
         var failedAt: Date
         var quarantinedAt: String
     }

@@ -41,8 +41,13 @@ public protocol JobQueue: Sendable {
     /// Adds jobs. Where a live (queued or running) job has the same `dedupeKey`, that job is moved
     /// into the new job's batch instead, so re-running an interrupted ingest resumes it.
     func enqueue(_ jobs: [Job]) throws(DomainError) -> [Job]
-    /// Requeues running jobs whose lease expired or whose owner process died.
-    func reclaimAbandonedJobs(now: Date) throws(DomainError) -> Int
+    /// Requeues running jobs whose lease expired or whose owner process died. The claim that
+    /// lost them counted as an attempt: a job with none left fails for good (with an ingest
+    /// failure row), so even a crash of the whole process cannot loop on one file.
+    func reclaimAbandonedJobs(now: Date) throws(DomainError) -> ReclaimedJobs
+    /// Puts a job in hand back in the queue because the run is stopping; it does not count as
+    /// an attempt.
+    func releaseJob(_ job: Job, now: Date) throws(DomainError)
     /// Claims the oldest runnable job (of `batchId` if given), leasing it to `owner`.
     func claimJob(owner: LeaseOwner, leaseSeconds: Double, batchId: String?, now: Date) throws(DomainError) -> Job?
     /// Saves a job's progress (its next stage and payload) and renews the lease.
@@ -54,4 +59,14 @@ public protocol JobQueue: Sendable {
     /// Number of jobs by status (of a batch, or all).
     func jobCounts(batchId: String?) throws(DomainError) -> [JobStatus: Int]
     func jobs(batchId: String) throws(DomainError) -> [Job]
+}
+
+/// What `reclaimAbandonedJobs` did.
+public struct ReclaimedJobs: Sendable, Equatable {
+    /// Jobs put back in the queue.
+    public var requeued = 0
+    /// Jobs that had used up their attempts and are now FAILED.
+    public var failed: [Job] = []
+
+    public init() {}
 }

@@ -12,7 +12,10 @@ public struct PipelineEvent: Sendable, Codable, Equatable {
     public var renditions: Int?
     public var renditionsFailed: Int?
     public var stage: PipelineStage?
+    /// One line (see `FailureReason`).
     public var reason: String?
+    /// The full text of a failure whose reason is a summary.
+    public var details: String?
     /// Whether the job will be tried again (a transient failure).
     public var willRetry: Bool
 }
@@ -26,6 +29,6 @@ extension PipelineEvent {
                   assetId: job.assetId, versionNumber: payload?.versionNumber, duplicateOf: payload?.duplicateOf,
                   renditions: payload?.renditionsMade, renditionsFailed: payload?.renditionsFailed,
                   stage: failed ? (payload?.failedStage ?? job.stage) : nil,
-                  reason: failed ? (reason ?? payload?.reason ?? job.lastError) : nil, willRetry: willRetry)
+                  reason: failed ? (reason ?? payload?.reason ?? job.lastError) : nil, details: nil, willRetry: willRetry)
     }
 }

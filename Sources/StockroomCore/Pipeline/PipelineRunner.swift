@@ -14,15 +14,19 @@ public final class PipelineRunner: Sendable {
     let libraries: any LibraryRepository
     let blobs: any BlobStore
     let pipelines: PipelineDirectory
-    let makeMediaEngine: MediaEngineFactory
+    public let makeMediaEngine: MediaEngineFactory
     let logger: Logger
     let leaseSeconds: Double
     let owner: LeaseOwner
+    let interruptMediaWork: (@Sendable () -> Void)?
     private let cache = Cache()
 
+    /// `interruptMediaWork` stops the media work in hand when a run is told to stop (the
+    /// contained engine's workers are killed), so a stop does not wait for a long decode; the
+    /// jobs it interrupted go back to the queue.
     public init(catalog: any PipelineCatalog & LibraryRepository, blobs: any BlobStore, pipelines: PipelineDirectory,
                 makeMediaEngine: @escaping MediaEngineFactory, logger: Logger = Logger(label: "stockroom.pipeline"),
-                leaseSeconds: Double = 600, owner: LeaseOwner = .current) {
+                leaseSeconds: Double = 600, owner: LeaseOwner = .current, interruptMediaWork: (@Sendable () -> Void)? = nil) {
         self.catalog = catalog
         self.libraries = catalog
         self.blobs = blobs
@@ -31,6 +35,7 @@ public final class PipelineRunner: Sendable {
         self.logger = logger
         self.leaseSeconds = leaseSeconds
         self.owner = owner
+        self.interruptMediaWork = interruptMediaWork
     }
 
     /// Runs `workers` threads until the batch (or, without a batch, the whole queue) has no
@@ -39,10 +44,16 @@ public final class PipelineRunner: Sendable {
                     onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
         do {
             let reclaimed = try catalog.reclaimAbandonedJobs(now: Date())
-            if reclaimed > 0 { logger.notice("reclaimed abandoned jobs", metadata: ["count": "\(reclaimed)"]) }
+            if reclaimed.requeued > 0 { logger.notice("reclaimed abandoned jobs", metadata: ["count": "\(reclaimed.requeued)"]) }
+            for job in reclaimed.failed {
+                let payload = try? job.payload.decode(IngestPayload.self)
+                logger.warning("abandoned job failed for good", metadata: ["job": "\(job.id!)", "reason": "\(job.lastError ?? "")"])
+                onEvent(PipelineEvent(job: job, payload: payload, outcome: .failed))
+            }
         } catch {
             logger.error("cannot reclaim jobs: \(error)")
         }
+        if let interruptMediaWork { stop.whenStopped(interruptMediaWork) }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let group = DispatchGroup()
             for index in 0..<max(workers, 1) {
@@ -78,7 +89,7 @@ public final class PipelineRunner: Sendable {
                 continue
             }
             idleSleep = 0.02
-            onEvent(process(job))
+            if let event = process(job, stop: stop) { onEvent(event) }
         }
     }
 
@@ -89,57 +100,79 @@ public final class PipelineRunner: Sendable {
 
     /// Takes a claimed job through its remaining stages.
     public func process(_ claimed: Job) -> PipelineEvent {
+        process(claimed, stop: StopSignal())!
+    }
+
+    /// Nil when the job was interrupted by `stop` and went back to the queue.
+    func process(_ claimed: Job, stop: StopSignal) -> PipelineEvent? {
         var job = claimed
         var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
         let log = logger.with(["job": "\(job.id!)", "file": "\(payload.relativePath ?? "-")"])
         do {
             while job.status == .running {
                 log.debug("stage", metadata: ["stage": "\(job.stage.rawValue)"])
-                switch try runStage(&job, &payload) {
+                switch try runStage(&job, &payload, stop: stop) {
                 case .advanced:
                     continue
                 case .finished:
                     payload = (try? job.payload.decode(IngestPayload.self)) ?? payload
                     return event(job, payload, outcome: payload.outcome ?? .ingested)
-                case let .failed(reason):
+                case .interrupted:
+                    try catalog.releaseJob(job, now: Date())
+                    log.notice("stopped; the job is back in the queue", metadata: ["stage": "\(job.stage.rawValue)"])
+                    return nil
+                case let .failed(text, undoVersion):
+                    let reason = FailureReason(text)
                     let failure = ingestFailure(job, payload, reason: reason)
                     payload.failedStage = job.stage
-                    payload.reason = reason
-                    payload.outcome = .failed
+                    payload.reason = reason.summary
+                    // The catalog reads what the version stage filed before it takes it back.
+                    if !undoVersion { payload.outcome = .failed }
                     job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
-                    try catalog.recordFailure(job: job, failure: failure, now: Date())
-                    log.warning("failed", metadata: ["stage": "\(job.stage.rawValue)", "reason": "\(reason)"])
-                    return event(job, payload, outcome: .failed, reason: reason)
+                    if undoVersion {
+                        job = try catalog.recordRenderFailure(job: job, failure: failure, now: Date())
+                    } else {
+                        try catalog.recordFailure(job: job, failure: failure, now: Date())
+                    }
+                    log.warning("failed", metadata: ["stage": "\(job.stage.rawValue)", "reason": "\(reason.summary)"])
+                    var failed = event(job, payload, outcome: .failed, reason: reason.summary)
+                    failed.details = reason.details
+                    return failed
                 }
             }
             return event(job, payload, outcome: payload.outcome ?? .ingested)
         } catch {
             // A fault (disk, catalog), not a bad file: try again later.
-            let reason = "\(error)"
+            let reason = FailureReason("\(error)")
             let delay = min(pow(2, Double(job.attempts)), 60)
-            let status = (try? catalog.retryOrFail(job, error: reason, delay: delay, now: Date())) ?? .failed
-            log.error("stage error", metadata: ["stage": "\(job.stage.rawValue)", "error": "\(reason)", "status": "\(status.rawValue)"])
+            let status = (try? catalog.retryOrFail(job, error: reason.summary, delay: delay, now: Date())) ?? .failed
+            log.error("stage error", metadata: ["stage": "\(job.stage.rawValue)", "error": "\(reason.summary)", "status": "\(status.rawValue)"])
             if status == .failed {
                 try? catalog.recordFailure(job: job, failure: ingestFailure(job, payload, reason: reason), now: Date())
             }
-            var e = event(job, payload, outcome: .failed, reason: reason)
+            var e = event(job, payload, outcome: .failed, reason: reason.summary)
+            e.details = reason.details
             e.willRetry = status == .queued
             return e
         }
     }
 
-    private func ingestFailure(_ job: Job, _ payload: IngestPayload, reason: String) -> IngestFailure {
+    private func ingestFailure(_ job: Job, _ payload: IngestPayload, reason: FailureReason) -> IngestFailure {
         IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId,
                       sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
-                      stage: job.stage.rawValue, reason: reason)
+                      stage: job.stage.rawValue, reason: reason.summary, details: reason.details)
     }
 
     enum StageResult {
         case advanced, finished
-        case failed(String)
+        /// The run is stopping and the media work was cut short: the job goes back to the queue.
+        case interrupted
+        /// The file failed for good. `undoVersion`: this job filed a new asset or version that
+        /// must be taken back (nothing could be rendered from it).
+        case failed(String, undoVersion: Bool = false)
     }
 
-    private func runStage(_ job: inout Job, _ payload: inout IngestPayload) throws -> StageResult {
+    private func runStage(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal) throws -> StageResult {
         switch job.stage {
         case .store:
             guard let source = payload.sourcePath else { return .failed("the job names no file") }
@@ -164,7 +197,8 @@ public final class PipelineRunner: Sendable {
             do {
                 payload.description = try media.describe(fileAt: file, sidecar: sidecar)
             } catch {
-                return .failed(error.description)
+                if stop.isStopped { return .interrupted }
+                return .failed(Self.naming(error.description, file: file, as: payload))
             }
             if let library = try libraries.library(id: payload.libraryId),
                let mime = payload.description?.mimeType, !library.settings.allows(mimeType: mime) {
@@ -184,8 +218,7 @@ public final class PipelineRunner: Sendable {
             return job.status == .running ? .advanced : .finished
 
         case .render:
-            try render(&job, &payload)
-            return .finished
+            return try render(&job, &payload, stop: stop)
 
         case .webhook:
             // Never claimed by pipeline workers (see `SQLiteCatalog.claimJob`).
@@ -201,7 +234,11 @@ public final class PipelineRunner: Sendable {
     }
 
     /// Makes the asset's stale (or requested) renditions from one decode of its current version.
-    private func render(_ job: inout Job, _ payload: inout IngestPayload) throws {
+    /// A file this job just filed from which nothing can be rendered (its pixels do not decode,
+    /// or the decoder died) fails, and its asset or version is taken back: it is quarantined like
+    /// any corrupt file, never catalogued with no renditions. Re-rendering an existing asset
+    /// records the failed renditions instead.
+    private func render(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal) throws -> StageResult {
         guard let assetId = job.assetId, let asset = try catalog.asset(id: assetId) else {
             throw DomainError.notFound("the asset of job \(job.id!) no longer exists")
         }
@@ -250,17 +287,21 @@ public final class PipelineRunner: Sendable {
                     case let .failed(name, reason):
                         guard let (type, recipe) = byName[name] else { continue }
                         var r = row(type, recipe)
-                        r.error = reason
+                        r.error = FailureReason(Self.naming(reason, file: source, as: payload)).summary
                         rows.append(r)
                     }
                 }
             } catch let error as MediaError {
                 if case .noVisualContent = error {
                     // Audio without cover art: nothing to show, and nothing wrong.
+                } else if stop.isStopped {
+                    return .interrupted
+                } else if payload.outcome == .ingested || payload.outcome == .newVersion {
+                    return .failed(Self.naming(error.description, file: source, as: payload), undoVersion: true)
                 } else {
                     rows = wanted.map { type, recipe in
                         var r = row(type, recipe)
-                        r.error = error.description
+                        r.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
                         return r
                     }
                 }
@@ -272,6 +313,13 @@ public final class PipelineRunner: Sendable {
         job.payload = try JSONValue.encoding(payload)
         try catalog.recordRenditions(job: job, renditions: rows, now: Date())
         job.status = .succeeded
+        return .finished
+    }
+
+    /// Libraries name the file they read, which is the blob: a reason names the file as people know it.
+    static func naming(_ reason: String, file: URL, as payload: IngestPayload) -> String {
+        guard let name = (payload.relativePath ?? payload.sourcePath).map({ ($0 as NSString).lastPathComponent }) else { return reason }
+        return reason.replacingOccurrences(of: file.path, with: name)
     }
 
     private func event(_ job: Job, _ payload: IngestPayload, outcome: IngestOutcome, reason: String? = nil) -> PipelineEvent {
@@ -336,11 +384,31 @@ public final class PipelineRunner: Sendable {
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
+    private var actions: [@Sendable () -> Void] = []
 
     public init() {}
 
     public var isStopped: Bool { lock.withLock { stopped } }
-    public func stop() { lock.withLock { stopped = true } }
+
+    public func stop() {
+        let run = lock.withLock { () -> [@Sendable () -> Void] in
+            guard !stopped else { return [] }
+            stopped = true
+            defer { actions = [] }
+            return actions
+        }
+        for action in run { action() }
+    }
+
+    /// Runs `action` when the signal is set (at once if it already is).
+    public func whenStopped(_ action: @escaping @Sendable () -> Void) {
+        let now = lock.withLock { () -> Bool in
+            if stopped { return true }
+            actions.append(action)
+            return false
+        }
+        if now { action() }
+    }
 }
 
 extension Logger {

@@ -108,8 +108,10 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
         }
     }
 
-    public func reclaimAbandonedJobs(now: Date) throws(DomainError) -> Int {
-        try pool.withConnection { connection throws(DomainError) -> Int in
+    /// The ingest-failure row and the taking back of a render's version are the catalog's part
+    /// of a reclaim; this queue returns the jobs it failed so the caller can do them.
+    public func reclaimAbandonedJobs(now: Date) throws(DomainError) -> ReclaimedJobs {
+        try pool.withConnection { connection throws(DomainError) -> ReclaimedJobs in
             // Owners on this host that have died are known at once; others only by their lease.
             var dead: [Int64] = []
             let running = try pool.run("SELECT id, lease_owner FROM job WHERE status = 'RUNNING' AND lease_expires_at >= \(now)", on: connection)
@@ -117,7 +119,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
                 guard let (id, owner) = try? row.decode((Int64, String?).self) else { continue }
                 if owner.flatMap(LeaseOwner.init(parsing:))?.isDeadLocalProcess ?? true { dead.append(id) }
             }
-            let result = try pool.run("""
+            let query: PostgresQuery = """
                 UPDATE job SET
                   status = CASE WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,
                   last_error = CASE WHEN attempts >= max_attempts
@@ -125,13 +127,28 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
                     ELSE last_error END,
                   lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
                 WHERE status = 'RUNNING' AND (lease_expires_at < \(now) OR id = ANY(\(dead)))
-                RETURNING status
-                """, on: connection)
-            if result.rows.contains(where: { (try? $0.decode(String.self)) == JobStatus.queued.rawValue }) {
+                RETURNING \(unescaped: Self.columns)
+                """
+            let changed = try jobs(query, on: connection)
+            var reclaimed = ReclaimedJobs()
+            reclaimed.requeued = changed.filter { $0.status == .queued }.count
+            reclaimed.failed = changed.filter { $0.status == .failed }
+            if reclaimed.requeued > 0 {
                 try pool.run("SELECT pg_notify(\(Self.channel), '')", on: connection)
             }
-            return result.rows.count
+            return reclaimed
         }
+    }
+
+    public func releaseJob(_ job: Job, now: Date) throws(DomainError) {
+        let id = try Self.id(of: job)
+        let updated = try pool.run("""
+            UPDATE job SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL,
+                           attempts = greatest(0, attempts - 1), run_after = \(now), updated_at = \(now)
+            WHERE id = \(id) AND status = 'RUNNING' AND lease_owner = \(job.leaseOwner)
+            """)
+        _ = updated
+        try pool.run("SELECT pg_notify(\(Self.channel), '')")
     }
 
     public func claimJob(owner: LeaseOwner, leaseSeconds: Double, batchId: String?, now: Date) throws(DomainError) -> Job? {

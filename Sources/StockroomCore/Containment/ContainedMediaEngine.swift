@@ -1,0 +1,108 @@
+import Foundation
+import StockroomMedia
+
+/// The media engine the service uses: every describe and render runs in a supervised worker
+/// process (`MediaWorkerPool`), so a file that crashes, exhausts or hangs a decoder costs that
+/// worker, never the process holding the catalog, the HTTP server or the watch loop.
+///
+/// Replies are not trusted: counts, names, sizes and byte ranges are checked against the request
+/// before anything reaches the pipeline.
+public final class ContainedMediaEngine: MediaEngine {
+    public let configuration: MediaEngineConfiguration
+    public let pool: MediaWorkerPool
+
+    public init(configuration: MediaEngineConfiguration, pool: MediaWorkerPool) {
+        self.configuration = configuration
+        self.pool = pool
+    }
+
+    public func describe(fileAt url: URL, sidecar: URL?) throws(MediaError) -> MediaDescription {
+        let step = MediaWorkStep.describing(url)
+        let result = try pool.perform(step: step, configuration: configuration, needsScratch: false,
+                                      work: { _ in .describe(file: url.path, sidecar: sidecar?.path) }) {
+            reply, body, _ throws(MediaWorkerViolation) -> Result<MediaDescription, MediaError> in
+            guard body.isEmpty else { throw MediaWorkerViolation("a description with a body of \(body.count) bytes") }
+            switch reply.result {
+            case let .described(description): return .success(description)
+            case let .failed(error): return .failure(error)
+            case .rendered: throw MediaWorkerViolation("renditions in reply to a describe request")
+            }
+        }
+        return try result.get(translating: step, limits: pool.limits)
+    }
+
+    public func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome] {
+        guard !recipes.isEmpty else { return [] }
+        let step = MediaWorkStep.rendering(description)
+        let limits = pool.limits
+        let result = try pool.perform(step: step, configuration: configuration, needsScratch: true, work: { scratch in
+            .render(file: url.path, description: description, recipes: recipes, scratchDirectory: scratch?.url.path ?? "",
+                    inlineByteLimit: limits.inlineByteLimit)
+        }) { reply, body, scratch throws(MediaWorkerViolation) -> Result<[RenditionOutcome], MediaError> in
+            switch reply.result {
+            case let .rendered(outcomes):
+                return .success(try Self.accept(outcomes, body: body, scratch: scratch, recipes: recipes, limits: limits))
+            case let .failed(error):
+                return .failure(error)
+            case .described: throw MediaWorkerViolation("a description in reply to a render request")
+            }
+        }
+        return try result.get(translating: step, limits: limits)
+    }
+
+    /// Checks every outcome against the recipes asked for and fetches its bytes.
+    static func accept(_ outcomes: [MediaWorkerProtocol.Outcome], body: Data, scratch: ScratchDirectory?,
+                       recipes: [RenditionRecipe], limits: MediaWorkerLimits) throws(MediaWorkerViolation) -> [RenditionOutcome] {
+        let asked = Set(recipes.map(\.name))
+        guard outcomes.count <= recipes.count else {
+            throw MediaWorkerViolation("\(outcomes.count) outcomes for \(recipes.count) recipes")
+        }
+        var seen = Set<String>()
+        var accepted: [RenditionOutcome] = []
+        for outcome in outcomes {
+            switch outcome {
+            case let .failed(name, reason):
+                guard asked.contains(name), seen.insert(name).inserted else { throw MediaWorkerViolation("an outcome for \(name.prefix(40)), not asked for or twice") }
+                accepted.append(.failed(name: name, reason: String(reason.prefix(64 << 10))))
+            case let .rendered(facts):
+                guard asked.contains(facts.name), seen.insert(facts.name).inserted else {
+                    throw MediaWorkerViolation("an image for \(facts.name.prefix(40)), not asked for or twice")
+                }
+                guard (1...65_535).contains(facts.width), (1...65_535).contains(facts.height), (1...100).contains(facts.quality) else {
+                    throw MediaWorkerViolation("an image of \(facts.width)×\(facts.height) at quality \(facts.quality)")
+                }
+                let data: Data
+                switch facts.bytes {
+                case let .inline(offset, count):
+                    guard offset >= 0, count > 0, offset <= body.count, count <= body.count - offset else {
+                        throw MediaWorkerViolation("bytes \(offset)+\(count) outside a body of \(body.count)")
+                    }
+                    data = body.subdata(in: (body.startIndex + offset)..<(body.startIndex + offset + count))
+                case let .file(name, count):
+                    guard let scratch else { throw MediaWorkerViolation("an output file without a scratch directory") }
+                    data = try scratch.readOutput(name: name, count: count, cap: limits.outputFileBytes)
+                }
+                accepted.append(.rendered(RenderedImage(name: facts.name, data: data, width: facts.width, height: facts.height,
+                                                        format: facts.format, quality: facts.quality)))
+            }
+        }
+        return accepted
+    }
+}
+
+extension Result where Failure == MediaError {
+    /// The worker's answer, with an allocation failure it reported put in terms of its limit.
+    func get(translating step: MediaWorkStep, limits: MediaWorkerLimits) throws(MediaError) -> Success {
+        switch self {
+        case let .success(value):
+            return value
+        case let .failure(error):
+            if case .workerFailed = error { throw error }
+            if MemoryExhaustion.mentioned(in: error.description) {
+                throw .workerFailed("needs more memory than the worker limit of \(MediaWorkerLimits.text(bytes: limits.memoryBytes)) "
+                    + "(\(step.decoder) ran out while \(step.activity)): \(error.description)")
+            }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import StockroomMedia
+
+/// The messages a supervisor and a media worker exchange over the worker's stdin and stdout.
+///
+/// Every message is one frame (`MediaWorkerFrame`): a JSON header and, for rendered images sent
+/// inline, a binary body the header points into. The worker speaks first (`Hello`), then answers
+/// one `Request` at a time with one `Reply` carrying the same id. A change to any of these types
+/// that an older peer could misread bumps `version`.
+public enum MediaWorkerProtocol {
+    public static let version = 1
+
+    /// The worker's first frame: which protocol it speaks and the limits it put on itself.
+    public struct Hello: Codable, Sendable, Equatable {
+        public var protocolVersion: Int
+        public var pid: Int32
+        public var limits: AppliedLimits
+    }
+
+    /// The resource limits in force in the worker, as it read them back after setting them.
+    public struct AppliedLimits: Codable, Sendable, Equatable {
+        /// RLIMIT_AS in bytes; nil when unlimited.
+        public var addressSpaceBytes: UInt64?
+        /// RLIMIT_CORE in bytes: 0, no core files.
+        public var coreFileBytes: UInt64?
+    }
+
+    public struct Request: Codable, Sendable, Equatable {
+        public var id: UInt64
+        /// Seconds of CPU time this request may use before the kernel stops the worker (SIGXCPU):
+        /// a backstop behind the supervisor's wall-clock limit.
+        public var cpuSeconds: Int
+        public var configuration: MediaEngineConfiguration
+        public var work: Work
+    }
+
+    public enum Work: Codable, Sendable, Equatable {
+        case describe(file: String, sidecar: String?)
+        /// Rendered images up to `inlineByteLimit` bytes come back in the frame's body; larger ones
+        /// as files the worker creates in `scratchDirectory` (made and owned by the supervisor).
+        case render(file: String, description: MediaDescription, recipes: [RenditionRecipe],
+                    scratchDirectory: String, inlineByteLimit: Int)
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var id: UInt64
+        public var result: Result
+    }
+
+    public enum Result: Codable, Sendable, Equatable {
+        case described(MediaDescription)
+        case rendered([Outcome])
+        /// The engine refused or failed the file: an expected outcome, not a worker fault.
+        case failed(MediaError)
+    }
+
+    /// One recipe's result as it travels: the image's facts and where its bytes are.
+    public enum Outcome: Codable, Sendable, Equatable {
+        case rendered(RenderedFacts)
+        case failed(name: String, reason: String)
+    }
+
+    public struct RenderedFacts: Codable, Sendable, Equatable {
+        public var name: String
+        public var width: Int
+        public var height: Int
+        public var format: RenditionRecipe.ImageFormat
+        public var quality: Int
+        public var bytes: ByteLocation
+    }
+
+    /// Where an output's bytes are: a range of the reply frame's body, or a file in the request's
+    /// scratch directory (a plain name, never a path).
+    public enum ByteLocation: Codable, Sendable, Equatable {
+        case inline(offset: Int, count: Int)
+        case file(name: String, count: Int)
+    }
+}
