@@ -105,4 +105,33 @@ struct ReviewBrowserTests {
         #expect(review.map(\.decision) == [.rejected])
         #expect(review.first?.authorName == "Ana Lima")
     }
+
+    /// The PREVIEW_VIDEO plays in the asset page: the browser fetches it with ranges and its
+    /// playback time advances.
+    @Test func thePreviewVideoPlays() async throws {
+        @Sendable func number(_ value: JSONValue) -> Double? { if case let .number(n) = value { return n }; return nil }
+        let fixture = try ShareFixture()
+        let clip = try fixture.addVideo("chaplin.mp4", name: "Teaser cut")
+        let collection = try fixture.collections.createCollection(name: "Cuts", by: .system)
+        _ = try fixture.collections.addAssets([clip.id!], to: collection.slug, by: .system)
+        let link = try fixture.shares.createShare(ShareRequest(target: .collection(slug: collection.slug), accessLevel: .comment), by: .system)
+
+        try await withLiveServer(fixture) { (client: any TestClientProtocol) async throws -> Void in
+            let port = try #require(client.port)
+            try await HeadlessChromium.with { browser in
+                let page = try await browser.newPage()
+                try await page.navigate("http://127.0.0.1:\(port)/s/\(link.token)/assets/\(clip.id!)")
+                #expect(try await page.evaluate("document.querySelector('video').getAttribute('src')")
+                    == .string("/s/\(link.token)/assets/\(clip.id!)/view/PREVIEW_VIDEO"))
+                try await page.waitUntil("document.querySelector('video').readyState >= 1")
+                _ = try await page.evaluate("(() => { const v = document.querySelector('video'); v.muted = true; return v.play().then(() => true); })()")
+                try await page.waitUntil("document.querySelector('video').currentTime > 1.0", timeout: .seconds(20))
+                let duration = try await page.evaluate("document.querySelector('video').duration")
+                #expect(number(duration).map { abs($0 - 6) < 0.2 } == true, "duration \(duration)")
+                _ = try await page.evaluate("document.querySelector('video').pause()")
+                let time = number(try await page.evaluate("document.querySelector('video').currentTime")) ?? -1
+                #expect(time > 1.0 && time < 6.1)
+            }
+        }
+    }
 }

@@ -328,4 +328,18 @@ extension SQLiteCatalog {
             """
         return try read { db in try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
     }
+
+    /// Video assets whose PREVIEW_VIDEO is missing, made from an older version, or by another recipe.
+    func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64] {
+        try read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT a.id FROM asset a
+                JOIN asset_version v ON v.assetId = a.id AND v.isCurrent
+                WHERE a.libraryId = ? AND a.assetType LIKE 'VIDEO%'
+                  AND NOT EXISTS (SELECT 1 FROM rendition r WHERE r.assetId = a.id AND r.renditionType = 'PREVIEW_VIDEO'
+                                  AND r.recipeHash = ? AND r.versionId = v.id)
+                ORDER BY a.id
+                """, arguments: [libraryId, recipeHash])
+        }
+    }
 }

@@ -255,6 +255,15 @@ public final class PipelineRunner: Sendable {
                 || current.recipeHash != PipelineDefinition.recipeHash(recipe)
         }
         var rows: [Rendition] = []
+        let proxyRecipe = definition.videoProxy.flatMap { recipe -> VideoProxyRecipe? in
+            guard asset.assetType.family == "video" else { return nil }
+            if let only = payload.renditionTypes, !only.contains(.previewVideo) { return nil }
+            if payload.force == true { return recipe }
+            guard let current = existing[.previewVideo] else { return recipe }
+            let stale = current.status != .completed || current.versionId != version.id
+                || current.recipeHash != PipelineDefinition.recipeHash(recipe)
+            return stale ? recipe : nil
+        }
         if !wanted.isEmpty {
             let media = try mediaEngine(definition)
             let source = try blobs.localFile(for: version.blobHash)
@@ -307,6 +316,12 @@ public final class PipelineRunner: Sendable {
                 }
             }
         }
+        if let proxyRecipe {
+            let row = try previewVideo(assetId: assetId, versionId: version.id!, recipe: proxyRecipe, media: try mediaEngine(definition),
+                                       source: try blobs.localFile(for: version.blobHash), payload: payload)
+            if row.status == .failed && stop.isStopped { return .interrupted }
+            rows.append(row)
+        }
         payload.renditionsMade = rows.filter { $0.status == .completed }.count
         payload.renditionsFailed = rows.filter { $0.status == .failed }.count
         if payload.outcome == nil { payload.outcome = .rerendered }
@@ -314,6 +329,29 @@ public final class PipelineRunner: Sendable {
         try catalog.recordRenditions(job: job, renditions: rows, now: Date())
         job.status = .succeeded
         return .finished
+    }
+
+    /// The PREVIEW_VIDEO proxy of a video, made in a temporary file and stored as a blob: a
+    /// completed row, or a failed one with the reason (the poster and thumbnails stand).
+    private func previewVideo(assetId: Int64, versionId: Int64, recipe: VideoProxyRecipe, media: any MediaEngine, source: URL,
+                              payload: IngestPayload) throws -> Rendition {
+        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .previewVideo,
+                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
+        row.format = "mp4"
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-preview-video-\(UUID().uuidString).mp4")
+        defer { try? FileManager.default.removeItem(at: output) }
+        do {
+            let facts = try media.makeVideoProxy(fileAt: source, recipe: recipe, to: output)
+            let stored = try blobs.put(contentsOf: output)
+            row.status = .completed
+            row.blobHash = stored.hash
+            row.byteSize = stored.byteSize
+            row.width = facts.width
+            row.height = facts.height
+        } catch let error as MediaError {
+            row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
+        }
+        return row
     }
 
     /// Libraries name the file they read, which is the blob: a reason names the file as people know it.
