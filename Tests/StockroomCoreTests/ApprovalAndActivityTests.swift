@@ -166,5 +166,15 @@ struct ApprovalAndActivityTests {
         // A lease that ran out is taken over.
         let later = Date().addingTimeInterval(120)
         #expect(try catalog.claimWebhookJob(owner: .current, leaseSeconds: 60, now: later)?.attempts == 2)
+        // A delivery whose dispatcher died on its last attempt fails as a delivery: no ingest
+        // failure, no pipeline event.
+        let last = try #require(try catalog.claimWebhookJob(owner: .current, leaseSeconds: 60, now: later.addingTimeInterval(120)))
+        #expect(last.attempts == last.maxAttempts)
+        let reclaimed = try catalog.reclaimAbandonedJobs(now: later.addingTimeInterval(400))
+        #expect(reclaimed.requeued == 0 && reclaimed.failed.isEmpty)
+        let stored = try #require(try catalog.database.writer.read { db in try Job.fetchOne(db, key: last.id!) })
+        #expect(stored.status == .failed)
+        #expect(stored.lastError?.contains("webhook dispatcher stopped") == true)
+        #expect(try catalog.database.writer.read { db in try IngestFailure.fetchCount(db) } == 0)
     }
 }

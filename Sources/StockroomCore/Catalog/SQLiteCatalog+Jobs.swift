@@ -36,7 +36,13 @@ extension SQLiteCatalog: JobQueue {
                 job.updatedAt = now
                 // Every claim counted an attempt; a job whose process died on every one of them
                 // is set aside, or a file that takes the whole process down would do so forever.
-                if job.attempts >= job.maxAttempts {
+                if job.attempts >= job.maxAttempts, job.stage == .webhook {
+                    // A delivery whose dispatcher died on its last attempt: it fails like any
+                    // delivery out of attempts (not pipeline work: no file to set aside, no event).
+                    job.status = .failed
+                    job.lastError = "the webhook dispatcher stopped during attempt \(job.attempts) of \(job.maxAttempts)"
+                    try job.update(db)
+                } else if job.attempts >= job.maxAttempts {
                     let reason = "Stockroom stopped unexpectedly \(job.attempts) times while working on this file "
                         + "(at the \(job.stage.rawValue.lowercased()) stage); it is set aside so it cannot stop Stockroom again"
                     // A render that never finished: what the version stage filed is taken back,
