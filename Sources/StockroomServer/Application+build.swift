@@ -38,8 +38,8 @@ public func buildApplication(home: DataHome, configuration: ServerConfiguration 
 
 /// The webhook dispatcher, when stockroom.yml configures webhooks.
 func webhookServices(_ home: DataHome) -> [any Service] {
-    guard !home.webhooks.endpoints.isEmpty else { return [] }
-    return [WebhookService(dispatcher: WebhookDispatcher(queue: home.catalog, configuration: home.webhooks))]
+    guard !home.webhooks.endpoints.isEmpty, let queue = home.sqliteCatalog else { return [] }
+    return [WebhookService(dispatcher: WebhookDispatcher(queue: queue, configuration: home.webhooks))]
 }
 
 /// The routes: `/` (status), `/health`, the gallery script, the client gallery under `/s`, and
@@ -64,17 +64,17 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
     let proofTerms = ProofTermsSource(libraries: home.catalog, pipelines: PipelineDirectory.standard(home: home.root))
     let collections = CollectionService(collections: home.catalog, assets: home.catalog)
     let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, recorder: recorder,
-                              proofTerms: proofTerms, reviews: home.catalog)
+                              proofTerms: proofTerms, reviews: home.sqliteCatalog)
     let files = BlobResponder(blobs: home.blobs, work: work, verified: VerifiedBlobs(),
                               small: SmallBlobCache(maxBlobBytes: configuration.smallBlobMaxBytes, capacityBytes: configuration.smallBlobCacheBytes),
                               verifyBeforeRangeLimit: 256 * 1024 * 1024, logger: logger)
     let gallery = GalleryController(
-        edge: ShareEdge(shares: shares, changes: home.catalog.database.changes, work: work),
+        edge: ShareEdge(shares: shares, changes: home.catalog.changes, work: work),
         files: files,
         signer: ShareSessionSigner(secret: try ServerSecret.loadOrCreate(in: home)),
         limiter: PasswordAttemptLimiter(maxPerAddress: configuration.maxPasswordFailures,
                                         maxPerLink: configuration.maxPasswordAttemptsPerLink, window: configuration.passwordWindow),
-        review: ClientReviewService(comments: home.catalog, reviews: home.catalog,
+        review: ClientReviewService(comments: home.catalog, reviews: home.sqliteCatalog,
                                     limiter: ClientActionLimiter(limits: configuration.clientWriteLimits)),
         configuration: configuration
     )

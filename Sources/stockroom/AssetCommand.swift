@@ -151,7 +151,7 @@ extension AssetCommand {
     static func decide(_ status: AssetStatus, selection: SelectionOptions, note: String?, global: GlobalOptions, json: Bool) throws {
         let parsed = try selection.selection()
         let home = try global.openHome()
-        let service = ApprovalService(approvals: home.catalog)
+        let service = ApprovalService(approvals: try home.requireSQLiteCatalog("asset approve and reject"))
         let report = status == .approved
             ? try service.approve(parsed, note: note, dryRun: selection.dryRun, by: .cli)
             : try service.reject(parsed, note: note, dryRun: selection.dryRun, by: .cli)
@@ -184,7 +184,7 @@ struct AssetDetails: Encodable {
     var versions: [AssetVersion]
     var renditions: [RenditionRow]
 
-    static func load(id: Int64, catalog: SQLiteCatalog, blobs: any BlobStore) throws -> AssetDetails {
+    static func load(id: Int64, catalog: any Catalog, blobs: any BlobStore) throws -> AssetDetails {
         guard let asset = try catalog.asset(id: id) else { throw DomainError.notFound("no asset \(id)") }
         let library = try catalog.library(id: asset.libraryId)?.slug ?? "?"
         return AssetDetails(

@@ -6,7 +6,7 @@ extension GlobalOptions {
     }
 
     func shareService(_ home: DataHome) -> ShareService {
-        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.catalog)
+        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.sqliteCatalog)
     }
 
     func apiKeyService(_ home: DataHome) -> APIKeyService {
@@ -19,7 +19,7 @@ extension GlobalOptions {
         CommentService(comments: home.catalog, assets: home.catalog)
     }
 
-    func activityService(_ home: DataHome) -> ActivityService {
-        ActivityService(activity: home.catalog, collections: home.catalog, libraries: home.catalog, shares: shareService(home))
+    func activityService(_ home: DataHome) throws(DomainError) -> ActivityService {
+        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog, shares: shareService(home))
     }
 }

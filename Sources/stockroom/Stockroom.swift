@@ -14,6 +14,7 @@ struct Stockroom: AsyncParsableCommand {
             FolderCommand.self,
             IngestCommand.self,
             WatchCommand.self,
+            WorkerCommand.self,
             AssetCommand.self,
             RenderCommand.self,
             FailuresCommand.self,

@@ -12,7 +12,7 @@ struct ApprovalAndActivityTests {
     @Test func librariesThatRequireApprovalShareOnlyApprovedAssetsUnlessTheLinkSaysOtherwise() throws {
         let fixture = try ReviewFixture(in: dir, requireApproval: true)
         // The fixture's assets were inserted APPROVED; make two of them pending as new ingests would be.
-        try fixture.home.catalog.database.writer.write { db in
+        try fixture.home.sqliteCatalog!.database.writer.write { db in
             try db.execute(sql: "UPDATE asset SET status = 'PENDING', approvedBy = NULL, approvedAt = NULL WHERE id IN (?, ?)",
                            arguments: [fixture.video.id!, fixture.audio.id!])
         }
@@ -24,19 +24,19 @@ struct ApprovalAndActivityTests {
         #expect(try fixture.shares.summary(token: forReview.link.token).includePending)
 
         // Approving by query: a dry run changes nothing; then who and when are recorded.
-        let approvals = ApprovalService(approvals: fixture.home.catalog)
+        let approvals = ApprovalService(approvals: fixture.home.sqliteCatalog!)
         let dry = try approvals.approve(.query(try AssetQuery.parse("status:pending")), note: "ok for the web", dryRun: true, by: sam)
         #expect(dry.dryRun && dry.matched == 2 && dry.changed == 2)
-        #expect(try fixture.home.catalog.asset(id: fixture.video.id!)?.status == .pending)
+        #expect(try fixture.home.sqliteCatalog!.asset(id: fixture.video.id!)?.status == .pending)
         let done = try approvals.approve(.ids([fixture.video.id!, fixture.image.id!]), note: "ok for the web", by: sam)
         #expect(done.matched == 2 && done.changed == 1)
-        let video = try #require(try fixture.home.catalog.asset(id: fixture.video.id!))
+        let video = try #require(try fixture.home.sqliteCatalog!.asset(id: fixture.video.id!))
         #expect(video.status == .approved && video.approvedBy == "Sam" && video.approvedAt != nil)
         #expect(try fixture.reload(strict).visibleAssets().map(\.id) == [fixture.image.id!, fixture.video.id!])
         // Rejected assets leave every link, pending-inclusive ones too.
         _ = try approvals.reject(.ids([fixture.audio.id!]), note: "wrong take", by: sam)
         #expect(try fixture.reload(forReview).visibleAssets().map(\.id) == [fixture.image.id!, fixture.video.id!])
-        let audio = try #require(try fixture.home.catalog.asset(id: fixture.audio.id!))
+        let audio = try #require(try fixture.home.sqliteCatalog!.asset(id: fixture.audio.id!))
         #expect(audio.status == .rejected && audio.approvedBy == nil)
 
         let approved = try fixture.activity("asset.approved"), rejected = try fixture.activity("asset.rejected")
@@ -48,13 +48,13 @@ struct ApprovalAndActivityTests {
 
     @Test func librarySettingsChangeThroughTheServiceAndAreLogged() throws {
         let fixture = try ReviewFixture(in: dir)
-        let libraries = LibraryService(libraries: fixture.home.catalog, folders: fixture.home.catalog)
+        let libraries = LibraryService(libraries: fixture.home.sqliteCatalog!, folders: fixture.home.sqliteCatalog!)
         let changed = try libraries.updateSettings(slug: "client-work", LibrarySettingsChange(
             requireApproval: true, allowedFileTypes: ["Image/*", "video/mp4"], maxFileSize: .some(500_000_000)), by: sam)
         #expect(changed.settings.requireApproval)
         #expect(changed.settings.allowedFileTypes == ["image/*", "video/mp4"])
         #expect(changed.settings.maxFileSize == 500_000_000)
-        #expect(try fixture.home.catalog.library(id: changed.id!)?.settings == changed.settings)
+        #expect(try fixture.home.sqliteCatalog!.library(id: changed.id!)?.settings == changed.settings)
         let cleared = try libraries.updateSettings(slug: "client-work", LibrarySettingsChange(allowedFileTypes: [], maxFileSize: .some(nil)), by: sam)
         #expect(cleared.settings.allowedFileTypes.isEmpty && cleared.settings.maxFileSize == nil && cleared.settings.requireApproval)
         for bad in ["image", "image/", "*/jpeg", "image/jp eg"] {
@@ -73,7 +73,7 @@ struct ApprovalAndActivityTests {
 
     @Test func theActivityLogIsFilteredByTimeActorAndEntity() throws {
         let fixture = try ReviewFixture(in: dir)
-        let review = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog)
+        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)
         let share = try fixture.link(.comment)
         let image = try #require(share.asset(fixture.image.id!))
         _ = try review.postComment(content: "hello", authorName: "Ana", annotation: nil, parentId: nil, on: image, in: share,
@@ -81,12 +81,12 @@ struct ApprovalAndActivityTests {
         _ = try review.decide(.approved, note: nil, authorName: "Ana", on: image, in: share, client: ShareClient(address: "10.1.1.1", userAgent: nil))
         var patch = AssetPatch()
         patch.name = "Harbour, dawn"
-        _ = try fixture.home.catalog.updateAsset(id: fixture.video.id!, applying: patch, as: sam)
+        _ = try fixture.home.sqliteCatalog!.updateAsset(id: fixture.video.id!, applying: patch, as: sam)
         // An old entry: ten days ago.
-        try fixture.home.catalog.database.writer.write { db in
+        try fixture.home.sqliteCatalog!.database.writer.write { db in
             try db.execute(sql: "UPDATE activity SET occurredAt = ? WHERE action = 'library.created'", arguments: [Date().addingTimeInterval(-10 * 86_400)])
         }
-        let activity = ActivityService(activity: fixture.home.catalog, collections: fixture.home.catalog, libraries: fixture.home.catalog,
+        let activity = ActivityService(activity: fixture.home.sqliteCatalog!, collections: fixture.home.sqliteCatalog!, libraries: fixture.home.sqliteCatalog!,
                                        shares: fixture.shares)
         let all = try activity.entries(limit: 1_000)
         #expect(all.total == all.items.count)
@@ -103,7 +103,7 @@ struct ApprovalAndActivityTests {
         let picks = try activity.entries(entity: "collection:picks").items.map(\.action)
         #expect(picks == ["collection.items.added", "collection.created"])
         // A deleted collection is still found by its slug.
-        try CollectionService(collections: fixture.home.catalog, assets: fixture.home.catalog).deleteCollection(slug: "other", by: sam)
+        try CollectionService(collections: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!).deleteCollection(slug: "other", by: sam)
         #expect(try activity.entries(entity: "collection:other").items.map(\.action) == ["collection.deleted", "collection.items.added", "collection.created"])
         #expect(try activity.entries(entity: "library:client-work").items.first?.action == "library.created")
         #expect(try activity.entries(limit: 2, offset: 1).items.count == 2)
@@ -122,23 +122,23 @@ struct ApprovalAndActivityTests {
     @Test func mutationsAreLoggedWithTheirActor() throws {
         let fixture = try ReviewFixture(in: dir)
         let api = Actor(kind: .apiKey, name: "ci-publisher")
-        let collections = CollectionService(collections: fixture.home.catalog, assets: fixture.home.catalog)
+        let collections = CollectionService(collections: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!)
         _ = try collections.createCollection(name: "Press", by: api)
         _ = try collections.addAssets([fixture.image.id!], to: "press", by: api)
         #expect(try collections.removeAssets([fixture.image.id!], from: "press", by: api) == 1)
         try collections.deleteCollection(slug: "press", by: api)
-        let keys = APIKeyService(keys: fixture.home.catalog)
+        let keys = APIKeyService(keys: fixture.home.sqliteCatalog!)
         let (key, secret) = try keys.createKey(name: "robot", by: sam)
         try keys.revoke(prefix: key.prefix, by: sam)
         var patch = AssetPatch()
         patch.status = .rejected
         patch.addTags = ["old"]
-        _ = try fixture.home.catalog.updateAsset(id: fixture.image.id!, applying: patch, as: api)
-        let libraries = LibraryService(libraries: fixture.home.catalog, folders: fixture.home.catalog)
+        _ = try fixture.home.sqliteCatalog!.updateAsset(id: fixture.image.id!, applying: patch, as: api)
+        let libraries = LibraryService(libraries: fixture.home.sqliteCatalog!, folders: fixture.home.sqliteCatalog!)
         _ = try libraries.createFolder(librarySlug: "client-work", path: "/a/b", by: sam)
         _ = try libraries.moveFolder(librarySlug: "client-work", from: "/a/b", to: "/c", by: sam)
 
-        let entries = try fixture.home.catalog.database.writer.read { db in
+        let entries = try fixture.home.sqliteCatalog!.database.writer.read { db in
             try Activity.filter(Column("actorName") != "system").order(Column("id")).fetchAll(db)
         }
         #expect(entries.map(\.action) == [
@@ -154,7 +154,7 @@ struct ApprovalAndActivityTests {
 
     @Test func webhookJobsShareTheQueueButNotThePipelineWorkers() throws {
         let fixture = try ReviewFixture(in: dir)
-        let catalog = fixture.home.catalog
+        let catalog = fixture.home.sqliteCatalog!
         let delivery = WebhookDelivery(endpointId: "abc", url: "http://127.0.0.1:1/hook", event: .commentCreated, activityId: 1, body: "{}")
         _ = try catalog.enqueue([Job(stage: .webhook, payload: try JSONValue.encoding(delivery), dedupeKey: "webhook:abc:1")])
         // Pipeline workers never claim it and do not wait for it.

@@ -54,7 +54,7 @@ struct ClientReviewTests {
 
     @Test func clientsCommentInTheirOwnThreadsAndStaffRepliesReachThem() throws {
         let fixture = try ReviewFixture(in: dir)
-        let review = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog)
+        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)
         let first = try fixture.link(.comment), second = try fixture.link(.comment)
         let image = try #require(first.asset(fixture.image.id!))
 
@@ -67,7 +67,7 @@ struct ClientReviewTests {
         let reply = try review.postComment(content: "And warmer", authorName: "Ana", annotation: nil, parentId: pinned.id,
                                            on: image, in: first, client: ana)
         // Staff: a reply in the client's thread, and a comment of their own that stays internal.
-        let staff = CommentService(comments: fixture.home.catalog, assets: fixture.home.catalog)
+        let staff = CommentService(comments: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!)
         let answer = try staff.reply(to: pinned.id!, content: "Will do", by: Actor(kind: .user, name: "sam"))
         _ = try staff.add(assetId: fixture.image.id!, content: "internal: check the licence", by: Actor(kind: .user, name: "sam"))
 
@@ -119,7 +119,7 @@ struct ClientReviewTests {
 
     @Test func viewAndDownloadLinksRefuseEveryReviewAction() throws {
         let fixture = try ReviewFixture(in: dir)
-        let review = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog)
+        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)
         for level in [ShareAccessLevel.view, .download] {
             let share = try fixture.link(level)
             let asset = try #require(share.asset(fixture.image.id!))
@@ -141,7 +141,7 @@ struct ClientReviewTests {
     @Test func commentsAreRateLimitedPerAddressAndCappedPerLink() throws {
         let fixture = try ReviewFixture(in: dir)
         let limiter = ClientActionLimiter(limits: [.comment: .init(perAddress: 3, perLink: 5)], window: 600)
-        let review = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog, limiter: limiter, commentCap: 7)
+        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!, limiter: limiter, commentCap: 7)
         let share = try fixture.link(.comment)
         let image = try #require(share.asset(fixture.image.id!))
         func post(from address: String) throws {
@@ -164,27 +164,27 @@ struct ClientReviewTests {
             _ = try review.postComment(content: "", authorName: "Ana", annotation: nil, parentId: nil, on: image, in: share, client: ana)
         }
         // The cap holds whatever the limiter allows (a restart forgets the limiter, not the catalog).
-        let generous = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog, commentCap: 7)
+        let generous = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!, commentCap: 7)
         for _ in 0..<2 {
             _ = try generous.postComment(content: "more", authorName: "Ana", annotation: nil, parentId: nil, on: image, in: share, client: ana)
         }
         #expect(throws: ShareAccessError.notAllowed("This link has reached its limit of 7 comments.")) {
             _ = try generous.postComment(content: "one too many", authorName: "Ana", annotation: nil, parentId: nil, on: image, in: share, client: ana)
         }
-        let count = try fixture.home.catalog.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM comment") }
+        let count = try fixture.home.sqliteCatalog!.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM comment") }
         #expect(count == 7)
     }
 
     @Test func decisionsAreRecordedPerLinkAndSummed() throws {
         let fixture = try ReviewFixture(in: dir)
-        let review = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog)
+        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)
         let share = try fixture.link(.comment), other = try fixture.link(.comment)
         let image = try #require(share.asset(fixture.image.id!)), video = try #require(share.asset(fixture.video.id!))
         let approved = try review.decide(.approved, note: "  lovely  ", authorName: "Ana", on: image, in: share, client: ana)
         #expect(approved.decision == .approved && approved.note == "lovely" && approved.authorName == "Ana")
         _ = try review.decide(.rejected, note: nil, authorName: "Ben", on: video, in: share, client: ana)
         // A cached link sees the change at once: the commit marked the change counter stale.
-        #expect(fixture.home.catalog.database.changes.knownVersion() == nil)
+        #expect(fixture.home.sqliteCatalog!.database.changes.knownVersion() == nil)
         // The same decision again changes and logs nothing.
         _ = try review.decide(.approved, note: "lovely", authorName: "Ana", on: image, in: share, client: ana)
 
@@ -220,7 +220,7 @@ struct ClientReviewTests {
 
     @Test func editLinksPickIntoALightboxStaffCanOpen() throws {
         let fixture = try ReviewFixture(in: dir)
-        let review = ClientReviewService(comments: fixture.home.catalog, reviews: fixture.home.catalog)
+        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)
         let share = try fixture.link(.edit, recipient: "ana@example.com")
         let image = try #require(share.asset(fixture.image.id!)), audio = try #require(share.asset(fixture.audio.id!))
         var selection = try review.select(true, authorName: "Ana", on: image, in: share, client: ana)
@@ -229,7 +229,7 @@ struct ClientReviewTests {
         selection = try review.select(false, authorName: "Ana", on: image, in: share, client: ana)
         #expect(selection.assetIds == [fixture.audio.id!])
         let slug = try #require(selection.collectionSlug)
-        let details = try CollectionService(collections: fixture.home.catalog, assets: fixture.home.catalog).details(slug: slug)
+        let details = try CollectionService(collections: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!).details(slug: slug)
         #expect(details.collection.collectionType == .lightbox)
         #expect(details.collection.name == "Selection: Picks (ana@example.com)")
         #expect(details.items.map(\.assetId) == [fixture.audio.id!])
@@ -240,7 +240,7 @@ struct ClientReviewTests {
         #expect(try fixture.activity("selection.added").count == 2)
         #expect(try fixture.activity("selection.removed").count == 1)
         // If staff delete the selection, the next pick starts a new one.
-        try CollectionService(collections: fixture.home.catalog, assets: fixture.home.catalog).deleteCollection(slug: slug, by: .system)
+        try CollectionService(collections: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!).deleteCollection(slug: slug, by: .system)
         let again = try review.select(true, authorName: "Ana", on: image, in: share, client: ana)
         #expect(again.assetIds == [fixture.image.id!])
         #expect(again.collectionSlug != nil)

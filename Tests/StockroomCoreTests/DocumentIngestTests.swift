@@ -62,7 +62,7 @@ struct DocumentIngestTests {
     }
 
     private func asset(_ name: String, _ home: DataHome) throws -> Asset {
-        try #require(try home.catalog.database.writer.read { db in try Asset.filter(Column("name") == name).fetchOne(db) }, "\(name) not catalogued")
+        try #require(try home.sqliteCatalog!.database.writer.read { db in try Asset.filter(Column("name") == name).fetchOne(db) }, "\(name) not catalogued")
     }
 
     private func names(_ query: String, _ home: DataHome, sort: AssetSort = AssetSort(field: .name)) throws -> [String] {
@@ -103,7 +103,7 @@ struct DocumentIngestTests {
         #expect(report.width == 595 && report.height == 842)
         #expect(report.creator == "Ana Ribeiro")
         #expect(report.description == "How the brand did in 2024")
-        let tags = try await home.catalog.database.writer.read { db in try SQLiteCatalog.tagNames(db, assetIDs: [report.id!])[report.id!] ?? [] }
+        let tags = try await home.sqliteCatalog!.database.writer.read { db in try SQLiteCatalog.tagNames(db, assetIDs: [report.id!])[report.id!] ?? [] }
         #expect(tags.sorted() == ["2024", "brand", "report"])
         #expect(try asset("pitch-deck.pptx", home).pageCount == 5)
         #expect(try asset("banner-rle.psd", home).layerCount == 4)
@@ -172,7 +172,7 @@ struct DocumentIngestTests {
         #expect(try names("text:coat", home).isEmpty)
         #expect(try names("text:jackets", home) == ["headline.txt"])
         let id = try asset("headline.txt", home).id!
-        _ = try await home.catalog.database.writer.write { db in try Asset.deleteOne(db, key: id) }
+        _ = try await home.sqliteCatalog!.database.writer.write { db in try Asset.deleteOne(db, key: id) }
         #expect(try home.catalog.indexedText(assetId: id) == nil)
     }
 

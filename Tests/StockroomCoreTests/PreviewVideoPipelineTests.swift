@@ -16,11 +16,11 @@ struct PreviewVideoPipelineTests {
     static var ffprobe: String? { installedFFprobe }
 
     func asset(named name: String, in home: DataHome) throws -> Asset {
-        try #require(try home.catalog.database.writer.read { db in try Asset.filter(Column("name") == name).fetchOne(db) })
+        try #require(try home.sqliteCatalog!.database.writer.read { db in try Asset.filter(Column("name") == name).fetchOne(db) })
     }
 
     func renditions(_ asset: Asset, _ home: DataHome) throws -> [RenditionType: Rendition] {
-        Dictionary(uniqueKeysWithValues: try home.catalog.renditions(assetId: asset.id!).map { ($0.renditionType, $0) })
+        Dictionary(uniqueKeysWithValues: try home.sqliteCatalog!.renditions(assetId: asset.id!).map { ($0.renditionType, $0) })
     }
 
     /// `codec_type=codec_name` per stream, the video's height and the container's duration.
@@ -60,7 +60,7 @@ struct PreviewVideoPipelineTests {
         #expect(before[.thumbnailMedium]?.status == .completed, "the poster stays")
         #expect(try renditions(try asset(named: "still.jpg", in: home), home)[.previewVideo] == nil, "images get no preview video")
 
-        let planner = RenderPlanner(catalog: home.catalog)
+        let planner = RenderPlanner(catalog: home.sqliteCatalog!)
         #expect(try planner.staleAssetIds(pipelines: Fixtures.pipelines).isEmpty)
         let edited = dir.url.appendingPathComponent("pipelines")
         try FileManager.default.createDirectory(at: edited, withIntermediateDirectories: true)

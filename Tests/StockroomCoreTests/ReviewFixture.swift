@@ -15,7 +15,7 @@ struct ReviewFixture {
 
     init(in dir: TemporaryDirectory, requireApproval: Bool = false) throws {
         home = try DataHome.initialize(at: dir.url.appendingPathComponent("home"))
-        let libraries = LibraryService(libraries: home.catalog, folders: home.catalog)
+        let libraries = LibraryService(libraries: home.sqliteCatalog!, folders: home.sqliteCatalog!)
         var library = try libraries.createLibrary(name: "Client Work", by: .system)
         if requireApproval {
             library = try libraries.updateSettings(slug: library.slug, LibrarySettingsChange(requireApproval: true), by: .system)
@@ -26,7 +26,7 @@ struct ReviewFixture {
         video = try Self.add(home, library, "Teaser cut", .videoEdited, duration: 12.5)
         audio = try Self.add(home, library, "Voice over", .audioVoiceover, duration: 30)
         outsider = try Self.add(home, library, "Not shared", .imagePhoto)
-        let collections = CollectionService(collections: home.catalog, assets: home.catalog)
+        let collections = CollectionService(collections: home.sqliteCatalog!, assets: home.sqliteCatalog!)
         _ = try collections.createCollection(name: "Picks", by: .system)
         _ = try collections.addAssets([image.id!, video.id!, audio.id!], to: "picks", by: .system)
         _ = try collections.createCollection(name: "Other", by: .system)
@@ -38,11 +38,11 @@ struct ReviewFixture {
         asset.durationSeconds = duration
         asset.width = type.family == "audio" ? nil : 1600
         asset.height = type.family == "audio" ? nil : 900
-        return try home.catalog.database.writer.write { db in try asset.inserted(db) }
+        return try home.sqliteCatalog!.database.writer.write { db in try asset.inserted(db) }
     }
 
     var shares: ShareService {
-        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 4, reviews: home.catalog)
+        ShareService(shares: home.sqliteCatalog!, collections: home.sqliteCatalog!, assets: home.sqliteCatalog!, bcryptCost: 4, reviews: home.sqliteCatalog!)
     }
 
     func link(_ access: ShareAccessLevel, collection: String = "picks", includePending: Bool = false, recipient: String? = nil) throws -> ResolvedShare {
@@ -54,7 +54,7 @@ struct ReviewFixture {
     func reload(_ share: ResolvedShare) throws -> ResolvedShare { try shares.resolve(token: share.link.token) }
 
     func activity(_ action: String) throws -> [Activity] {
-        try home.catalog.database.writer.read { db in
+        try home.sqliteCatalog!.database.writer.read { db in
             try Activity.filter(Column("action") == action).order(Column("id")).fetchAll(db)
         }
     }

@@ -23,10 +23,10 @@ struct ClientReviewHTTPTests {
             photo = try fixture.addImage("orientation-landscape-1.jpg", name: "Harbour at dawn")
             second = try fixture.addImage("iptc.jpg", name: "Portrait")
             var video = try fixture.addImage("cmyk.jpg", name: "Teaser")
-            try fixture.home.catalog.database.writer.write { db in
+            try fixture.home.sqliteCatalog!.database.writer.write { db in
                 try db.execute(sql: "UPDATE asset SET assetType = 'VIDEO_EDITED', durationSeconds = 20 WHERE id = ?", arguments: [video.id!])
             }
-            video = try fixture.home.catalog.asset(id: video.id!)!
+            video = try fixture.home.sqliteCatalog!.asset(id: video.id!)!
             self.video = video
             outsider = try fixture.addImage("exif-gps.jpg", name: "Private")
             _ = try fixture.collections.createCollection(name: "Picks", by: .system)
@@ -140,7 +140,7 @@ struct ClientReviewHTTPTests {
             #expect(try Self.error(broken)["code"] == "invalid_body")
 
             // The catalog has exactly the accepted comments, each logged with the client as actor.
-            let stored = try scene.fixture.home.catalog.comments(assetId: scene.photo.id!)
+            let stored = try scene.fixture.home.sqliteCatalog!.comments(assetId: scene.photo.id!)
             #expect(stored.map(\.content) == ["Crop tighter", "This area", "Agreed"])
             #expect(stored.allSatisfy { $0.authorType == "client" && $0.shareLinkId == link.id })
             #expect(stored[0].annotation == .point(x: 0.25, y: 0.4))
@@ -184,7 +184,7 @@ struct ClientReviewHTTPTests {
                 #expect(page.headers[.contentSecurityPolicy]?.contains("script-src") == false)
             }
         }
-        #expect(try scene.fixture.home.catalog.comments(assetId: scene.photo.id!).isEmpty)
+        #expect(try scene.fixture.home.sqliteCatalog!.comments(assetId: scene.photo.id!).isEmpty)
     }
 
     @Test func closedLinksPasswordsAndForeignAssetsAreRefused() async throws {
@@ -192,7 +192,7 @@ struct ClientReviewHTTPTests {
         let revoked = try scene.link(.comment)
         _ = try scene.fixture.shares.revoke(token: revoked.token, by: .system)
         let expired = try scene.link(.comment, expires: Date().addingTimeInterval(3_600))
-        try await scene.fixture.home.catalog.database.writer.write { db in
+        try await scene.fixture.home.sqliteCatalog!.database.writer.write { db in
             try db.execute(sql: "UPDATE share_link SET expiresAt = ? WHERE id = ?", arguments: [Date().addingTimeInterval(-60), expired.id])
         }
         let protected = try scene.link(.comment, password: "hunter2")
@@ -295,7 +295,7 @@ struct ClientReviewHTTPTests {
                 #expect(response.status == .badRequest, "\(body)")
             }
         }
-        let decided = try await scene.fixture.home.catalog.database.writer.read { db in
+        let decided = try await scene.fixture.home.sqliteCatalog!.database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT json_extract(metadata, '$.decision') FROM activity WHERE action = 'review.decided' ORDER BY id")
         }
         #expect(decided == ["APPROVED", "REJECTED", "OPEN"])
@@ -402,7 +402,7 @@ struct ClientReviewHTTPTests {
             #expect(try await client.execute(uri: "\(base)/review", method: .put, headers: Self.jsonBody,
                                              body: try Self.body(["decision": "rejected", "authorName": "Ana"])).status == .tooManyRequests)
         }
-        #expect(try scene.fixture.home.catalog.comments(assetId: scene.photo.id!).count == 2)
+        #expect(try scene.fixture.home.sqliteCatalog!.comments(assetId: scene.photo.id!).count == 2)
     }
 
     @Test func theRootAnswersWithAStatusPageAndTheScriptIsServed() async throws {
@@ -433,7 +433,7 @@ struct ClientReviewHTTPTests {
     @Test func theAdminAPIReadsTheActivityLogAndLogsItsChanges() async throws {
         let scene = try Scene()
         let link = try scene.link(.comment)
-        let (_, key) = try APIKeyService(keys: scene.fixture.home.catalog).createKey(name: "ci-publisher")
+        let (_, key) = try APIKeyService(keys: scene.fixture.home.sqliteCatalog!).createKey(name: "ci-publisher")
         let auth: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
         try await withLiveServer(scene.fixture) { (client: any TestClientProtocol) async throws -> Void in
             _ = try await client.execute(uri: "/s/\(link.token)/assets/\(scene.photo.id!)/comments", method: .post, headers: Self.jsonBody,

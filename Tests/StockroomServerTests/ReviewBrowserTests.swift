@@ -63,7 +63,7 @@ struct ReviewBrowserTests {
                 // The page reloads with the stored comment's marker.
                 try await page.waitUntil("document.querySelectorAll('.marker.point').length === 1 && document.getElementById('pending-marker') === null")
 
-                let stored = try fixture.home.catalog.comments(assetId: photo.id!)
+                let stored = try fixture.home.sqliteCatalog!.comments(assetId: photo.id!)
                 #expect(stored.count == 1)
                 let comment = try #require(stored.first)
                 #expect(comment.content == "Lighten this corner, please")
@@ -101,7 +101,7 @@ struct ReviewBrowserTests {
                 }
             }
         }
-        let review = try fixture.home.catalog.reviews(shareLinkId: link.id!)
+        let review = try fixture.home.sqliteCatalog!.reviews(shareLinkId: link.id!)
         #expect(review.map(\.decision) == [.rejected])
         #expect(review.first?.authorName == "Ana Lima")
     }

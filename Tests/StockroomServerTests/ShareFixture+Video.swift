@@ -22,7 +22,7 @@ extension ShareFixture {
         asset.width = facts.width
         asset.height = facts.height
         asset.durationSeconds = facts.durationSeconds
-        return try home.catalog.database.writer.write { db in
+        return try home.sqliteCatalog!.database.writer.write { db in
             try asset.insert(db)
             var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: stored.hash, byteSize: stored.byteSize,
                                        mimeType: "video/mp4", originalFilename: corpusName, changeType: .initial)

@@ -306,7 +306,7 @@ extension SQLiteCatalog {
     /// Assets of the library whose current version lacks one of `wanted` (rendition type → recipe
     /// hash) made from that version by that recipe: missing, older version, or changed recipe.
     /// One query; the (assetId, renditionType) index answers each asset's lookups.
-    func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
+    public func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
         guard !wanted.isEmpty else { return [] }
         var arguments: [any DatabaseValueConvertible] = []
         for (type, hash) in wanted.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -330,7 +330,7 @@ extension SQLiteCatalog {
     }
 
     /// Video assets whose PREVIEW_VIDEO is missing, made from an older version, or by another recipe.
-    func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64] {
+    public func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64] {
         try read { db in
             try Int64.fetchAll(db, sql: """
                 SELECT a.id FROM asset a

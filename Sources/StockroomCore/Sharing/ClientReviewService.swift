@@ -12,14 +12,15 @@ import Foundation
 /// address and user agent.
 public struct ClientReviewService: Sendable {
     let comments: any CommentRepository
-    let reviews: any ReviewRepository
+    /// Nil on a catalog that does not hold decisions and selections yet (PostgreSQL).
+    let reviews: (any ReviewRepository)?
     let limiter: ClientActionLimiter
     let commentCap: Int
 
     /// Comments one link may hold in all: a script holding a link cannot fill the catalog.
     public static let maxCommentsPerLink = 5_000
 
-    public init(comments: any CommentRepository, reviews: any ReviewRepository, limiter: ClientActionLimiter = ClientActionLimiter(),
+    public init(comments: any CommentRepository, reviews: (any ReviewRepository)?, limiter: ClientActionLimiter = ClientActionLimiter(),
                 commentCap: Int = ClientReviewService.maxCommentsPerLink) {
         self.comments = comments
         self.reviews = reviews
@@ -72,7 +73,7 @@ public struct ClientReviewService: Sendable {
         try admit(.review, share: share, client: client)
         let review = AssetReview(shareLinkId: share.link.id!, assetId: asset.id, decision: decision, note: cleanNote, authorName: name,
                                  decidedAt: now)
-        return try reviews.recordReview(review, by: Actor(kind: .client, name: name), assetName: asset.asset.name, details: Self.details(client))
+        return try decisions().recordReview(review, by: Actor(kind: .client, name: name), assetName: asset.asset.name, details: Self.details(client))
     }
 
     /// Picks the asset into (or out of) the link's selection: EDIT links only.
@@ -83,7 +84,7 @@ public struct ClientReviewService: Sendable {
         }
         let name = try CommentRules.name(authorName)
         try admit(.selection, share: share, client: client)
-        return try reviews.setSelected(selected, assetId: asset.id, assetName: asset.asset.name, link: share.link,
+        return try decisions().setSelected(selected, assetId: asset.id, assetName: asset.asset.name, link: share.link,
                                        name: Self.selectionName(share), by: Actor(kind: .client, name: name),
                                        details: Self.details(client), now: now)
     }
@@ -92,6 +93,11 @@ public struct ClientReviewService: Sendable {
     static func selectionName(_ share: ResolvedShare) -> String {
         let who = share.link.recipientEmail ?? "link \(share.link.id!)"
         return "Selection: \(share.content.title) (\(who))"
+    }
+
+    private func decisions() throws(DomainError) -> any ReviewRepository {
+        guard let reviews else { throw .invalidArgument("decisions and selections are kept in a SQLite catalog; this server's catalog does not hold them yet") }
+        return reviews
     }
 
     private func requireReview(_ share: ResolvedShare) throws(ShareAccessError) {

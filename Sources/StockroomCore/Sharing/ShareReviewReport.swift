@@ -24,7 +24,7 @@ public struct ShareReviewReport: Encodable, Sendable, Equatable {
 
 extension ShareService {
     public func reviewReport(token: String, now: Date = Date()) throws(DomainError) -> ShareReviewReport {
-        guard let reviews else { throw .storage("no review store configured") }
+        guard let reviews else { throw .invalidArgument("review list works on a SQLite catalog: client decisions are not kept in this catalog yet") }
         let link = try shareLink(token: token)
         let summary = try self.summary(token: token, now: now)
         let shown = try content(of: link, now: now).assets

@@ -21,8 +21,9 @@ struct AdminAPIController: Sendable {
 
     var assets: any AssetCatalogRepository { home.catalog }
     var comments: CommentService { CommentService(comments: home.catalog, assets: home.catalog) }
-    var activity: ActivityService {
-        ActivityService(activity: home.catalog, collections: home.catalog, libraries: home.catalog, shares: shares)
+    func activity() throws(DomainError) -> ActivityService {
+        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog,
+                        shares: shares)
     }
 
     var endpoints: RouteCollection<StockroomRequestContext> {
@@ -237,7 +238,7 @@ struct AdminAPIController: Sendable {
         let offset = try Self.integer(parameters["offset"].map(String.init), name: "offset", default: 0, range: 0...10_000_000)
         let since = parameters["since"].map(String.init), actor = parameters["actor"].map(String.init)
         let entity = parameters["entity"].map(String.init)
-        let activity = self.activity
+        let activity = try self.activity()
         return try JSONResponse.make(try await blocking {
             try activity.entries(since: since, actor: actor, entity: entity, limit: limit, offset: offset)
         })
