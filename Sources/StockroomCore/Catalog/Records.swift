@@ -132,6 +132,7 @@ extension Job: FetchableRecord, MutablePersistableRecord {
         public static let runAfter = Column("runAfter")
         public static let batchId = Column("batchId")
         public static let leaseExpiresAt = Column("leaseExpiresAt")
+        public static let priority = Column("priority")
     }
 }
 
