@@ -109,7 +109,7 @@ struct ThumbnailsFirstTests {
         }
         #expect(try allJobs(home).allSatisfy { $0.status == .queued && $0.priority == Job.remainingRenditionsPriority })
         #expect(try home.catalog.jobCounts(batchId: batchId) == [.queued: 3])
-        // A PENDING row is not up to date: `render --stale` would queue these assets (and adopt the live jobs).
+        // A PENDING row is not up to date: `render --stale` would queue these assets.
         #expect(Set(try RenderPlanner(catalog: home.catalog).staleAssetIds(pipelines: Fixtures.pipelines)) == Set(assets.map { $0.id! }))
 
         let summary = try await service.run(batchId: batchId, workers: 2)
