@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
-let package = Package(
+var package = Package(
     name: "Stockroom",
     platforms: [.macOS(.v14)],
     products: [
@@ -95,7 +96,9 @@ let package = Package(
         .target(name: "CRenditionTestSupport", dependencies: ["CVips"], path: "Tests/CRenditionTestSupport"),
         .testTarget(
             name: "StockroomMediaTests",
-            dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport", "CRenditionTestSupport"]
+            dependencies: ["StockroomMedia", "CMediaShim", "CVips", "StockroomTestSupport", "CRenditionTestSupport"],
+            // Fuzz findings, read from the source tree by FuzzRegressionTests and scripts/fuzz.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "StockroomCoreTests",
@@ -118,3 +121,24 @@ let package = Package(
         ),
     ]
 )
+
+// The sanitizer lane (scripts/sanitize) and the fuzz harness (scripts/fuzz) build only the media
+// tests, FuzzDocumentParsers and the targets they depend on, with the sanitizers, each in its own
+// scratch path: a second build of the whole package (GRDB, NIO, BoringSSL…) would double CI's build time for code that
+// never touches untrusted bytes. Package dependencies stay declared, so Package.resolved is the
+// same in both builds; SwiftPM builds none that no kept target uses.
+if ProcessInfo.processInfo.environment["STOCKROOM_MEDIA_TARGETS_ONLY"] == "1" {
+    var kept: Set<String> = []
+    var pending = ["StockroomMediaTests", "FuzzDocumentParsers"]
+    while let name = pending.popLast() {
+        guard kept.insert(name).inserted, let target = package.targets.first(where: { $0.name == name }) else { continue }
+        for dependency in target.dependencies {
+            switch dependency {
+            case let .targetItem(name, _), let .byNameItem(name, _): pending.append(name)
+            default: break
+            }
+        }
+    }
+    package.targets.removeAll { !kept.contains($0.name) }
+    package.products = []
+}

@@ -1,5 +1,6 @@
-// Fuzz harness for Stockroom's own document parsers (Photoshop, Office/OpenDocument, fonts
-// through FreeType, plain text, SVG inspection, PDF structure scan, EPS comments).
+// Fuzz harness for Stockroom's own parsers (Photoshop, Office/OpenDocument, fonts through
+// FreeType, plain text, SVG inspection, PDF structure scan, EPS comments, poppler, librsvg, and
+// the EXIF/XMP/IPTC/ICC/GIF metadata parsers; see DocumentParsers.Parser).
 //
 // Replay (any build): `swift run FuzzDocumentParsers FILE_OR_DIR...` runs every file through every
 // parser once and prints which accepted it. `swift run FuzzDocumentParsers --make-seeds SEED_DIR
@@ -10,7 +11,7 @@
 // libFuzzer: `swift build --product FuzzDocumentParsers --scratch-path .build-fuzz
 //   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DLIBFUZZER -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld`
 //   (gold crashes reporting the sanitizer runtime's symbols), then
-//   `LSAN_OPTIONS=suppressions=Fuzz/DocumentParsers/leak-suppressions.txt
+//   `LSAN_OPTIONS=suppressions=Fuzz/leak-suppressions.txt
 //    .build-fuzz/debug/FuzzDocumentParsers -rss_limit_mb=4096 -timeout=20 CORPUS_DIR SEED_DIR...`
 //   (the suppressions name the libraries' known small leaks; `-detect_leaks=0` hunts crashes only).
 // The first byte of an input chooses the parser (so one corpus serves all of them), the rest is
@@ -45,17 +46,17 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
 @main
 struct FuzzDocumentParsers {
     static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "--make-seeds", arguments.count >= 3 {
+            makeSeeds(URL(fileURLWithPath: arguments[arguments.startIndex + 1]), from: arguments.dropFirst(2))
+            return
+        }
         #if LIBFUZZER
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
         #else
-        let arguments = CommandLine.arguments.dropFirst()
-        if arguments.first == "--make-seeds", arguments.count >= 3 {
-            makeSeeds(URL(fileURLWithPath: arguments[arguments.startIndex + 1]), from: arguments.dropFirst(2))
-        } else {
-            replay(arguments)
-        }
+        replay(arguments)
         #endif
     }
 

@@ -1,5 +1,6 @@
 #include "media_shim.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -77,29 +78,53 @@ int sr_vips_open_header(const char *path, VipsImage **out) {
     return *out ? 0 : -1;
 }
 
+/// libvips 8.14.1's HEIF loader attaches a file's EXIF and XMP blocks as blobs that point into
+/// memory the loader owns, and vips_thumbnail releases the loader it read the header with: the
+/// thumbnail's copies of those blobs then point at freed memory (webpsave's EXIF update read
+/// 190 freed bytes of an AVIF; see Docs/security.md). Renditions strip every field anyway, so the
+/// decoded image gives them up, on a fresh header over the same pixels.
+static int sr_vips_drop_loader_blobs(int result, VipsImage **out) {
+    static const char *const fields[] = {"exif-data", "xmp-data", "iptc-data"};
+    if (result != 0 || !*out) return result;
+    int present = 0;
+    for (int i = 0; i < 3; i++) present |= vips_image_get_typeof(*out, fields[i]) != 0;
+    if (!present) return 0;
+    VipsImage *copy = NULL;
+    if (vips_copy(*out, &copy, NULL) != 0) {
+        g_object_unref(*out);
+        *out = NULL;
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) vips_image_remove(copy, fields[i]);
+    g_object_unref(*out);
+    *out = copy;
+    return 0;
+}
+
 int sr_vips_thumbnail_file(const char *path, VipsImage **out, int width, int height, int fail_on_error, int export_srgb) {
     VipsFailOn fail_on = fail_on_error ? VIPS_FAIL_ON_ERROR : VIPS_FAIL_ON_NONE;
     // An export profile makes libvips run a colour transform even from sRGB to sRGB (about a
     // third of a 24 MP JPEG's decode time), so it is asked for only when there is one to do.
     if (!export_srgb) {
-        return vips_thumbnail(path, out, width, "height", height, "size", VIPS_SIZE_DOWN, "fail_on", fail_on, NULL);
+        return sr_vips_drop_loader_blobs(
+            vips_thumbnail(path, out, width, "height", height, "size", VIPS_SIZE_DOWN, "fail_on", fail_on, NULL), out);
     }
-    return vips_thumbnail(path, out, width,
+    return sr_vips_drop_loader_blobs(vips_thumbnail(path, out, width,
         "height", height,
         "size", VIPS_SIZE_DOWN,
         "export_profile", "srgb",
         "intent", VIPS_INTENT_PERCEPTUAL,
         "fail_on", fail_on,
-        NULL);
+        NULL), out);
 }
 
 int sr_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out, int width, int height) {
-    return vips_thumbnail_buffer((void *) data, length, out, width,
+    return sr_vips_drop_loader_blobs(vips_thumbnail_buffer((void *) data, length, out, width,
         "height", height,
         "size", VIPS_SIZE_DOWN,
         "export_profile", "srgb",
         "intent", VIPS_INTENT_PERCEPTUAL,
-        NULL);
+        NULL), out);
 }
 
 int sr_vips_image_from_pixels(const void *data, int width, int height, int bands, VipsImage **out) {
@@ -506,30 +531,57 @@ static double sr_mean_luma(const uint8_t *rgb, int width, int height) {
     return count ? sum / count : 0;
 }
 
-/// Converts a decoded frame to tightly packed RGB24 at square pixels.
-static uint8_t *sr_frame_to_rgb(const AVFrame *frame, int *out_width, int *out_height) {
+/// Sample aspect ratios outside this range are damage, not anamorphic video (real ones are
+/// 4:3, 16:11, 40:33, 32:27…): the frame is then shown with square pixels as coded.
+#define SR_MAX_ASPECT_STRETCH 8.0
+
+/// Converts a decoded frame to tightly packed RGB24 at square pixels (`sar` applied), or NULL.
+///
+/// libswscale's vector paths write whole SIMD registers: a destination row whose byte width is
+/// not a multiple of the vector width is overrun, and so is the end of the last row (a 216-pixel
+/// or 200-pixel wide frame into a malloc(width × 3 × height) buffer corrupted the heap). So it
+/// scales into a frame from av_frame_get_buffer, whose rows are aligned and padded the way libav
+/// expects, and the rows are then copied out tightly.
+static uint8_t *sr_frame_to_rgb(const AVFrame *frame, AVRational sar, int max_pixels, int *out_width, int *out_height) {
+    *out_width = *out_height = 0;
+    if (frame->width < 1 || frame->height < 1 || frame->format < 0) return NULL;
+    if (!sws_isSupportedInput(frame->format)) return NULL;
+    if (av_image_check_size2(frame->width, frame->height, max_pixels, frame->format, 0, NULL) < 0) return NULL;
     int width = frame->width, height = frame->height;
-    AVRational sar = frame->sample_aspect_ratio;
     if (sar.num > 0 && sar.den > 0 && sar.num != sar.den) {
-        width = (int) lround(width * av_q2d(sar));
-        if (width < 1) width = 1;
+        double stretch = av_q2d(sar);
+        if (stretch >= 1.0 / SR_MAX_ASPECT_STRETCH && stretch <= SR_MAX_ASPECT_STRETCH) {
+            long stretched = lround(width * stretch);
+            if (stretched < 1) stretched = 1;
+            if ((int64_t) stretched * height <= max_pixels && stretched <= INT_MAX / 4) width = (int) stretched;
+        }
     }
+    if (av_image_check_size2(width, height, max_pixels, AV_PIX_FMT_RGB24, 0, NULL) < 0) return NULL;
+
     struct SwsContext *sws = sws_getContext(frame->width, frame->height, frame->format,
                                             width, height, AV_PIX_FMT_RGB24,
                                             SWS_BICUBIC, NULL, NULL, NULL);
     if (!sws) return NULL;
-    uint8_t *rgb = malloc((size_t) width * height * 3);
-    if (rgb) {
-        uint8_t *planes[4] = {rgb, NULL, NULL, NULL};
-        int strides[4] = {width * 3, 0, 0, 0};
-        if (sws_scale(sws, (const uint8_t *const *) frame->data, frame->linesize, 0, frame->height, planes, strides) != height) {
-            free(rgb);
-            rgb = NULL;
-        }
+    AVFrame *scaled = av_frame_alloc();
+    uint8_t *rgb = NULL;
+    if (!scaled) goto done;
+    scaled->format = AV_PIX_FMT_RGB24;
+    scaled->width = width;
+    scaled->height = height;
+    if (av_frame_get_buffer(scaled, 0) < 0) goto done;
+    if (sws_scale(sws, (const uint8_t *const *) frame->data, frame->linesize, 0, frame->height,
+                  scaled->data, scaled->linesize) != height) goto done;
+    size_t row_bytes = (size_t) width * 3;
+    rgb = malloc(row_bytes * (size_t) height);
+    if (!rgb) goto done;
+    for (int y = 0; y < height; y++) {
+        memcpy(rgb + row_bytes * (size_t) y, scaled->data[0] + (size_t) scaled->linesize[0] * (size_t) y, row_bytes);
     }
-    sws_freeContext(sws);
     *out_width = width;
     *out_height = height;
+done:
+    av_frame_free(&scaled);
+    sws_freeContext(sws);
     return rgb;
 }
 
@@ -538,7 +590,7 @@ static uint8_t *sr_frame_to_rgb(const AVFrame *frame, int *out_width, int *out_h
 /// How many frames after the target time are considered before settling for the brightest.
 #define SR_POSTER_CANDIDATES 48
 
-int sr_av_poster_frame(sr_av_input *input, uint8_t **rgb, int *width, int *height) {
+int sr_av_poster_frame(sr_av_input *input, int max_pixels, uint8_t **rgb, int *width, int *height) {
     *rgb = NULL;
     *width = *height = 0;
     AVFormatContext *format = input->format;
@@ -566,13 +618,17 @@ int sr_av_poster_frame(sr_av_input *input, uint8_t **rgb, int *width, int *heigh
     }
     if ((result = avcodec_parameters_to_context(decoder, stream->codecpar)) < 0) goto done;
     decoder->thread_count = 1;
+    // libavcodec refuses to allocate frames above this (a header can declare 65535 × 65535).
+    if (max_pixels > 0) decoder->max_pixels = max_pixels;
     if ((result = avcodec_open2(decoder, codec, NULL)) < 0) goto done;
 
+    // A demuxer may leave a zero time base; timestamps are then meaningless, not a division by zero.
+    double time_base = stream->time_base.num > 0 && stream->time_base.den > 0 ? av_q2d(stream->time_base) : 0;
     double duration = -1;
     if (format->duration != AV_NOPTS_VALUE && format->duration > 0) {
         duration = format->duration / (double) AV_TIME_BASE;
-    } else if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
-        duration = stream->duration * av_q2d(stream->time_base);
+    } else if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0 && time_base > 0) {
+        duration = stream->duration * time_base;
     }
     // The first frames are often black (fade-in, leader): start a little way in.
     double target = duration > 0 ? fmin(duration * 0.1, 10.0) : 1.0;
@@ -586,8 +642,10 @@ int sr_av_poster_frame(sr_av_input *input, uint8_t **rgb, int *width, int *heigh
             target = 0;
             avcodec_flush_buffers(decoder);
         }
-        if (target > 0) {
-            int64_t timestamp = start + (int64_t) (target / av_q2d(stream->time_base));
+        if (target > 0 && time_base > 0) {
+            // In doubles: a hostile start time plus the offset must not overflow int64_t.
+            double position = (double) start + target / time_base;
+            int64_t timestamp = position > -9e18 && position < 9e18 ? (int64_t) position : start;
             if (av_seek_frame(format, index, timestamp, AVSEEK_FLAG_BACKWARD) < 0) {
                 target = 0;
                 av_seek_frame(format, index, start, AVSEEK_FLAG_BACKWARD);
@@ -634,7 +692,7 @@ int sr_av_poster_frame(sr_av_input *input, uint8_t **rgb, int *width, int *heigh
             }
             decoded_any = 1;
             int64_t pts = frame->best_effort_timestamp;
-            double seconds = pts == AV_NOPTS_VALUE ? target : (pts - start) * av_q2d(stream->time_base);
+            double seconds = pts == AV_NOPTS_VALUE || time_base == 0 ? target : ((double) pts - (double) start) * time_base;
             if (seconds + 1e-3 < target && attempts < 2000) {
                 attempts++;
                 av_frame_unref(frame);
@@ -647,7 +705,10 @@ int sr_av_poster_frame(sr_av_input *input, uint8_t **rgb, int *width, int *heigh
                 continue;
             }
             int w = 0, h = 0;
-            uint8_t *pixels = sr_frame_to_rgb(frame, &w, &h);
+            // The container's aspect ratio wins over the codec's (Matroska keeps it in DisplayWidth,
+            // and a VP9 bitstream has none), as av_guess_sample_aspect_ratio decides for players.
+            AVRational sar = av_guess_sample_aspect_ratio(format, stream, frame);
+            uint8_t *pixels = sr_frame_to_rgb(frame, sar, max_pixels > 0 ? max_pixels : INT_MAX, &w, &h);
             av_frame_unref(frame);
             if (!pixels) continue;
             double luma = sr_mean_luma(pixels, w, h);

@@ -13,10 +13,13 @@ final class AVInput {
 
     private let handle: OpaquePointer
     let deadline: Deadline
+    /// The decompression-bomb guard for decoded frames (width × height).
+    let maxPixels: Int
 
-    init(path: String, deadline: Deadline) throws(MediaError) {
+    init(path: String, deadline: Deadline, maxPixels: Int = MediaEngineConfiguration().maxPixels) throws(MediaError) {
         sr_av_init()
         self.deadline = deadline
+        self.maxPixels = maxPixels
         var opened: OpaquePointer?
         let status = sr_av_open(path, Self.demuxerAllowlist, deadline.monotonicMicroseconds, &opened)
         guard status == 0, let opened else {
@@ -55,10 +58,16 @@ final class AVInput {
 
     /// A representative decoded frame of the first video stream, RGB 8-bit at square pixels.
     func posterFrame() throws(MediaError) -> (pixels: Data, size: PixelSize) {
+        // The declared size is checked first, so a hostile header names the bomb rather than
+        // failing as an undecodable frame (libavcodec refuses the frame with the same limit).
+        if let video = streams.first(where: { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO && sr_av_is_attached_picture($0) == 0 }) {
+            let parameters = video.pointee.codecpar.pointee
+            try PixelLimit.check(width: Int(parameters.width), height: Int(parameters.height), pages: 1, limit: maxPixels)
+        }
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: Int32 = 0
         var height: Int32 = 0
-        let status = sr_av_poster_frame(handle, &pixels, &width, &height)
+        let status = sr_av_poster_frame(handle, Int32(clamping: maxPixels), &pixels, &width, &height)
         guard status == 0, let pixels, width > 0, height > 0 else {
             if let pixels { free(pixels) }
             if sr_av_is_interrupted(status) != 0 { throw .timedOut(seconds: deadline.limitSeconds) }

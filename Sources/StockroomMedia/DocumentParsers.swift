@@ -1,15 +1,20 @@
 import Foundation
 
-/// Stockroom's own parsers of untrusted bytes, as one public entry point for fuzz harnesses and
-/// replay tools (Fuzz/DocumentParsers). Each parser is a pure function: bytes in, a value or a
+/// Stockroom's own parsers of untrusted bytes (documents, and the embedded-metadata parsers of
+/// images), as one public entry point for the fuzz harness and replay tool (Fuzz/DocumentParsers). Each parser is a pure function: bytes in, a value or a
 /// thrown `MediaError` out; a thrown error is an expected outcome, anything else (a trap, a
 /// hang, a sanitizer report) is a bug.
 public enum DocumentParsers {
     /// Stockroom's own parsers, then the C libraries the engine hands documents to: poppler
     /// (`pdf`: information, text and fonts of the first pages, page 1 rendered small) and librsvg
-    /// (`svgRaster`: the drawing rasterized small from memory). FreeType runs under `font`.
+    /// (`svgRaster`: the drawing rasterized small from memory). FreeType runs under `font`. Then
+    /// the parsers of metadata blocks cut out of images: EXIF through libexif and `ExifReader`
+    /// (typed fields, GPS, dates, the Canon maker-note ISO), XMP packets, IPTC-IIM, ICC
+    /// `desc`/`mluc`, GIF screen and frame descriptors. New cases go last: a case's index is its
+    /// selector byte in the fuzz corpus.
     public enum Parser: String, CaseIterable, Sendable {
         case photoshop, office, font, plainText, svg, pdfStructure, postScript, pdf, svgRaster
+        case exif, xmp, iptc, iccProfile, gifCanvas
     }
 
     /// libvips started and the PDF and SVG loaders unblocked, as an engine does.
@@ -19,11 +24,13 @@ public enum DocumentParsers {
     /// on finding bugs rather than on honest large allocations.
     public static let fuzzingPixelLimit = 16 << 20
 
-    /// Runs `bytes` through one parser; true when it accepted them.
+    /// Runs `bytes` through one parser; true when it accepted them. `seconds` bounds the work
+    /// (the fuzzer wants slow inputs reported as refused; tests on a loaded sanitizer build give
+    /// honest files more time).
     @discardableResult
-    public static func run(_ parser: Parser, _ bytes: Data) -> Bool {
+    public static func run(_ parser: Parser, _ bytes: Data, seconds: Double = 10) -> Bool {
         let limits = DocumentLimits()
-        let deadline = Deadline(seconds: 10)
+        let deadline = Deadline(seconds: seconds)
         do throws(MediaError) {
             switch parser {
             case .photoshop:
@@ -61,6 +68,16 @@ public enum DocumentParsers {
                 guard engine != nil else { return false }
                 _ = try SVGInspection.inspect(bytes)
                 _ = try SVGBuffer(bytes).raster(scale: 0.5, maxPixels: fuzzingPixelLimit, deadline: deadline)
+            case .exif:
+                return ExifReader.read(bytes) != nil
+            case .xmp:
+                return XMPPacketParser.parse(bytes) != nil
+            case .iptc:
+                return IPTCParser.parse(bytes) != nil
+            case .iccProfile:
+                return ICCProfileDescription.read(bytes) != nil
+            case .gifCanvas:
+                return GIFCanvas.read(bytes) != nil
             }
             return true
         } catch {

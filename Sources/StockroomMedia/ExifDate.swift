@@ -23,6 +23,8 @@ enum ExifDate {
         let parts = offset.dropFirst().split(separator: ":").compactMap { Int($0) }
         guard let hours = parts.first, (0...14).contains(hours) else { return nil }
         let minutes = parts.count > 1 ? parts[1] : 0
+        // Unchecked, "+01:9223372036854775807" overflowed the multiplication below and trapped.
+        guard (0...59).contains(minutes) else { return nil }
         let seconds = hours * 3600 + minutes * 60
         return sign == "-" ? -seconds : seconds
     }

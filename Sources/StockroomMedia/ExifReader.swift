@@ -32,12 +32,15 @@ enum ExifReader {
         info.lensModel = fields.text(EXIF_IFD_EXIF, EXIF_TAG_LENS_MODEL)
         info.exposureTime = fields.rational(EXIF_IFD_EXIF, EXIF_TAG_EXPOSURE_TIME)
         info.fNumber = fields.rational(EXIF_IFD_EXIF, EXIF_TAG_FNUMBER)
-        info.iso = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED_RATINGS)
+        // Older Canon compacts record the ISO only in their maker note.
+        info.iso = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED_RATINGS) ?? CanonMakerNote.iso(in: data, make: info.make)
         info.focalLength = fields.rational(EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH)
         info.focalLength35mm = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH_IN_35MM_FILM)
         if let flash = fields.integer(EXIF_IFD_EXIF, EXIF_TAG_FLASH) {
             info.flashFired = flash & 1 == 1
-            info.flash = fields.libexifText(EXIF_IFD_EXIF, EXIF_TAG_FLASH)
+            if fields.format(EXIF_IFD_EXIF, EXIF_TAG_FLASH) == EXIF_FORMAT_SHORT {
+                info.flash = fields.libexifText(EXIF_IFD_EXIF, EXIF_TAG_FLASH)
+            }
         }
         info.dateTimeOriginal = fields.text(EXIF_IFD_EXIF, EXIF_TAG_DATE_TIME_ORIGINAL)
         info.offsetTimeOriginal = fields.text(EXIF_IFD_EXIF, EXIF_TAG_OFFSET_TIME_ORIGINAL)
@@ -102,17 +105,24 @@ private struct ExifFields {
         Int(exif_format_get_size(format))
     }
 
+    func format(_ ifd: ExifIfd, _ tag: ExifTag) -> ExifFormat? {
+        entry(ifd, tag)?.pointee.format
+    }
+
+    /// A text field's value. Text stored in any other format is damage and is dropped: handing
+    /// it to libexif's formatter is how a fuzzed Make stored as SRATIONAL with a denominator of
+    /// −2³¹ reached undefined behaviour in libexif 0.6.24 (abs(INT_MIN), Docs/security.md).
     func text(_ ifd: ExifIfd, _ tag: ExifTag) -> String? {
         guard let entry = entry(ifd, tag) else { return nil }
         let value = entry.pointee
-        if value.format == EXIF_FORMAT_ASCII || value.format == EXIF_FORMAT_UNDEFINED || value.format == EXIF_FORMAT_BYTE {
-            let bytes = UnsafeBufferPointer(start: value.data, count: Int(value.size)).prefix { $0 != 0 }
-            let decoded = String(validating: Array(bytes), as: UTF8.self)
-                ?? String(bytes: Array(bytes), encoding: .isoLatin1) ?? ""
-            let trimmed = decoded.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
-            return trimmed.isEmpty ? nil : trimmed
+        guard value.format == EXIF_FORMAT_ASCII || value.format == EXIF_FORMAT_UNDEFINED || value.format == EXIF_FORMAT_BYTE else {
+            return nil
         }
-        return libexifText(ifd, tag)
+        let bytes = UnsafeBufferPointer(start: value.data, count: Int(value.size)).prefix { $0 != 0 }
+        let decoded = String(validating: Array(bytes), as: UTF8.self)
+            ?? String(bytes: Array(bytes), encoding: .isoLatin1) ?? ""
+        let trimmed = decoded.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// libexif's own rendering of a value (e.g. "Flash fired, auto mode").

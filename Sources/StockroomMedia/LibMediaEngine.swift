@@ -44,7 +44,7 @@ public final class LibMediaEngine: MediaEngine {
             source = try VisualSource.image(ImageFile(path: path, loaderFormat: format, configuration: configuration),
                                             recipes: recipes, deadline: deadline)
         case let .audioVisual(path):
-            source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline), recipes: recipes,
+            source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline, maxPixels: configuration.maxPixels), recipes: recipes,
                                                   configuration: configuration)
         case let .document(format, path):
             return try DocumentMedia.render(format, path: path, description: description, recipes: recipes,

@@ -58,11 +58,13 @@ enum RenditionGeometry {
     }
 
     /// The largest libjpeg DCT scale-down (8, 4, 2 or 1) whose output, ceil(size / shrink), is
-    /// still at least `scale` × the source in both directions.
+    /// still at least `scale` × the source in both directions. Never more than the shorter side:
+    /// libvips 8.14's jpegload asked to shrink a 1 × 1 JPEG by 8 makes a 0-pixel image and
+    /// aborts the process on its own sanity assertion.
     static func jpegShrink(source: PixelSize, scale: Double) -> Int {
         let needed = PixelSize(width: Int((Double(source.width) * scale - 1e-6).rounded(.up)),
                                height: Int((Double(source.height) * scale - 1e-6).rounded(.up)))
-        for shrink in [8, 4, 2] {
+        for shrink in [8, 4, 2] where source.width >= shrink && source.height >= shrink {
             if (source.width + shrink - 1) / shrink >= needed.width && (source.height + shrink - 1) / shrink >= needed.height {
                 return shrink
             }

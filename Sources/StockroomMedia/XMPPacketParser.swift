@@ -117,9 +117,14 @@ private final class XMPCollector: NSObject, XMLParserDelegate {
     private var inItem = false
 
     private func resolve(_ qualifiedName: String) -> (namespace: String, name: String) {
-        let parts = qualifiedName.split(separator: ":", maxSplits: 1).map(String.init)
-        let prefix = parts.count == 2 ? parts[0] : ""
-        let name = parts.count == 2 ? parts[1] : parts[0]
+        // Not split(separator:): it drops empty parts, and the name ":" (a fuzzed 4-byte packet,
+        // "<:\0a") left none, so reading the first one trapped and took the process down.
+        var prefix = ""
+        var name = qualifiedName
+        if let colon = qualifiedName.firstIndex(of: ":") {
+            prefix = String(qualifiedName[..<colon])
+            name = String(qualifiedName[qualifiedName.index(after: colon)...])
+        }
         for scope in scopes.reversed() {
             if let uri = scope[prefix] { return (uri, name) }
         }

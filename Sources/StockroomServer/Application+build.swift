@@ -58,7 +58,7 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
                               small: SmallBlobCache(maxBlobBytes: configuration.smallBlobMaxBytes, capacityBytes: configuration.smallBlobCacheBytes),
                               verifyBeforeRangeLimit: 256 * 1024 * 1024, logger: logger)
     let gallery = GalleryController(
-        edge: ShareEdge(shares: shares, changes: home.catalog.database.changes, work: work),
+        edge: ShareEdge(shares: shares, changes: home.catalog.changes, work: work),
         files: files,
         signer: ShareSessionSigner(secret: try ServerSecret.loadOrCreate(in: home)),
         limiter: PasswordAttemptLimiter(maxPerAddress: configuration.maxPasswordFailures,

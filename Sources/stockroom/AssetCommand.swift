@@ -148,7 +148,7 @@ struct AssetDetails: Encodable {
     var versions: [AssetVersion]
     var renditions: [RenditionRow]
 
-    static func load(id: Int64, catalog: SQLiteCatalog, blobs: any BlobStore) throws -> AssetDetails {
+    static func load(id: Int64, catalog: any Catalog, blobs: any BlobStore) throws -> AssetDetails {
         guard let asset = try catalog.asset(id: id) else { throw DomainError.notFound("no asset \(id)") }
         let library = try catalog.library(id: asset.libraryId)?.slug ?? "?"
         return AssetDetails(

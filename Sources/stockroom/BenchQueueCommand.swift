@@ -30,7 +30,7 @@ struct BenchQueueCommand: ParsableCommand {
             result = try JobQueueBenchmark.run(queue: try PostgresJobQueue(pool: pool), backend: "postgresql", jobs: jobs, claimers: claimers)
         } else {
             let home = try DataHome.initialize(at: global.homeURL)
-            result = try JobQueueBenchmark.run(queue: home.catalog, backend: "sqlite", jobs: jobs, claimers: claimers)
+            result = try JobQueueBenchmark.run(queue: home.catalog, backend: home.catalog.backendName, jobs: jobs, claimers: claimers)
         }
         if json { return try printJSON(result) }
         printTable(["BACKEND", "JOBS", "CLAIMERS", "ENQUEUE S", "CLAIM S", "CLAIMS/S", "DUPLICATES"], [[

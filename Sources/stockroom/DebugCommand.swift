@@ -19,7 +19,7 @@ struct DebugCommand: ParsableCommand {
 
         func run() throws {
             let home = try DataHome.initialize(at: global.homeURL)
-            let summary = try BenchmarkCatalog.seed(into: home.catalog, assets: assets, seed: seed)
+            let summary = try BenchmarkCatalog.seed(into: try home.requireSQLiteCatalog("debug seed"), assets: assets, seed: seed)
             if json { return try printJSON(summary) }
             print("Seeded \(summary.assets) assets, \(summary.tagAssignments) tag assignments, \(summary.folders) leaf folders, \(summary.collections) collections, \(summary.shareLinks) share links.")
         }
@@ -49,7 +49,7 @@ struct DebugCommand: ParsableCommand {
                 return (value!, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
             }
             if try home.catalog.assetIDs(matching: .all, limit: 1).isEmpty {
-                let (summary, ms) = try time { try BenchmarkCatalog.seed(into: home.catalog, assets: assets) }
+                let (summary, ms) = try time { try BenchmarkCatalog.seed(into: try home.requireSQLiteCatalog("debug seed"), assets: assets) }
                 figures.append(Figure(operation: "seed", milliseconds: ms, result: "\(summary.assets) assets, \(summary.tagAssignments) tag assignments"))
             }
             let tagging = TaggingService(tags: home.catalog)

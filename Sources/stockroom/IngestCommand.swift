@@ -25,6 +25,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Base folder in the library, e.g. /imports/2024.") var folder: String?
     @Option(help: "Worker threads (default: one per core).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print the summary as JSON (with per-file outcomes and reasons).") var json = false
+    @Flag(name: .customLong("enqueue-only"),
+          help: "Store the originals and queue their jobs, then return; `stockroom worker` hosts sharing the catalog do the rest.")
+    var enqueueOnly = false
     @OptionGroup var media: MediaWorkerOptions
     /// Benchmarks only: decode in this process, to measure what containment costs.
     @Flag(name: .customLong("in-process-media"), help: .hidden) var inProcessMedia = false
@@ -35,7 +38,13 @@ struct IngestCommand: AsyncParsableCommand {
         let pipeline = try makePipeline(home, media: media, inProcess: inProcessMedia)
         defer { pipeline.shutdown() }
         let service = IngestService(catalog: home.catalog, runner: pipeline.runner)
-        let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli)
+        let (batchId, jobs) = try service.enqueue(files, librarySlug: library, baseFolder: folder, actor: .cli, storingOriginals: enqueueOnly)
+        if enqueueOnly {
+            let queued = QueuedBatch(batchId: batchId, queued: jobs.count, stored: jobs.filter { $0.stage != .store }.count)
+            if json { return try printJSON(queued) }
+            print("queued \(queued.queued) files (batch \(batchId)); \(queued.stored) originals stored; workers do the rest")
+            return
+        }
         pipeline.prestart(workers: min(workers, jobs.count))
         let (summary, stoppedBy) = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
         if json {
@@ -55,4 +64,13 @@ struct IngestCommand: AsyncParsableCommand {
         }
         if summary.failed > 0 { throw ExitCode(3) }
     }
+}
+
+/// What `ingest --enqueue-only --json` prints.
+struct QueuedBatch: Codable {
+    var batchId: String
+    /// Jobs queued (files already queued by an earlier run count once).
+    var queued: Int
+    /// Originals now in the blob store, ready for any worker host.
+    var stored: Int
 }

@@ -49,10 +49,16 @@ func makePipeline(_ home: DataHome, media: MediaWorkerOptions, inProcess: Bool =
     var workerLogger = Logger(label: "stockroom.media-worker")
     workerLogger.logLevel = logLevel
     let pool = MediaWorkerPool(executable: MediaWorkerPool.currentExecutable, limits: try media.limits(), logger: workerLogger)
+    // On PostgreSQL idle workers wait on the queue's notifications: another host's enqueue wakes them.
+    var waitForWork: (@Sendable (TimeInterval) -> Void)?
+    if let postgres = home.catalog as? PostgresCatalog {
+        waitForWork = { seconds in _ = postgres.waitForJobs(timeout: seconds) }
+    }
     let runner = PipelineRunner(
         catalog: home.catalog, blobs: home.blobs, pipelines: pipelines,
         makeMediaEngine: { configuration in ContainedMediaEngine(configuration: configuration, pool: pool) },
-        logger: logger, interruptMediaWork: { pool.interrupt() })
+        logger: logger, interruptMediaWork: { pool.interrupt() },
+        waitForWork: waitForWork)
     return Pipeline(runner: runner, pool: pool)
 }
 

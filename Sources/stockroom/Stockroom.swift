@@ -13,6 +13,7 @@ struct Stockroom: AsyncParsableCommand {
             FolderCommand.self,
             IngestCommand.self,
             WatchCommand.self,
+            WorkerCommand.self,
             AssetCommand.self,
             RenderCommand.self,
             FailuresCommand.self,

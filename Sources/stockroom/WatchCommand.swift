@@ -29,6 +29,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Seconds between full rescans (fallback for missed events).") var rescan: Double = 60
     @Option(help: "Worker threads (default: one per core).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print one JSON object per event.") var json = false
+    @Flag(name: .customLong("enqueue-only"),
+          help: "Store originals and queue jobs only; `stockroom worker` hosts sharing the catalog run them. Files are not moved.")
+    var enqueueOnly = false
     @OptionGroup var media: MediaWorkerOptions
 
     func validate() throws {
@@ -43,7 +46,7 @@ struct WatchCommand: AsyncParsableCommand {
         let pipeline = try makePipeline(home, media: media)
         defer { pipeline.shutdown() }
         let service = try WatchService(configurations: [configuration], catalog: home.catalog, runner: pipeline.runner,
-                                       workers: workers, onEvent: printer.print)
+                                       workers: workers, enqueueOnly: enqueueOnly, onEvent: printer.print)
         let stop = StopSignal()
         let signals = StopOnSignals(stop, message: "Stopping the watch: the jobs in hand go back to the queue.")
         await service.run(stop: stop)

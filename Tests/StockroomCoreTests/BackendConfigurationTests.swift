@@ -99,10 +99,16 @@ struct BackendConfigurationTests {
         #expect(throws: DomainError.self) { try BackendConfiguration.load(home: dir.url, environment: ["STOCKROOM_BLOB_CACHE_SIZE": "big"]) }
     }
 
-    @Test("a PostgreSQL catalog is validated, then refused until it exists")
-    func postgresCatalogNotYet() throws {
-        #expect(throws: DomainError.invalidArgument("the PostgreSQL catalog is not available yet (catalog: postgresql://u:•••@db:5432/x); remove `catalog:` from stockroom.yml and STOCKROOM_CATALOG to use the SQLite catalog")) {
-            try DataHome.initialize(at: dir.url, environment: ["STOCKROOM_CATALOG": "postgresql://u:pw@db/x"])
+    @Test("a PostgreSQL catalog URL is validated; an unreachable server is one line, without the password")
+    func postgresCatalogUnreachable() throws {
+        // A port nothing listens on: refused at once, no DNS involved.
+        let refusing = "postgresql://u:secret-pw@127.0.0.1:1/x"
+        do {
+            _ = try DataHome.initialize(at: dir.url, environment: ["STOCKROOM_CATALOG": refusing])
+            Issue.record("a catalog on a closed port opened")
+        } catch {
+            #expect(error.description.hasPrefix("PostgreSQL at postgresql://u:•••@127.0.0.1:1/x is unreachable"), "\(error)")
+            #expect(!error.description.contains("secret-pw") && !error.description.contains("\n"))
         }
         #expect(throws: DomainError.self) { try DataHome.initialize(at: dir.url, environment: ["STOCKROOM_CATALOG": "postgresql://db/x"]) }
         #expect(throws: DomainError.self) { try DataHome.initialize(at: dir.url, environment: ["STOCKROOM_CATALOG": "oracle"]) }

@@ -13,14 +13,14 @@ struct CatalogTests {
     @Test("migrations run on a fresh file, in WAL mode with foreign keys on")
     func freshFileMigrates() throws {
         let home = try openHome()
-        #expect(try home.catalog.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
+        #expect(try home.sqliteCatalog!.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
                                                                  "v3-version-media-failure-details", "v4-job-priority"])
-        let (journal, foreignKeys) = try home.catalog.database.writer.read { db in
+        let (journal, foreignKeys) = try home.sqliteCatalog!.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        let tables = try home.catalog.database.writer.read { db in
+        let tables = try home.sqliteCatalog!.database.writer.read { db in
             // asset_text's FTS5 shadow tables (asset_text_data, _idx, _content, _docsize, _config) left out.
             try String.fetchAll(db, sql: """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
@@ -31,7 +31,7 @@ struct CatalogTests {
                            "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder", "watch_file"].sorted())
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)
-        #expect(try again.catalog.database.appliedMigrations() == home.catalog.database.appliedMigrations())
+        #expect(try again.sqliteCatalog!.database.appliedMigrations() == home.sqliteCatalog!.database.appliedMigrations())
     }
 
     @Test("library slugs are unique per organization")
@@ -75,7 +75,7 @@ struct CatalogTests {
         _ = try service.createFolder(librarySlug: "a", path: "/x", by: .system)
         _ = try service.createFolder(librarySlug: "b", path: "/x", by: .system)
         #expect(throws: (any Error).self) {
-            try home.catalog.database.writer.write { db in
+            try home.sqliteCatalog!.database.writer.write { db in
                 var duplicate = Folder(libraryId: a.id!, parentId: nil, name: "x", slug: "x", path: "/x", depth: 0)
                 try duplicate.insert(db)
             }
@@ -121,7 +121,7 @@ struct CatalogTests {
         let service = LibraryService(libraries: home.catalog, folders: home.catalog)
         let library = try service.createLibrary(name: "Temp", by: .system)
         let folder = try service.createFolder(librarySlug: "temp", path: "/a/b", by: .system)
-        try home.catalog.database.writer.write { db in
+        try home.sqliteCatalog!.database.writer.write { db in
             var asset = Asset(libraryId: library.id!, folderId: folder.id, name: "x.jpg", slug: "x-jpg", assetType: .imagePhoto)
             try asset.insert(db)
             var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: String(repeating: "a", count: 64),
@@ -134,7 +134,7 @@ struct CatalogTests {
             try AssetTagRow(assetId: asset.id!, tagId: tag.id!).insert(db)
             _ = try Library.deleteOne(db, key: library.id!)
         }
-        let counts = try home.catalog.database.writer.read { db in
+        let counts = try home.sqliteCatalog!.database.writer.read { db in
             try ["folder", "asset", "asset_version", "rendition", "asset_tag"].map {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")!
             }
@@ -147,7 +147,7 @@ struct CatalogTests {
         let home = try openHome()
         let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "L", by: .system)
         #expect(throws: (any Error).self) {
-            try home.catalog.database.writer.write { db in
+            try home.sqliteCatalog!.database.writer.write { db in
                 var asset = Asset(libraryId: library.id!, folderId: nil, name: "x", slug: "x", assetType: .other)
                 try asset.insert(db)
                 for n in 1...2 {

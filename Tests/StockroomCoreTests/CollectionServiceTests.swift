@@ -20,7 +20,7 @@ struct CollectionServiceTests {
             var asset = Asset(libraryId: library.id!, folderId: folderId, name: name, slug: Slug.make(from: name), assetType: type,
                               status: status, now: createdAt)
             asset.license = license
-            asset = try home.catalog.database.writer.write { db in try asset.inserted(db) }
+            asset = try home.sqliteCatalog!.database.writer.write { db in try asset.inserted(db) }
             if !tags.isEmpty {
                 var patch = AssetPatch()
                 patch.addTags = tags

@@ -14,9 +14,13 @@ final class StockroomProcess: @unchecked Sendable {
     private var errorText = ""
     private var exited: Date?
 
-    init(_ arguments: [String], home: DataHome, environment extra: [String: String] = [:]) throws {
+    convenience init(_ arguments: [String], home: DataHome, environment extra: [String: String] = [:]) throws {
+        try self.init(arguments, homePath: home.root.path, environment: extra)
+    }
+
+    init(_ arguments: [String], homePath: String, environment extra: [String: String] = [:]) throws {
         process.executableURL = StockroomExecutable.url
-        process.arguments = arguments + ["--home", home.root.path]
+        process.arguments = arguments + ["--home", homePath]
         var environment = ProcessInfo.processInfo.environment
         environment["STOCKROOM_PIPELINES"] = Fixtures.repoRoot.appendingPathComponent("Pipelines").path
         for (key, value) in extra { environment[key] = value }
@@ -73,7 +77,7 @@ struct CommandProcessTests {
 
     /// The newest job, or the one of `file`.
     private func job(_ home: DataHome, file: String? = nil) throws -> Job? {
-        let jobs = try home.catalog.database.writer.read { db in try Job.order(Column("id").desc).fetchAll(db) }
+        let jobs = try home.sqliteCatalog!.database.writer.read { db in try Job.order(Column("id").desc).fetchAll(db) }
         guard let file else { return jobs.first }
         return jobs.first { (try? $0.payload.decode(IngestPayload.self))?.relativePath == file }
     }
@@ -93,7 +97,7 @@ struct CommandProcessTests {
             #expect(file.reason?.contains("\n") == false, "\(file.file): one line")
             #expect(file.reason?.contains("crashed") == false, "\(file.file): \(file.reason ?? "")")
         }
-        let assets = try await home.catalog.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset")! }
+        let assets = try await home.sqliteCatalog!.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset")! }
         #expect(assets == summary.ingested)
     }
 
@@ -154,7 +158,7 @@ struct CommandProcessTests {
         #expect(status == 130, "\(ingest.stderr.suffix(1000))")
         #expect(try #require(ingest.exitedAt).timeIntervalSince(interrupted) < 5)
         #expect(ingest.stderr.contains("stopped: 2 files remain queued; run the same command again to resume"), "\(ingest.stderr.suffix(1000))")
-        let jobs = try await home.catalog.database.writer.read { db in try Job.fetchAll(db) }
+        let jobs = try await home.sqliteCatalog!.database.writer.read { db in try Job.fetchAll(db) }
         #expect(jobs.allSatisfy { $0.status == .queued && $0.leaseOwner == nil }, "\(jobs.map { ($0.status, $0.attempts) })")
     }
 

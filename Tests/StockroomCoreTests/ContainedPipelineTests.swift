@@ -17,7 +17,7 @@ struct ContainedPipelineTests {
     }
 
     private func counts(_ home: DataHome) throws -> (assets: Int, versions: Int, failures: Int) {
-        try home.catalog.database.writer.read { db in
+        try home.sqliteCatalog!.database.writer.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset_version")!,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ingest_failure")!)
         }

@@ -42,7 +42,7 @@ struct DocumentQueryTests {
         let library = try fixture.library("copy")
         let sale = try fixture.asset("sale.txt", in: library, type: .docCopy)
         let other = try fixture.asset("other.txt", in: library, type: .docCopy)
-        try fixture.catalog.writer.write { db in
+        try fixture.sqlite.writer.write { db in
             var draft = AssetDraft(description: MediaDescriptionFixture.text, fileName: "sale.txt", blobHash: "x", byteSize: 1)
             draft.indexedTitle = "Summer sale"
             draft.indexedText = "Everything must go: the summer sale ends on Sunday. AND or NOT are words here."

@@ -32,8 +32,8 @@ enum Fixtures {
     }
 
     /// A data home with one library, ready to ingest into.
-    static func home(in dir: TemporaryDirectory, library: String = "Test Library") throws -> DataHome {
-        let home = try DataHome.initialize(at: dir.url.appendingPathComponent("home"))
+    static func home(in dir: TemporaryDirectory, library: String = "Test Library", backend: CatalogBackend = .sqlite) throws -> DataHome {
+        let home = try backend.initHome(at: dir.url.appendingPathComponent("home"))
         _ = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: library, by: .system)
         return home
     }

@@ -10,16 +10,16 @@ struct IngestPipelineTests {
     let dir = TemporaryDirectory()
 
     private func asset(named name: String, in home: DataHome) throws -> Asset {
-        try #require(try home.catalog.database.writer.read { db in try Asset.filter(Column("name") == name).fetchOne(db) })
+        try #require(try home.catalog.assets(libraryId: nil, limit: 100_000, offset: 0).first { $0.name == name })
     }
 
     private func renditions(_ asset: Asset, _ home: DataHome) throws -> [RenditionType: Rendition] {
         Dictionary(uniqueKeysWithValues: try home.catalog.renditions(assetId: asset.id!).map { ($0.renditionType, $0) })
     }
 
-    @Test("every corpus image ingests with its metadata and the full rendition set")
-    func corpusImages() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("every corpus image ingests with its metadata and the full rendition set", arguments: CatalogBackend.available)
+    func corpusImages(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let summary = try await Fixtures.ingest([Fixtures.corpusFile("images")], into: home)
         let imageCount = try FileManager.default.contentsOfDirectory(atPath: Fixtures.corpusFile("images").path).count
         #expect(summary.ingested + summary.duplicates == imageCount)
@@ -54,9 +54,9 @@ struct IngestPipelineTests {
         }
     }
 
-    @Test("videos and audio get durations, codecs and poster-frame or cover-art renditions")
-    func corpusVideoAndAudio() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("videos and audio get durations, codecs and poster-frame or cover-art renditions", arguments: CatalogBackend.available)
+    func corpusVideoAndAudio(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let summary = try await Fixtures.ingest([Fixtures.corpusFile("video"), Fixtures.corpusFile("audio")], into: home)
         #expect(summary.files.count == 9)
         for name in ["sample.mp4", "chaplin.mp4", "smpte-2997.mp4", "big-buck-bunny.webm"] {
@@ -84,9 +84,9 @@ struct IngestPipelineTests {
         if truncated.outcome == .failed { #expect(truncated.reason?.isEmpty == false) }
     }
 
-    @Test("malformed files fail with a reason, are recorded, and the batch goes on")
-    func malformedFiles() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("malformed files fail with a reason, are recorded, and the batch goes on", arguments: CatalogBackend.available)
+    func malformedFiles(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let drop = try Fixtures.stage([
             "good.jpg": "images/orientation-landscape-1.jpg",
             "broken.png": "malformed/broken.png", "bomb.gif": "malformed/decompression-bomb.gif",
@@ -116,9 +116,9 @@ struct IngestPipelineTests {
         #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("bomb.gif").path))
     }
 
-    @Test("same content is a duplicate; same path with new content is version 2, and version 1 is restorable")
-    func duplicatesAndVersions() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("same content is a duplicate; same path with new content is version 2, and version 1 is restorable", arguments: CatalogBackend.available)
+    func duplicatesAndVersions(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let drop = try Fixtures.stage(["shoot/a.jpg": "images/orientation-landscape-1.jpg"], in: dir)
         let first = try await Fixtures.ingest([drop], into: home, folder: "/imports")
         #expect(first.ingested == 1)
@@ -148,9 +148,9 @@ struct IngestPipelineTests {
         #expect(try home.catalog.asset(id: original.id!)?.contentHash == versions[0].blobHash)
     }
 
-    @Test("XMP keywords become tags and rights fields fill copyright and license")
-    func xmpSidecar() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("XMP keywords become tags and rights fields fill copyright and license", arguments: CatalogBackend.available)
+    func xmpSidecar(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let drop = try Fixtures.stage(["photo.jpg": "images/exif-gps.jpg"], in: dir)
         let xmp = """
         <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -203,14 +203,14 @@ struct IngestPipelineTests {
         let summary = try await restarted.run(batchId: batch2, workers: 2)
         #expect(summary.ingested == 4 && summary.failed == 0 && summary.pending == 0)
         #expect(try home.catalog.assets(libraryId: nil, limit: 10, offset: 0).count == 4)
-        let versions = try await home.catalog.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset_version")! }
+        let versions = try await home.sqliteCatalog!.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset_version")! }
         #expect(versions == 4)
         #expect(try FileManager.default.contentsOfDirectory(atPath: try #require(home.blobs as? DiskBlobStore).root.appendingPathComponent("tmp").path).isEmpty)
     }
 
-    @Test("a running pipeline (as under serve) uses a pipeline file's edits without a restart")
-    func runnerRereadsEditedPipeline() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("a running pipeline (as under serve) uses a pipeline file's edits without a restart", arguments: CatalogBackend.available)
+    func runnerRereadsEditedPipeline(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let pipelineDir = dir.url.appendingPathComponent("live-pipelines")
         try FileManager.default.createDirectory(at: pipelineDir, withIntermediateDirectories: true)
         let file = pipelineDir.appendingPathComponent("default.yml")
@@ -266,14 +266,14 @@ struct IngestPipelineTests {
         #expect(try planner.staleAssetIds(pipelines: pipelines).isEmpty)
 
         // A missing rendition, or one made from an older version, is stale too.
-        try await home.catalog.database.writer.write { db in
+        try await home.sqliteCatalog!.database.writer.write { db in
             try db.execute(sql: "DELETE FROM rendition WHERE assetId = ? AND renditionType = 'LOW_RES'", arguments: [a.id!])
         }
         #expect(try planner.staleAssetIds(pipelines: pipelines) == [a.id!])
         let batch2 = try planner.enqueue(assetIds: [a.id!], force: false)
         await Fixtures.runner(home, pipelines: pipelines).run(workers: 1, batchId: batch2, untilDrained: true, onEvent: { _ in })
         #expect(try planner.staleAssetIds(pipelines: pipelines).isEmpty)
-        try await home.catalog.database.writer.write { db in
+        try await home.sqliteCatalog!.database.writer.write { db in
             try db.execute(sql: "UPDATE asset_version SET isCurrent = 0 WHERE assetId = ?", arguments: [a.id!])
             try db.execute(sql: """
                 INSERT INTO asset_version (assetId, versionNumber, blobHash, byteSize, mimeType, originalFilename, changeType, isCurrent, createdBy, createdAt)

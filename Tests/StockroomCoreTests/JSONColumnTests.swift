@@ -21,11 +21,11 @@ struct JSONColumnTests {
         }
         var activity = Activity(actor: .system, action: "test", entityType: "asset", entityId: "1", entityTitle: "a",
                                 metadata: .object(["count": .number(3)]))
-        try fixture.catalog.writer.write { db in try activity.insert(db) }
-        let stored = try fixture.catalog.writer.read { db in try Asset.fetchOne(db, key: asset.id!) }
+        try fixture.sqlite.writer.write { db in try activity.insert(db) }
+        let stored = try fixture.sqlite.writer.read { db in try Asset.fetchOne(db, key: asset.id!) }
         #expect(stored?.metadata == document)
         #expect(stored?.licenseDetails == .object(["invoice": .string("INV-7")]))
-        let text = try fixture.catalog.writer.read { db in
+        let text = try fixture.sqlite.writer.read { db in
             try String.fetchOne(db, sql: "SELECT metadata FROM asset WHERE id = ?", arguments: [asset.id])
         }
         #expect(text == #"{"exif":{"ISO":200,"Make":"Canon"},"flash":false,"gps":null,"keywords":["beach","summer"]}"#)

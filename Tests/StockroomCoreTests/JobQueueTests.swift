@@ -11,9 +11,9 @@ struct JobQueueTests {
         Job(stage: .store, payload: .object(["libraryId": .number(1)]), dedupeKey: key, batchId: batch)
     }
 
-    @Test("claims are exclusive leases in FIFO order")
-    func exclusiveClaims() throws {
-        let home = try DataHome.initialize(at: dir.url)
+    @Test("claims are exclusive leases in FIFO order", arguments: CatalogBackend.available)
+    func exclusiveClaims(_ backend: CatalogBackend) throws {
+        let home = try backend.initHome(at: dir.url)
         let queue = home.catalog
         _ = try queue.enqueue([job("a", batch: "b1"), job("b", batch: "b1")])
         let me = LeaseOwner(host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier, nonce: "me")
@@ -24,9 +24,9 @@ struct JobQueueTests {
         #expect(try queue.claimJob(owner: .current, leaseSeconds: 60, batchId: "b1", now: Date()) == nil)
     }
 
-    @Test("a live job with the same key is adopted by a new batch, not duplicated")
-    func dedupeAdopts() throws {
-        let home = try DataHome.initialize(at: dir.url)
+    @Test("a live job with the same key is adopted by a new batch, not duplicated", arguments: CatalogBackend.available)
+    func dedupeAdopts(_ backend: CatalogBackend) throws {
+        let home = try backend.initHome(at: dir.url)
         _ = try home.catalog.enqueue([job("same", batch: "old")])
         let adopted = try home.catalog.enqueue([job("same", batch: "new")])
         #expect(adopted.count == 1 && adopted[0].batchId == "new")
@@ -34,9 +34,9 @@ struct JobQueueTests {
         #expect(try home.catalog.jobs(batchId: "old").isEmpty)
     }
 
-    @Test("jobs of an expired lease or a dead process are reclaimed; live ones are not")
-    func reclaim() throws {
-        let home = try DataHome.initialize(at: dir.url)
+    @Test("jobs of an expired lease or a dead process are reclaimed; live ones are not", arguments: CatalogBackend.available)
+    func reclaim(_ backend: CatalogBackend) throws {
+        let home = try backend.initHome(at: dir.url)
         let queue = home.catalog
         _ = try queue.enqueue([job("expired", batch: "b"), job("dead", batch: "b"), job("alive", batch: "b")])
         let now = Date()
@@ -53,9 +53,9 @@ struct JobQueueTests {
         #expect(byKey["alive"]?.status == .running)
     }
 
-    @Test("failed attempts back off and end FAILED after the limit")
-    func retries() throws {
-        let home = try DataHome.initialize(at: dir.url)
+    @Test("failed attempts back off and end FAILED after the limit", arguments: CatalogBackend.available)
+    func retries(_ backend: CatalogBackend) throws {
+        let home = try backend.initHome(at: dir.url)
         let queue = home.catalog
         var j = job("r", batch: "b")
         j.maxAttempts = 2

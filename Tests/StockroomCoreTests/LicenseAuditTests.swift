@@ -9,8 +9,8 @@ struct LicenseAuditTests {
     let service: LicenseService
     let assets: [String: Asset]
 
-    init() throws {
-        let fixture = try QueryFixture()
+    init(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
         self.fixture = fixture
         service = LicenseService(licenses: fixture.catalog, clock: { QueryFixture.now })
         var assets: [String: Asset] = [:]
@@ -45,8 +45,9 @@ struct LicenseAuditTests {
         report.findings.filter { $0.findingClass == findingClass }.map(\.assetName).sorted()
     }
 
-    @Test("the audit reports every class")
-    func classes() throws {
+    @Test("the audit reports every class", arguments: CatalogBackend.available)
+    static func classes(_ backend: CatalogBackend) throws { try Self(backend).classesBody() }
+    func classesBody() throws {
         let report = try service.audit(expiringWithin: QueryFixture.days(30), apply: false, by: .system)
         #expect(report.assetsAudited == 10)
         #expect(findings(report, .expired) == ["expired-in-collection.jpg", "expired-shared.jpg", "expired.jpg"])
@@ -71,7 +72,8 @@ struct LicenseAuditTests {
     }
 
     @Test("exit status follows --fail-on")
-    func exitStatus() throws {
+    static func exitStatus() throws { try Self(.sqlite).exitStatusBody() }
+    func exitStatusBody() throws {
         let report = try service.audit(expiringWithin: QueryFixture.days(30), apply: false, by: .system)
         #expect(report.exitStatus(failOn: []) == 0)
         #expect(report.exitStatus(failOn: [.expired]) == 1)
@@ -88,8 +90,9 @@ struct LicenseAuditTests {
         #expect(cleanReport.summaryLine == "Audited 1 assets, 0 with findings: 0 expired, 0 expiring, 0 unknown, 0 missing-copyright, 0 restricted-exposed, 0 expired-shared.")
     }
 
-    @Test("CSV and JSON outputs have the documented columns and keys")
-    func formats() throws {
+    @Test("CSV and JSON outputs have the documented columns and keys", arguments: CatalogBackend.available)
+    static func formats(_ backend: CatalogBackend) throws { try Self(backend).formatsBody() }
+    func formatsBody() throws {
         let report = try service.audit(expiringWithin: QueryFixture.days(30), apply: false, by: .system)
         let csv = CSVText.document(header: LicenseAuditReport.csvHeader, rows: report.csvRows)
         let lines = csv.split(separator: "\n")
@@ -107,15 +110,16 @@ struct LicenseAuditTests {
     }
 
     @Test("--apply expires assets, revokes their direct links, logs once, and is idempotent")
-    func applyIsIdempotent() throws {
+    static func applyIsIdempotent() throws { try Self(.sqlite).applyIsIdempotentBody() }
+    func applyIsIdempotentBody() throws {
         let first = try service.audit(expiringWithin: QueryFixture.days(30), apply: true, by: .system)
         #expect(first.applied == ExpiryWithdrawal(assetsExpired: 3, shareLinksRevoked: 1))
         #expect(try fixture.names("status:expired") == ["expired-in-collection.jpg", "expired-shared.jpg", "expired.jpg"])
-        let direct = try fixture.catalog.writer.read { db in
+        let direct = try fixture.sqlite.writer.read { db in
             try ShareLink.filter(ShareLink.Columns.token == "direct-link").fetchOne(db)
         }
         #expect(direct?.revokedAt == QueryFixture.now)
-        let collectionLink = try fixture.catalog.writer.read { db in
+        let collectionLink = try fixture.sqlite.writer.read { db in
             try ShareLink.filter(ShareLink.Columns.token == "collection-link").fetchOne(db)
         }
         #expect(collectionLink?.revokedAt == nil)  // the collection stays shared; its expired items stop being served
@@ -130,7 +134,8 @@ struct LicenseAuditTests {
     }
 
     @Test("license set and clear change only what differs, with dry run and one log entry")
-    func setAndClear() throws {
+    static func setAndClear() throws { try Self(.sqlite).setAndClearBody() }
+    func setAndClearBody() throws {
         let expires = ISO8601DateFormatter().date(from: "2027-01-01T00:00:00Z")!
         let change = LicenseChange(license: .royaltyFree, expiresAt: expires, copyrightHolder: "Getty Images",
                                    usageRights: "web and print", details: .object(["invoice": .string("INV-7")]))
@@ -145,7 +150,7 @@ struct LicenseAuditTests {
         #expect(try fixture.names("license:royalty_free") == ["expired-in-collection.jpg", "expired-shared.jpg", "expired.jpg", "expiring.jpg"])
         #expect(try fixture.names("expires:2027-01-01") == ["expired-in-collection.jpg", "expired-shared.jpg", "expired.jpg", "expiring.jpg"])
         #expect(try fixture.names("copyright:getty") .count == 4)
-        let stored = try fixture.catalog.writer.read { db in try Asset.fetchOne(db, key: assets["expired.jpg"]!.id!) }
+        let stored = try fixture.sqlite.writer.read { db in try Asset.fetchOne(db, key: assets["expired.jpg"]!.id!) }
         #expect(stored?.licenseDetails == .object(["invoice": .string("INV-7")]))
         #expect(stored?.usageRights == "web and print")
         let again = try service.set(change, on: selection, by: .system)
@@ -153,7 +158,7 @@ struct LicenseAuditTests {
 
         let cleared = try service.clear(on: .query(try AssetQuery.parse("name:expired.jpg")), by: .system)
         #expect(cleared.changed == 1)
-        let after = try fixture.catalog.writer.read { db in try Asset.fetchOne(db, key: assets["expired.jpg"]!.id!) }
+        let after = try fixture.sqlite.writer.read { db in try Asset.fetchOne(db, key: assets["expired.jpg"]!.id!) }
         #expect(after?.license == nil)
         #expect(after?.expiresAt == nil)
         #expect(after?.licenseDetails == nil)

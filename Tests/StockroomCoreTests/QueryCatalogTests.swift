@@ -9,8 +9,8 @@ struct QueryCatalogTests {
     let brand: Library
     let press: Library
 
-    init() throws {
-        fixture = try QueryFixture()
+    init(_ backend: CatalogBackend) throws {
+        fixture = try QueryFixture(backend)
         brand = try fixture.library("brand-assets")
         press = try fixture.library("press", visibility: .public)
         let summer = try fixture.folder(brand, "/campaigns/summer")
@@ -37,8 +37,9 @@ struct QueryCatalogTests {
         }
     }
 
-    @Test("each field selects what it says")
-    func fields() throws {
+    @Test("each field selects what it says", arguments: CatalogBackend.available)
+    static func fields(_ backend: CatalogBackend) throws { try Self(backend).fieldsBody() }
+    func fieldsBody() throws {
         #expect(try fixture.names("tag:summer") == ["beach.jpg", "pool.jpg", "teaser.mp4"])
         #expect(try fixture.names("tag:SUMMER type:image") == ["beach.jpg", "pool.jpg"])
         #expect(try fixture.names("type:video") == ["teaser.mp4"])
@@ -73,15 +74,17 @@ struct QueryCatalogTests {
         #expect(try fixture.names("") == ["beach.jpg", "jingle_1.wav", "pool.jpg", "snow.png", "teaser.mp4"])
     }
 
-    @Test("hierarchical tags: tag:brand finds brand and brand/logo, not branding")
-    func tagHierarchy() throws {
+    @Test("hierarchical tags: tag:brand finds brand and brand/logo, not branding", arguments: CatalogBackend.available)
+    static func tagHierarchy(_ backend: CatalogBackend) throws { try Self(backend).tagHierarchyBody() }
+    func tagHierarchyBody() throws {
         #expect(try fixture.names("tag:brand") == ["beach.jpg", "teaser.mp4"])
         #expect(try fixture.names("tag:brand/logo") == ["beach.jpg"])
         #expect(try fixture.names("tag:branding") == ["snow.png"])
     }
 
-    @Test("free text matches name, description and tag names; % and _ are literal")
-    func freeText() throws {
+    @Test("free text matches name, description and tag names; % and _ are literal", arguments: CatalogBackend.available)
+    static func freeText(_ backend: CatalogBackend) throws { try Self(backend).freeTextBody() }
+    func freeTextBody() throws {
         #expect(try fixture.names("beach") == ["beach.jpg"])
         #expect(try fixture.names("launch") == ["teaser.mp4"])
         #expect(try fixture.names("wint") == ["snow.png"])
@@ -92,8 +95,9 @@ struct QueryCatalogTests {
         #expect(try fixture.names("h%jpg") == [])
     }
 
-    @Test("AND, OR, NOT and parentheses combine; NOT keeps assets whose field is empty")
-    func booleans() throws {
+    @Test("AND, OR, NOT and parentheses combine; NOT keeps assets whose field is empty", arguments: CatalogBackend.available)
+    static func booleans(_ backend: CatalogBackend) throws { try Self(backend).booleansBody() }
+    func booleansBody() throws {
         #expect(try fixture.names("tag:summer OR tag:winter") == ["beach.jpg", "pool.jpg", "snow.png", "teaser.mp4"])
         #expect(try fixture.names("tag:summer -type:image") == ["teaser.mp4"])
         #expect(try fixture.names("NOT tag:summer") == ["jingle_1.wav", "snow.png"])
@@ -103,11 +107,12 @@ struct QueryCatalogTests {
     }
 
     @Test("collections: manual items, and smart collections by their query, with a cycle refused")
-    func collections() throws {
+    static func collections() throws { try Self(.sqlite).collectionsBody() }
+    func collectionsBody() throws {
         let all = try fixture.catalog.searchAssets(.all, limit: nil, now: QueryFixture.now).assets
         let pool = try #require(all.first { $0.name == "pool.jpg" })
         let beach = try #require(all.first { $0.name == "beach.jpg" })
-        try fixture.catalog.writer.write { db in
+        try fixture.sqlite.writer.write { db in
             var picks = AssetCollection(name: "Picks", slug: "picks", now: QueryFixture.now)
             try picks.insert(db)
             for (order, id) in [pool.id, beach.id].enumerated() {
@@ -126,7 +131,8 @@ struct QueryCatalogTests {
     }
 
     @Test("an injection attempt is only a value: no SQL runs, tables survive")
-    func injection() throws {
+    static func injection() throws { try Self(.sqlite).injectionBody() }
+    func injectionBody() throws {
         let attempts = [
             "tag:\"x') OR 1=1; DROP TABLE asset; --\"",
             "\"'; DELETE FROM asset; --\"",
@@ -137,23 +143,25 @@ struct QueryCatalogTests {
             #expect(try fixture.names(attempt) == [], "\(attempt)")
         }
         #expect(try fixture.names("").count == 5)
-        let condition = try fixture.catalog.writer.read { db in
+        let condition = try fixture.sqlite.writer.read { db in
             try SQLiteCatalog.condition(db, try AssetQuery.parse(attempts[0]), now: QueryFixture.now, organizationId: "default")
         }
         #expect(!condition.sql.contains("DROP"))
         #expect(condition.sql.contains("?"))
     }
 
-    @Test("assetIDs(matching:limit:) returns ascending ids, limited")
-    func assetIDs() throws {
+    @Test("assetIDs(matching:limit:) returns ascending ids, limited", arguments: CatalogBackend.available)
+    static func assetIDs(_ backend: CatalogBackend) throws { try Self(backend).assetIDsBody() }
+    func assetIDsBody() throws {
         let ids = try fixture.catalog.assetIDs(matching: try AssetQuery.parse("tag:summer"), limit: nil)
         #expect(ids.count == 3)
         #expect(ids == ids.sorted())
         #expect(try fixture.catalog.assetIDs(matching: try AssetQuery.parse("tag:summer"), limit: 2) == Array(ids.prefix(2)))
     }
 
-    @Test("search pages carry the total, sort order and tags")
-    func searchPage() throws {
+    @Test("search pages carry the total, sort order and tags", arguments: CatalogBackend.available)
+    static func searchPage(_ backend: CatalogBackend) throws { try Self(backend).searchPageBody() }
+    func searchPageBody() throws {
         let page = try fixture.catalog.searchAssets(try AssetQuery.parse("type:image"), sort: AssetSort(parsing: "-width")!,
                                                     limit: 2, now: QueryFixture.now)
         #expect(page.total == 3)
@@ -167,12 +175,13 @@ struct QueryCatalogTests {
     }
 
     @Test("tag and folder lookups use indexes")
-    func queryPlan() throws {
+    static func queryPlan() throws { try Self(.sqlite).queryPlanBody() }
+    func queryPlanBody() throws {
         func plan(_ query: String) throws -> String {
-            try fixture.catalog.writer.read { db in
+            try fixture.sqlite.writer.read { db in
                 let condition = try SQLiteCatalog.condition(db, try AssetQuery.parse(query), now: QueryFixture.now, organizationId: "default")
                 return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT asset.id FROM asset WHERE \(condition.sql)",
-                                        arguments: condition.arguments).map { $0["detail"] as String }.joined(separator: "\n")
+                                        arguments: condition.statementArguments).map { $0["detail"] as String }.joined(separator: "\n")
             }
         }
         let tagPlan = try plan("tag:brand")

@@ -30,7 +30,7 @@ struct ShareServiceTests {
         let home = try DataHome.initialize(at: dir.url)
         let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "Lib", by: .system)
         var asset = Asset(libraryId: library.id!, folderId: nil, name: "One", slug: "one", assetType: .imagePhoto, status: .approved)
-        asset = try home.catalog.database.writer.write { db in try asset.inserted(db) }
+        asset = try home.sqliteCatalog!.database.writer.write { db in try asset.inserted(db) }
         let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 4)
         let link = try shares.createShare(ShareRequest(target: .asset(id: asset.id!), password: "pw", maxDownloads: 2), by: .system)
         #expect(link.passwordHash?.hasPrefix("$2") == true)
@@ -51,7 +51,7 @@ struct ShareServiceTests {
         #expect(try shares.allShares().first?.state == .revoked)
 
         // Creating and revoking are in the activity log (revoking twice logs once); the token never is.
-        let activity = try home.catalog.database.writer.read { db in
+        let activity = try home.sqliteCatalog!.database.writer.read { db in
             try Activity.filter(Column("entityType") == "share_link").order(Column("id")).fetchAll(db)
         }
         #expect(activity.map(\.action) == ["share.created", "share.revoked"])
@@ -64,10 +64,10 @@ struct ShareServiceTests {
         #expect(!logged.contains(link.token))
 
         // A collection's link is named by the collection's slug, when made and when revoked.
-        _ = try home.catalog.database.writer.write { db in try AssetCollection(name: "Summer", slug: "summer").inserted(db) }
+        _ = try home.sqliteCatalog!.database.writer.write { db in try AssetCollection(name: "Summer", slug: "summer").inserted(db) }
         let shared = try shares.createShare(ShareRequest(target: .collection(slug: "summer")), by: ana)
         _ = try shares.revoke(token: shared.token, by: ana)
-        let titles = try home.catalog.database.writer.read { db in
+        let titles = try home.sqliteCatalog!.database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT entityTitle FROM activity WHERE entityType = 'share_link' AND entityId = ? ORDER BY id",
                                 arguments: [String(shared.id!)])
         }

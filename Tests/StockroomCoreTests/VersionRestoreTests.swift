@@ -23,9 +23,9 @@ struct VersionRestoreTests {
         return (drop, try asset(home))
     }
 
-    @Test("restoring version 1 brings back its width, height, colour space, MIME type and metadata")
-    func restoreTechnicalColumns() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("restoring version 1 brings back its width, height, colour space, MIME type and metadata", arguments: CatalogBackend.available)
+    func restoreTechnicalColumns(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let (_, second) = try await twoVersions(home)
         #expect(second.mimeType == "image/png" && second.width != 1800)
         let restored = try home.catalog.restoreVersion(assetId: second.id!, versionNumber: 1, actor: "test", now: Date())
@@ -42,9 +42,9 @@ struct VersionRestoreTests {
         #expect(try asset(home).mimeType == "image/png")
     }
 
-    @Test("a new version whose pixels do not decode is taken back: the previous version is current again, unchanged")
-    func failedNewVersionIsTakenBack() async throws {
-        let home = try Fixtures.home(in: dir)
+    @Test("a new version whose pixels do not decode is taken back: the previous version is current again, unchanged", arguments: CatalogBackend.available)
+    func failedNewVersionIsTakenBack(_ backend: CatalogBackend) async throws {
+        let home = try Fixtures.home(in: dir, backend: backend)
         let drop = try Fixtures.stage(["a.jpg": "images/orientation-landscape-1.jpg"], in: dir)
         _ = try await Fixtures.ingest([drop], into: home)
         let before = try asset(home)
@@ -64,7 +64,7 @@ struct VersionRestoreTests {
         let home = try Fixtures.home(in: dir)
         let (_, second) = try await twoVersions(home)
         let first = try #require(try home.catalog.versions(assetId: second.id!).first)
-        try await home.catalog.database.writer.write { db in
+        try await home.sqliteCatalog!.database.writer.write { db in
             try db.execute(sql: "DELETE FROM asset_version_media WHERE versionId = ?", arguments: [first.id!])
         }
         let restore = try StockroomProcess(["asset", "restore", "\(second.id!)", "--version", "1"], home: home)

@@ -54,7 +54,7 @@ struct WatchFolderTests {
     }
 
     private func assetCount(_ home: DataHome) throws -> Int {
-        try home.catalog.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset")! }
+        try home.sqliteCatalog!.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset")! }
     }
 
     @Test("a file written in chunks with pauses is ingested once, after the last chunk")
@@ -204,7 +204,7 @@ struct WatchFolderTests {
         kill(second.processIdentifier, SIGTERM)
         second.waitUntilExit()
 
-        let (assets, versions, distinctPaths, distinctHashes) = try await home.catalog.database.writer.read { db in
+        let (assets, versions, distinctPaths, distinctHashes) = try await home.sqliteCatalog!.database.writer.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset")!,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM asset_version")!,
              try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT sourcePath) FROM asset")!,

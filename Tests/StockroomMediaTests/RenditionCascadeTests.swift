@@ -83,6 +83,11 @@ struct RenditionCascadeTests {
         // 4200 px wide: the story needs 1920 of 2800 rows, more than half.
         let medium = PixelSize(width: 4200, height: 2800)
         #expect(RenditionGeometry.jpegShrink(source: medium, scale: RenditionGeometry.decodeScale(source: medium, recipes: recipes)) == 1)
+        // Never by more than the shorter side (libvips aborts on a 1 × 1 JPEG shrunk by 8).
+        for (width, height, shrink) in [(1, 1, 1), (3, 3, 2), (1, 900, 1), (5, 4000, 4), (9, 9, 8)] {
+            let tiny = PixelSize(width: width, height: height)
+            #expect(RenditionGeometry.jpegShrink(source: tiny, scale: 1.0 / 64) == shrink, "\(width)×\(height)")
+        }
     }
 
     @Test("an attention point on the probe lands where the covering image would put it")

@@ -18,8 +18,9 @@ final class ShareFixture: @unchecked Sendable {
 
     static let corpus = Corpus.file("images")
 
-    init() throws {
-        home = try DataHome.initialize(at: temporary.file("home"))
+    /// `environment` chooses the backends as the CLI's does (`STOCKROOM_BLOBS`, …).
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        home = try DataHome.initialize(at: temporary.file("home"), environment: environment)
         library = try LibraryService(libraries: home.catalog, folders: home.catalog)
             .createLibrary(name: "Client Work", by: .system)
     }
@@ -51,7 +52,7 @@ final class ShareFixture: @unchecked Sendable {
         var made: [(RenditionType, Made)] = []
         if renditions { made = [(.thumbnailMedium, try makeRendition(source, width: 480)), (.preview, try makeRendition(source, width: 1400))] }
         for (type, width) in extra { made.append((type, try makeRendition(source, width: width))) }
-        let writer = home.catalog.database.writer
+        let writer = home.sqliteCatalog!.database.writer
         asset = try writer.write { db in
             try asset.insert(db)
             var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: stored.hash, byteSize: stored.byteSize,
@@ -93,7 +94,7 @@ final class ShareFixture: @unchecked Sendable {
         asset.mimeType = "image/tiff"
         asset.byteSize = stored.byteSize
         asset.contentHash = stored.hash
-        return try home.catalog.database.writer.write { db in
+        return try home.sqliteCatalog!.database.writer.write { db in
             try asset.insert(db)
             var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: stored.hash, byteSize: stored.byteSize,
                                        mimeType: "image/tiff", originalFilename: "master.tif", changeType: .initial)

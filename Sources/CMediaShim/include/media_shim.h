@@ -40,6 +40,7 @@ int sr_vips_open_header(const char *path, VipsImage **out);
 
 /// Shrink-on-load thumbnail of a file, auto-oriented, fitting inside width × height, never
 /// upscaled. Only the first page of multi-page files. `fail_on_error`: refuse damaged files.
+/// The result carries no EXIF, XMP or IPTC blob (libvips 8.14's HEIF loader leaves them dangling).
 int sr_vips_thumbnail_file(const char *path, VipsImage **out, int width, int height, int fail_on_error, int export_srgb);
 
 /// The same from an encoded image in memory (cover art).
@@ -135,8 +136,10 @@ void sr_av_channel_layout(const AVCodecParameters *par, char *buf, size_t size);
 int sr_av_channels(const AVCodecParameters *par);
 /// A copy of the first attached picture's encoded bytes (cover art). Free with free().
 int sr_av_attached_picture(sr_av_input *input, uint8_t **data, size_t *size);
-/// Decodes a representative frame of the best video stream: near 10% of the duration (or 1 s
-/// when unknown), skipping black frames, as 8-bit RGB scaled to square pixels. Free with free().
-int sr_av_poster_frame(sr_av_input *input, uint8_t **rgb, int *width, int *height);
+/// Decodes a representative frame of the first video stream: near 10% of the duration (or 1 s
+/// when unknown), skipping black frames, as tightly packed 8-bit RGB (`*width` × 3 bytes a row)
+/// scaled to square pixels. Frames above `max_pixels` (0: no limit) are not decoded. Free with
+/// free().
+int sr_av_poster_frame(sr_av_input *input, int max_pixels, uint8_t **rgb, int *width, int *height);
 
 #endif

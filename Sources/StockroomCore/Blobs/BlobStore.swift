@@ -55,9 +55,14 @@ public protocol BlobReader: AnyObject, Sendable {
     /// (fewer only at the end of the blob).
     func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(DomainError) -> Int
     func close()
+    /// True when each read is a network request (S3): stream a range with the store's
+    /// `stream` rather than reading it piece by piece.
+    var isRemote: Bool { get }
 }
 
 public extension BlobReader {
+    var isRemote: Bool { false }
+
     func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(DomainError) -> Int {
         let data = try read(at: offset, count: buffer.count)
         data.copyBytes(to: buffer)

@@ -37,7 +37,7 @@ public final class CatalogChangeCounter: @unchecked Sendable {
         return sql
     }
 
-    private let writer: any DatabaseWriter
+    private let readVersion: @Sendable () throws(DomainError) -> Int64
     public let maxAge: Duration
     private let clock = ContinuousClock()
     private let lock = NSLock()
@@ -46,10 +46,24 @@ public final class CatalogChangeCounter: @unchecked Sendable {
     private var checkedAt: ContinuousClock.Instant
 
     public init(writer: any DatabaseWriter, maxAge: Duration = .milliseconds(100)) {
-        self.writer = writer
+        self.readVersion = { () throws(DomainError) -> Int64 in
+            do {
+                return try writer.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM catalog_change WHERE id = 1") ?? 0 }
+            } catch {
+                throw StoreErrorMapping.map(error)
+            }
+        }
         self.maxAge = maxAge
         self.checkedAt = clock.now
         writer.add(transactionObserver: CommitObserver { [weak self] in self?.markStale() }, extent: .databaseLifetime)
+    }
+
+    /// A counter read by `readVersion` (PostgreSQL: the `catalog_change` row its triggers bump).
+    /// Without a commit observer, changes are seen at the next read, at most `maxAge` later.
+    public init(maxAge: Duration = .milliseconds(100), readVersion: @escaping @Sendable () throws(DomainError) -> Int64) {
+        self.readVersion = readVersion
+        self.maxAge = maxAge
+        self.checkedAt = clock.now
     }
 
     /// The version when it is known to be current without a query; `nil` means call `refresh()`.
@@ -68,10 +82,10 @@ public final class CatalogChangeCounter: @unchecked Sendable {
         lock.unlock()
         let version: Int64
         do {
-            version = try writer.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM catalog_change WHERE id = 1") ?? 0 }
+            version = try readVersion()
         } catch {
             markStale()
-            throw StoreErrorMapping.map(error)
+            throw error
         }
         lock.lock()
         known = version

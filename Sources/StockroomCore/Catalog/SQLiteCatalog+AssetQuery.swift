@@ -2,16 +2,11 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalog: AssetQueryRepository {
-    /// Ids of the assets matching `query` (ascending), for smart collections and the API's `q=`.
-    public func assetIDs(matching query: AssetQuery, limit: Int?) throws(DomainError) -> [Int64] {
-        try assetIDs(matching: query, limit: limit, now: Date(), organizationId: Organization.defaultId)
-    }
-
     public func assetIDs(matching query: AssetQuery, limit: Int?, now: Date, organizationId: String) throws(DomainError) -> [Int64] {
         try read { db in
             let condition = try Self.condition(db, query, now: now, organizationId: organizationId)
             var sql = "SELECT asset.id FROM asset WHERE \(condition.sql) ORDER BY asset.id"
-            var arguments = condition.arguments
+            var arguments = condition.statementArguments
             if let limit {
                 sql += " LIMIT ?"
                 arguments += [limit]
@@ -20,11 +15,11 @@ extension SQLiteCatalog: AssetQueryRepository {
         }
     }
 
-    public func searchAssets(_ query: AssetQuery, sort: AssetSort = .byId, limit: Int?, now: Date = Date(),
-                             organizationId: String = Organization.defaultId) throws(DomainError) -> AssetSearchPage {
+    public func searchAssets(_ query: AssetQuery, sort: AssetSort, limit: Int?, now: Date,
+                             organizationId: String) throws(DomainError) -> AssetSearchPage {
         try read { db in
             let condition = try Self.condition(db, query, now: now, organizationId: organizationId)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE \(condition.sql)", arguments: condition.arguments) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE \(condition.sql)", arguments: condition.statementArguments) ?? 0
             var sort = sort
             var ranking = ""
             var arguments = StatementArguments()
@@ -48,7 +43,7 @@ extension SQLiteCatalog: AssetQueryRepository {
                 \(ranking)
                 WHERE \(condition.sql) ORDER BY \(sort.orderBy)
                 """
-            arguments += condition.arguments
+            arguments += condition.statementArguments
             if let limit {
                 sql += " LIMIT ?"
                 arguments += [limit]

@@ -91,11 +91,11 @@ extension SQLiteCatalog: CollectionRepository {
         }
         let condition = try SmartRulesSQL.condition(for: rules)
         return try read { db in
-            try SQLRequest<Int64>(literal: """
+            try Int64.fetchAll(db, sql: """
                 SELECT asset.id FROM asset
-                WHERE asset.organizationId = \(collection.organizationId) AND \(condition)
+                WHERE asset.organizationId = ? AND \(condition.sql)
                 ORDER BY asset.createdAt DESC, asset.id DESC
-                """).fetchAll(db)
+                """, arguments: [collection.organizationId] + condition.statementArguments)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension SQLiteCatalog {
+extension SQLiteCatalog: ContentIndexRepository {
     /// Replaces an asset's fonts and full-text entry with the draft's (a new version replaces
     /// the old version's words).
     static func indexContent(_ db: Database, assetId: Int64, draft: AssetDraft) throws {

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteCatalog: LicenseRepository {
     public func setLicense(_ change: LicenseChange, on selection: AssetSelection, dryRun: Bool, by actor: Actor,
-                           now: Date = Date(), organizationId: String = Organization.defaultId) throws(DomainError) -> BulkChangeReport {
+                           now: Date, organizationId: String) throws(DomainError) -> BulkChangeReport {
         var assignments: [(column: String, value: DatabaseValue)] = [("license", change.license.databaseValue)]
         if let expiresAt = change.expiresAt { assignments.append(("expiresAt", expiresAt.databaseValue)) }
         if let holder = change.copyrightHolder { assignments.append(("copyrightHolder", holder.databaseValue)) }
@@ -21,8 +21,8 @@ extension SQLiteCatalog: LicenseRepository {
             by: actor, now: now, organizationId: organizationId)
     }
 
-    public func clearLicense(on selection: AssetSelection, dryRun: Bool, by actor: Actor, now: Date = Date(),
-                             organizationId: String = Organization.defaultId) throws(DomainError) -> BulkChangeReport {
+    public func clearLicense(on selection: AssetSelection, dryRun: Bool, by actor: Actor, now: Date,
+                             organizationId: String) throws(DomainError) -> BulkChangeReport {
         try updateLicenseColumns(
             ["license", "licenseDetails", "expiresAt", "usageRights"].map { (column: $0, value: DatabaseValue.null) },
             on: selection, dryRun: dryRun, action: "license.clear", description: "Cleared license",
@@ -39,8 +39,8 @@ extension SQLiteCatalog: LicenseRepository {
             // Column names come from the fixed list above; only values are bound.
             let differs = assignments.map { "asset.\($0.column) IS NOT ?" }.joined(separator: " OR ")
             let values = StatementArguments(assignments.map(\.value))
-            let changed = try Self.materializeChanged(db, where: SQLFragment(
-                "EXISTS (SELECT 1 FROM asset WHERE asset.id = selected_asset.assetId AND (\(differs)))", values))
+            let changed = try Self.materializeChanged(
+                db, where: "EXISTS (SELECT 1 FROM asset WHERE asset.id = selected_asset.assetId AND (\(differs)))", arguments: values)
             let report = BulkChangeReport(selection: selection.summary, dryRun: dryRun, matched: matched, changed: changed,
                                           sample: try Self.changedSample(db))
             guard !dryRun, changed > 0 else { return report }
@@ -59,7 +59,7 @@ extension SQLiteCatalog: LicenseRepository {
     private static let activeLink = "sl.revokedAt IS NULL AND (sl.expiresAt IS NULL OR sl.expiresAt > :now)"
 
     public func licenseFindings(now: Date, expiringBefore: Date,
-                                organizationId: String = Organization.defaultId) throws(DomainError) -> (audited: Int, findings: [LicenseFinding]) {
+                                organizationId: String) throws(DomainError) -> (audited: Int, findings: [LicenseFinding]) {
         try read { db in
             let audited = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE organizationId = ?", arguments: [organizationId]) ?? 0
             let directLink = "asset.id IN (SELECT sl.assetId FROM share_link sl WHERE sl.assetId IS NOT NULL AND \(Self.activeLink))"
@@ -130,7 +130,7 @@ extension SQLiteCatalog: LicenseRepository {
     }
 
     public func withdrawExpiredAssets(now: Date, by actor: Actor,
-                                      organizationId: String = Organization.defaultId) throws(DomainError) -> ExpiryWithdrawal {
+                                      organizationId: String) throws(DomainError) -> ExpiryWithdrawal {
         try write { db in
             try db.execute(sql: """
                 UPDATE asset SET status = 'EXPIRED', updatedAt = :now, lastEditedBy = :actor

@@ -374,7 +374,7 @@ extension SQLiteCatalog {
     /// hash) made from that version by that recipe: missing, still PENDING, older version, or
     /// changed recipe.
     /// One query; the (assetId, renditionType) index answers each asset's lookups.
-    func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
+    public func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
         guard !wanted.isEmpty else { return [] }
         var arguments: [any DatabaseValueConvertible] = []
         for (type, hash) in wanted.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

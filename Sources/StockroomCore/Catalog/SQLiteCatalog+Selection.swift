@@ -12,7 +12,7 @@ extension SQLiteCatalog {
         case let .query(query):
             let condition = try condition(db, query, now: now, organizationId: organizationId)
             try db.execute(sql: "INSERT INTO temp.selected_asset SELECT asset.id FROM asset WHERE \(condition.sql)",
-                           arguments: condition.arguments)
+                           arguments: condition.statementArguments)
         case let .ids(ids):
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
@@ -29,10 +29,13 @@ extension SQLiteCatalog {
 
     /// Keeps in `temp.changed_asset` the selected assets satisfying `condition` (on `selected_asset.assetId`).
     static func materializeChanged(_ db: Database, where condition: SQLFragment) throws -> Int {
+        try materializeChanged(db, where: condition.sql, arguments: condition.statementArguments)
+    }
+
+    static func materializeChanged(_ db: Database, where sql: String, arguments: StatementArguments) throws -> Int {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS changed_asset (assetId INTEGER PRIMARY KEY)")
         try db.execute(sql: "DELETE FROM temp.changed_asset")
-        try db.execute(sql: "INSERT INTO temp.changed_asset SELECT assetId FROM temp.selected_asset WHERE \(condition.sql)",
-                       arguments: condition.arguments)
+        try db.execute(sql: "INSERT INTO temp.changed_asset SELECT assetId FROM temp.selected_asset WHERE \(sql)", arguments: arguments)
         return db.changesCount
     }
 

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteCatalog: TagRepository {
     public func changeTags(_ operation: TagOperation, tags: [String], on selection: AssetSelection, dryRun: Bool,
-                           by actor: Actor, now: Date = Date(), organizationId: String = Organization.defaultId) throws(DomainError) -> BulkChangeReport {
+                           by actor: Actor, now: Date, organizationId: String) throws(DomainError) -> BulkChangeReport {
         let normalized = tags.map(Tag.normalize)
         return try write { db in
             defer { try? Self.dropSelectionTables(db) }
@@ -14,7 +14,7 @@ extension SQLiteCatalog: TagRepository {
                  WHERE asset_tag.assetId = selected_asset.assetId AND tag.organizationId = ?
                  AND tag.normalized IN (\(SQLFragment.placeholders(normalized.count))))
                 """
-            let carriedArguments: StatementArguments = [organizationId] + StatementArguments(normalized)
+            let carriedArguments: [any SQLValueConvertible] = [organizationId] + normalized
             let changesCondition: SQLFragment = switch operation {
             case .add: SQLFragment("\(carried) < ?", carriedArguments + [normalized.count])
             case .remove: SQLFragment("\(carried) > 0", carriedArguments)
@@ -22,7 +22,7 @@ extension SQLiteCatalog: TagRepository {
                 """
                 \(carried) < ? OR EXISTS (SELECT 1 FROM asset_tag JOIN tag ON tag.id = asset_tag.tagId
                 WHERE asset_tag.assetId = selected_asset.assetId AND tag.normalized NOT IN (\(SQLFragment.placeholders(normalized.count))))
-                """, carriedArguments + [normalized.count] + StatementArguments(normalized))
+                """, carriedArguments + [normalized.count] + normalized)
             }
             let changed = try Self.materializeChanged(db, where: changesCondition)
             let report = BulkChangeReport(selection: selection.summary, dryRun: dryRun, matched: matched, changed: changed,
@@ -72,7 +72,7 @@ extension SQLiteCatalog: TagRepository {
         return tag.id!
     }
 
-    public func tagUsage(organizationId: String = Organization.defaultId) throws(DomainError) -> [TagUsage] {
+    public func tagUsage(organizationId: String) throws(DomainError) -> [TagUsage] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT tag.name, tag.normalized, count(asset_tag.assetId) AS assetCount
@@ -84,8 +84,8 @@ extension SQLiteCatalog: TagRepository {
         }
     }
 
-    public func renameTag(_ old: String, to new: String, by actor: Actor, now: Date = Date(),
-                          organizationId: String = Organization.defaultId) throws(DomainError) -> TagRenameReport {
+    public func renameTag(_ old: String, to new: String, by actor: Actor, now: Date,
+                          organizationId: String) throws(DomainError) -> TagRenameReport {
         let oldKey = Tag.normalize(old)
         return try write { db in
             let affected = try Tag.fetchAll(db, sql: """

@@ -9,7 +9,7 @@ public struct WatchedFileState: Codable, Sendable, Equatable {
     public var assetId: Int64?
 }
 
-extension SQLiteCatalog {
+extension SQLiteCatalog: WatchStateRepository {
     public func watchedFileStates(root: String) throws(DomainError) -> [String: WatchedFileState] {
         try read { db in
             var states: [String: WatchedFileState] = [:]

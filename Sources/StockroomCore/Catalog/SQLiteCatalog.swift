@@ -10,6 +10,9 @@ public struct SQLiteCatalog: Sendable {
         self.database = database
     }
 
+    public var changes: CatalogChangeCounter { database.changes }
+    public var backendName: String { "sqlite" }
+
     /// Runs a write transaction, mapping store errors to domain errors.
     func write<T>(_ body: (Database) throws -> T) throws(DomainError) -> T {
         do { return try writer.write(body) } catch { throw StoreErrorMapping.map(error) }
@@ -39,3 +42,5 @@ enum StoreErrorMapping {
         return .storage("catalog error: \(error)")
     }
 }
+
+extension SQLiteCatalog: Catalog {}

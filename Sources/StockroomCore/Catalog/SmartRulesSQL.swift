@@ -1,16 +1,19 @@
 import Foundation
-import GRDB
 
-/// Compiles smart-collection rules to a parameterized SQL condition on `asset`.
+/// Compiles smart-collection rules to a parameterized SQL condition on `asset`, in either dialect.
 enum SmartRulesSQL {
-    static func condition(for rules: SmartRules) throws(DomainError) -> SQL {
-        var parts: [SQL] = []
-        for condition in rules.conditions { parts.append(try compile(condition)) }
-        let joined = parts.joined(separator: rules.match == .all ? " AND " : " OR ")
-        return "(\(joined))"
+    static func condition(for rules: SmartRules, dialect: SQLDialect = .sqlite) throws(DomainError) -> SQLFragment {
+        var sql: [String] = []
+        var values: [SQLValue] = []
+        for condition in rules.conditions {
+            let part = try compile(condition, dialect)
+            sql.append(part.sql)
+            values += part.arguments
+        }
+        return SQLFragment(sql: dialect.identifiers(in: "(\(sql.joined(separator: rules.match == .all ? " AND " : " OR ")))"), values: values)
     }
 
-    private static func compile(_ condition: SmartRules.Condition) throws(DomainError) -> SQL {
+    private static func compile(_ condition: SmartRules.Condition, _ dialect: SQLDialect) throws(DomainError) -> SQLFragment {
         let value = condition.value
         switch condition.field {
         case .assetType: return try membership("asset.assetType", condition, normalize: { $0.uppercased() })
@@ -22,43 +25,47 @@ enum SmartRulesSQL {
                 guard let id = Int64(text) else { throw .invalidArgument("libraryId takes numeric ids, not \"\(text)\"") }
                 return id
             }
-            return "asset.libraryId IN \(ids)"
+            return SQLFragment("asset.libraryId IN (\(SQLFragment.placeholders(ids.count)))", ids)
         case .tags:
             let tags = try values(of: value).map(Tag.normalize)
-            return """
+            return SQLFragment("""
             EXISTS (SELECT 1 FROM asset_tag JOIN tag ON tag.id = asset_tag.tagId
-                    WHERE asset_tag.assetId = asset.id AND tag.normalized IN \(tags))
-            """
+                    WHERE asset_tag.assetId = asset.id AND tag.normalized IN (\(SQLFragment.placeholders(tags.count))))
+            """, tags)
         case .folderPath:
             let path = try FolderPath(parsing: try single(value)).description
             if condition.`operator` == .equals {
-                return "asset.folderId IN (SELECT id FROM folder WHERE path = \(path))"
+                return SQLFragment("asset.folderId IN (SELECT id FROM folder WHERE path = ?)", [path])
             }
-            return "asset.folderId IN (SELECT id FROM folder WHERE path = \(path) OR substr(path, 1, \(path.count + 1)) = \(path + "/"))"
+            return SQLFragment("asset.folderId IN (SELECT id FROM folder WHERE path = ? OR substr(path, 1, ?) = ?)",
+                               [path, path.count + 1, path + "/"])
         case .name:
             let text = try single(value)
-            if condition.`operator` == .equals { return "asset.name = \(text) COLLATE NOCASE" }
-            return "instr(lower(asset.name), \(text.lowercased())) > 0"
+            if condition.`operator` == .equals {
+                return dialect == .sqlite ? SQLFragment("asset.name = ? COLLATE NOCASE", [text])
+                    : SQLFragment("lower(asset.name) = lower(?)", [text])
+            }
+            return SQLFragment(dialect.contains("lower(asset.name)"), [text.lowercased()])
         case .createdAt, .capturedAt:
-            let column: SQL = condition.field == .createdAt ? "asset.createdAt" : "asset.capturedAt"
+            let column = condition.field == .createdAt ? "asset.createdAt" : "asset.capturedAt"
             let text = try single(value)
             guard let date = SmartRules.date(from: text) else {
                 throw .invalidArgument("\(condition.field.rawValue) needs a date like 2024-01-01, not \"\(text)\"")
             }
             switch condition.`operator` {
-            case .after, .gt: return "\(column) > \(date)"
-            case .before, .lt: return "\(column) < \(date)"
+            case .after, .gt: return SQLFragment("\(column) > ?", [date])
+            case .before, .lt: return SQLFragment("\(column) < ?", [date])
             default:
                 // A date equals a day: the whole UTC day.
-                return "(\(column) >= \(date) AND \(column) < \(date.addingTimeInterval(86_400)))"
+                return SQLFragment("(\(column) >= ? AND \(column) < ?)", [date, date.addingTimeInterval(86_400)])
             }
         }
     }
 
     private static func membership(_ column: String, _ condition: SmartRules.Condition,
-                                   normalize: (String) -> String) throws(DomainError) -> SQL {
+                                   normalize: (String) -> String) throws(DomainError) -> SQLFragment {
         let values = try values(of: condition.value).map(normalize)
-        return "\(sql: column) IN \(values)"
+        return SQLFragment("\(column) IN (\(SQLFragment.placeholders(values.count)))", values)
     }
 
     private static func single(_ value: JSONValue) throws(DomainError) -> String {

@@ -3,11 +3,11 @@ import Foundation
 /// Puts files into a library through the pipeline: finds them, queues one job per file, runs the
 /// workers until the batch is done, and sums up what happened.
 public struct IngestService: Sendable {
-    let catalog: SQLiteCatalog
+    let catalog: any Catalog
     let runner: PipelineRunner
     let libraries: LibraryService
 
-    public init(catalog: SQLiteCatalog, runner: PipelineRunner) {
+    public init(catalog: any Catalog, runner: PipelineRunner) {
         self.catalog = catalog
         self.runner = runner
         self.libraries = LibraryService(libraries: catalog, folders: catalog)
@@ -62,8 +62,12 @@ public struct IngestService: Sendable {
 
     /// Queues one job per file into a new batch. Files under `baseFolder` keep their subfolders:
     /// `campaigns/summer/a.jpg` with base `/imports` lands in `/imports/campaigns/summer`.
+    ///
+    /// `storingOriginals` (`--enqueue-only`) puts each file into the blob store first and queues
+    /// its job at the extract stage, so any worker host can take it without reading this host's
+    /// disk. A file that cannot be stored is queued as usual; its store stage records why.
     public func enqueue(_ files: [SourceFile], librarySlug: String, baseFolder: String?, actor: Actor,
-                        batchId: String = UUID().uuidString) throws(DomainError) -> (batchId: String, jobs: [Job]) {
+                        batchId: String = UUID().uuidString, storingOriginals: Bool = false) throws(DomainError) -> (batchId: String, jobs: [Job]) {
         let library = try libraries.library(slug: librarySlug)
         let base = try FolderPath(parsing: baseFolder ?? "/")
         let jobs = try files.map { file throws(DomainError) -> Job in
@@ -77,9 +81,15 @@ public struct IngestService: Sendable {
                 folder = folder.appending(Slug.make(from: String(segment)))
             }
             payload.folderPath = folder.isRoot ? nil : folder.description
+            var stage = PipelineStage.store
+            if storingOriginals, let stored = try? runner.blobs.put(contentsOf: file.url) {
+                payload.blobHash = stored.hash
+                payload.byteSize = stored.byteSize
+                stage = .extract
+            }
             let encoded: JSONValue
             do { encoded = try JSONValue.encoding(payload) } catch { throw .invalidArgument("cannot encode job: \(error)") }
-            return Job(organizationId: library.organizationId, stage: .store, payload: encoded,
+            return Job(organizationId: library.organizationId, stage: stage, payload: encoded,
                        dedupeKey: "ingest:\(library.id!):\(file.relativePath)", batchId: batchId)
         }
         return (batchId, try catalog.enqueue(jobs))

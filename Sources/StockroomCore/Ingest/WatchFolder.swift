@@ -17,10 +17,13 @@ public final class WatchFolder: @unchecked Sendable {
     public let root: URL
     public var batchId: String { "watch:\(root.path)" }
 
-    private let catalog: SQLiteCatalog
+    private let catalog: any Catalog
     private let ingest: IngestService
     private let logger: Logger
     private let onEvent: @Sendable (WatchEvent) -> Void
+    /// Store originals and queue jobs only (`watch --enqueue-only`): workers elsewhere do the
+    /// rest, so the file is remembered as queued at once, and is neither moved nor reported again.
+    private let enqueueOnly: Bool
     private let lock = NSLock()
 
     private struct Observation: Equatable {
@@ -41,9 +44,11 @@ public final class WatchFolder: @unchecked Sendable {
     private var inFlight: [String: Observation] = [:]
     private var states: [String: WatchedFileState] = [:]
 
-    public init(configuration: WatchFolderConfiguration, catalog: SQLiteCatalog, ingest: IngestService,
-                logger: Logger = Logger(label: "stockroom.watch"), onEvent: @escaping @Sendable (WatchEvent) -> Void) throws(DomainError) {
+    public init(configuration: WatchFolderConfiguration, catalog: any Catalog, ingest: IngestService,
+                logger: Logger = Logger(label: "stockroom.watch"), enqueueOnly: Bool = false,
+                onEvent: @escaping @Sendable (WatchEvent) -> Void) throws(DomainError) {
         self.configuration = configuration
+        self.enqueueOnly = enqueueOnly
         self.root = configuration.rootURL
         self.catalog = catalog
         self.ingest = ingest
@@ -169,8 +174,19 @@ public final class WatchFolder: @unchecked Sendable {
         guard !ready.isEmpty else { return }
         let files = ready.map { IngestService.SourceFile(url: root.appendingPathComponent($0.0), relativePath: $0.0) }
         do {
-            _ = try ingest.enqueue(files, librarySlug: configuration.library, baseFolder: configuration.folder, actor: Actor(kind: .system, name: "watch"), batchId: batchId)
-            for (path, _) in ready { emit(WatchEvent(event: .queued, file: path)) }
+            _ = try ingest.enqueue(files, librarySlug: configuration.library, baseFolder: configuration.folder, actor: Actor(kind: .system, name: "watch"),
+                                   batchId: batchId, storingOriginals: enqueueOnly)
+            for (path, observation) in ready {
+                if enqueueOnly {
+                    let state = WatchedFileState(byteSize: observation.size, modifiedAt: observation.modifiedAt, outcome: "QUEUED", assetId: nil)
+                    lock.withLock {
+                        inFlight[path] = nil
+                        states[path] = state
+                    }
+                    try? catalog.recordWatchedFile(root: root.path, relativePath: path, state: state, now: Date())
+                }
+                emit(WatchEvent(event: .queued, file: path))
+            }
         } catch {
             logger.error("cannot queue files", metadata: ["error": "\(error)"])
             lock.withLock { for (path, _) in ready { inFlight[path] = nil } }

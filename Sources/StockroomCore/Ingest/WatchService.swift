@@ -7,15 +7,18 @@ public struct WatchService: Sendable {
     public let folders: [WatchFolder]
     let runner: PipelineRunner
     let workers: Int
+    /// Only store originals and queue jobs; `stockroom worker` hosts run them.
+    let enqueueOnly: Bool
 
-    public init(configurations: [WatchFolderConfiguration], catalog: SQLiteCatalog, runner: PipelineRunner, workers: Int,
-                onEvent: @escaping @Sendable (WatchEvent) -> Void) throws(DomainError) {
+    public init(configurations: [WatchFolderConfiguration], catalog: any Catalog, runner: PipelineRunner, workers: Int,
+                enqueueOnly: Bool = false, onEvent: @escaping @Sendable (WatchEvent) -> Void) throws(DomainError) {
         let ingest = IngestService(catalog: catalog, runner: runner)
         folders = try configurations.map { configuration throws(DomainError) in
-            try WatchFolder(configuration: configuration, catalog: catalog, ingest: ingest, onEvent: onEvent)
+            try WatchFolder(configuration: configuration, catalog: catalog, ingest: ingest, enqueueOnly: enqueueOnly, onEvent: onEvent)
         }
         self.runner = runner
         self.workers = workers
+        self.enqueueOnly = enqueueOnly
     }
 
     /// Returns when `stop` is signalled and the jobs in hand are finished.
@@ -36,8 +39,10 @@ public struct WatchService: Sendable {
             }
             group.notify(queue: .global()) { continuation.resume() }
         }
-        await runner.run(workers: workers, batchId: nil, untilDrained: false, stop: stop) { event in
-            for folder in folders where folder.batchId == event.batchId { folder.jobFinished(event) }
+        if !enqueueOnly {
+            await runner.run(workers: workers, batchId: nil, untilDrained: false, stop: stop) { event in
+                for folder in folders where folder.batchId == event.batchId { folder.jobFinished(event) }
+            }
         }
         await watching
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import StockroomMedia
 
 /// Runs pipeline jobs: a pool of worker threads claims jobs from the durable queue and takes each
@@ -19,6 +20,12 @@ public final class PipelineRunner: Sendable {
     let leaseSeconds: Double
     let owner: LeaseOwner
     let interruptMediaWork: (@Sendable () -> Void)?
+    /// How an idle worker thread waits for work: a plain sleep, or (PostgreSQL) a wait on the
+    /// queue's notifications that returns as soon as another host enqueues.
+    let waitForWork: @Sendable (TimeInterval) -> Void
+    /// How often idle workers look for jobs abandoned by dead workers (other hosts' included).
+    let reclaimInterval: TimeInterval
+    private let lastReclaim = NIOLockedValueBox(Date())
     private let cache = Cache()
 
     /// `interruptMediaWork` stops the media work in hand when a run is told to stop (the
@@ -26,7 +33,8 @@ public final class PipelineRunner: Sendable {
     /// jobs it interrupted go back to the queue.
     public init(catalog: any PipelineCatalog & LibraryRepository, blobs: any BlobStore, pipelines: PipelineDirectory,
                 makeMediaEngine: @escaping MediaEngineFactory, logger: Logger = Logger(label: "stockroom.pipeline"),
-                leaseSeconds: Double = 600, owner: LeaseOwner = .current, interruptMediaWork: (@Sendable () -> Void)? = nil) {
+                leaseSeconds: Double = 600, owner: LeaseOwner = .current, interruptMediaWork: (@Sendable () -> Void)? = nil,
+                waitForWork: (@Sendable (TimeInterval) -> Void)? = nil, reclaimInterval: TimeInterval = 5) {
         self.catalog = catalog
         self.libraries = catalog
         self.blobs = blobs
@@ -36,23 +44,15 @@ public final class PipelineRunner: Sendable {
         self.leaseSeconds = leaseSeconds
         self.owner = owner
         self.interruptMediaWork = interruptMediaWork
+        self.waitForWork = waitForWork ?? { Thread.sleep(forTimeInterval: $0) }
+        self.reclaimInterval = reclaimInterval
     }
 
     /// Runs `workers` threads until the batch (or, without a batch, the whole queue) has no
     /// queued or running job left, or until `stop` is signalled. Reclaims abandoned jobs first.
     public func run(workers: Int, batchId: String?, untilDrained: Bool, stop: StopSignal = StopSignal(),
                     onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
-        do {
-            let reclaimed = try catalog.reclaimAbandonedJobs(now: Date())
-            if reclaimed.requeued > 0 { logger.notice("reclaimed abandoned jobs", metadata: ["count": "\(reclaimed.requeued)"]) }
-            for job in reclaimed.failed {
-                let payload = try? job.payload.decode(IngestPayload.self)
-                logger.warning("abandoned job failed for good", metadata: ["job": "\(job.id!)", "reason": "\(job.lastError ?? "")"])
-                onEvent(PipelineEvent(job: job, payload: payload, outcome: .failed))
-            }
-        } catch {
-            logger.error("cannot reclaim jobs: \(error)")
-        }
+        reclaim(onEvent: onEvent)
         if let interruptMediaWork { stop.whenStopped(interruptMediaWork) }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let group = DispatchGroup()
@@ -70,6 +70,22 @@ public final class PipelineRunner: Sendable {
         }
     }
 
+    /// Requeues (or fails for good) the jobs of dead workers.
+    private func reclaim(onEvent: @Sendable (PipelineEvent) -> Void) {
+        lastReclaim.withLockedValue { $0 = Date() }
+        do {
+            let reclaimed = try catalog.reclaimAbandonedJobs(now: Date())
+            if reclaimed.requeued > 0 { logger.notice("reclaimed abandoned jobs", metadata: ["count": "\(reclaimed.requeued)"]) }
+            for job in reclaimed.failed {
+                let payload = try? job.payload.decode(IngestPayload.self)
+                logger.warning("abandoned job failed for good", metadata: ["job": "\(job.id!)", "reason": "\(job.lastError ?? "")"])
+                onEvent(PipelineEvent(job: job, payload: payload, outcome: .failed))
+            }
+        } catch {
+            logger.error("cannot reclaim jobs: \(error)")
+        }
+    }
+
     private func workerLoop(index: Int, batchId: String?, untilDrained: Bool, stop: StopSignal,
                             onEvent: @Sendable (PipelineEvent) -> Void) {
         var idleSleep = 0.02
@@ -84,7 +100,14 @@ public final class PipelineRunner: Sendable {
             }
             guard let job else {
                 if untilDrained, isDrained(batchId: batchId) { return }
-                Thread.sleep(forTimeInterval: idleSleep)
+                // One idle thread at a time looks for jobs a dead worker (on any host) left running.
+                let due = lastReclaim.withLockedValue { last -> Bool in
+                    guard Date().timeIntervalSince(last) >= reclaimInterval else { return false }
+                    last = Date()
+                    return true
+                }
+                if due { reclaim(onEvent: onEvent) }
+                waitForWork(idleSleep)
                 idleSleep = min(idleSleep * 2, untilDrained ? 0.2 : 1.0)
                 continue
             }

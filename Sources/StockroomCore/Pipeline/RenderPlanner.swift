@@ -2,9 +2,9 @@ import Foundation
 
 /// Decides which assets need renditions made again and queues render jobs for them.
 public struct RenderPlanner: Sendable {
-    let catalog: SQLiteCatalog
+    let catalog: any Catalog
 
-    public init(catalog: SQLiteCatalog) {
+    public init(catalog: any Catalog) {
         self.catalog = catalog
     }
 

@@ -194,7 +194,10 @@ enum PostgresErrors {
         if let server = error.serverInfo {
             let state = server[.sqlState] ?? "?"
             let message = server[.message] ?? "server error"
-            if state == "23505" { return .conflict("PostgreSQL: \(message)") }
+            // Constraint violations as the SQLite catalog reports them (StoreErrorMapping).
+            if state == "23505" { return .alreadyExists("already exists (PostgreSQL: \(message))") }
+            if state == "23503" { return .conflict("refers to a missing or still-referenced row (PostgreSQL: \(message))") }
+            if state == "23514" || state == "23502" { return .invalidArgument("value not allowed (PostgreSQL: \(message))") }
             if state == "28P01" || state == "28000" {
                 return .storage("PostgreSQL at \(url) refused the login: \(message)")
             }

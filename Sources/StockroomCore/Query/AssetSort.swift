@@ -47,12 +47,17 @@ public struct AssetSort: Equatable, Sendable {
     public static let byRelevance = AssetSort(field: .relevance)
 
     /// `ORDER BY` text; the id breaks ties so pages are stable. Built only from the enum above.
-    var orderBy: String {
-        let direction = descending ? " DESC" : ""
+    var orderBy: String { orderClause(.sqlite) }
+
+    /// `ORDER BY` text in `dialect`'s spelling (camelCase identifiers; the caller maps them).
+    func orderClause(_ dialect: SQLDialect) -> String {
+        let direction = dialect.direction(descending: descending)
         if field == .relevance {
-            // bm25 is lower for better matches; unranked rows last whichever way.
+            // bm25 is lower for better matches (PostgreSQL's rank is negated to match); unranked rows last whichever way.
             return "ranked.textRank IS NULL, ranked.textRank\(descending ? " DESC" : ""), asset.id"
         }
-        return field == .id ? "asset.id\(direction)" : "\(field.column)\(direction), asset.id"
+        if field == .id { return "asset.id\(descending ? " DESC" : "")" }
+        let column = field == .name ? dialect.caseless("asset.name") : field.column
+        return "\(column)\(direction), asset.id"
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Compiles a query into a `WHERE` condition on the `asset` table, with every user value bound
 /// as an argument. Relative dates are resolved against `now`.
@@ -18,26 +17,31 @@ struct QuerySQLCompiler {
 
     let organizationId: String
     let now: Date
+    let dialect: SQLDialect
     /// Looks a collection up by slug; `nil` when there is none.
     let collection: (String) throws -> CollectionDefinition?
     var collectionsBeingExpanded: [String] = []
 
-    init(organizationId: String, now: Date, collection: @escaping (String) throws -> CollectionDefinition?) {
+    init(organizationId: String, now: Date, dialect: SQLDialect = .sqlite,
+         collection: @escaping (String) throws -> CollectionDefinition?) {
         self.organizationId = organizationId
         self.now = now
+        self.dialect = dialect
         self.collection = collection
     }
 
-    /// The condition selecting the query's assets of the organization.
+    /// The condition selecting the query's assets of the organization, in the dialect's spelling.
     func condition(for query: AssetQuery) throws -> SQLFragment {
         // The unary + keeps SQLite from scanning by organization (one value for a whole catalog)
-        // instead of using the selective indexes of the terms.
-        var fragment = SQLFragment("+asset.organizationId = ?", [organizationId])
+        // instead of using the selective indexes of the terms; PostgreSQL's planner has
+        // statistics and needs no hint (and has no unary + on text).
+        var fragment = SQLFragment(dialect == .sqlite ? "+asset.organizationId = ?" : "asset.organizationId = ?", [organizationId])
         if let expression = query.expression {
             let inner = try compile(expression)
             fragment.sql += " AND (\(inner.sql))"
             fragment.arguments += inner.arguments
         }
+        fragment.sql = dialect.identifiers(in: fragment.sql)
         return fragment
     }
 
@@ -48,13 +52,13 @@ struct QuerySQLCompiler {
         case let .and(operands), let .or(operands):
             let glue = if case .and = expression { " AND " } else { " OR " }
             let parts = try operands.map { try compile($0) }
-            var arguments = StatementArguments()
+            var arguments: [SQLValue] = []
             for part in parts { arguments += part.arguments }
-            return SQLFragment(parts.map { "(\($0.sql))" }.joined(separator: glue), arguments)
+            return SQLFragment(sql: parts.map { "(\($0.sql))" }.joined(separator: glue), values: arguments)
         case let .not(inner):
             // Two-valued NOT: an asset with no width is "not width:>=3000".
             let compiled = try compile(inner)
-            return SQLFragment("NOT COALESCE((\(compiled.sql)), 0)", compiled.arguments)
+            return SQLFragment(sql: "NOT COALESCE((\(compiled.sql)), FALSE)", values: compiled.arguments)
         }
     }
 
@@ -74,10 +78,10 @@ struct QuerySQLCompiler {
                 [organizationId, normalized, organizationId, normalized + "/", normalized + "0"])
         case let .type(types):
             return SQLFragment("asset.assetType IN (\(SQLFragment.placeholders(types.count)))",
-                               StatementArguments(types.map(\.rawValue)))
+                               types.map(\.rawValue))
         case let .folder(path, subtree):
             if path == "/" {
-                return subtree ? SQLFragment("1") : SQLFragment("asset.folderId IS NULL")
+                return subtree ? SQLFragment("TRUE") : SQLFragment("asset.folderId IS NULL")
             }
             if subtree {
                 return SQLFragment("asset.folderId IN (SELECT id FROM folder WHERE path = ? OR (path > ? AND path < ?))",
@@ -88,7 +92,7 @@ struct QuerySQLCompiler {
             return SQLFragment("asset.libraryId IN (SELECT id FROM library WHERE organizationId = ? AND slug = ?)",
                                [organizationId, slug])
         case let .name(glob):
-            return SQLFragment("asset.name LIKE ? ESCAPE '\\'", [LikePattern.glob(glob)])
+            return SQLFragment("asset.name \(dialect.like) ? ESCAPE '\\'", [LikePattern.glob(glob)])
         case let .status(status):
             return SQLFragment("asset.status = ?", [status.rawValue])
         case let .license(license):
@@ -103,7 +107,7 @@ struct QuerySQLCompiler {
         case let .captured(op, date):
             return comparison("asset.capturedAt", op, date.interval(now: now, direction: -1))
         case let .camera(text):
-            return SQLFragment("(COALESCE(asset.cameraMake, '') || ' ' || COALESCE(asset.cameraModel, '')) LIKE ? ESCAPE '\\'",
+            return SQLFragment("(COALESCE(asset.cameraMake, '') || ' ' || COALESCE(asset.cameraModel, '')) \(dialect.like) ? ESCAPE '\\'",
                                [LikePattern.containing(text)])
         case let .width(op, pixels):
             return SQLFragment("asset.width \(op.rawValue) ?", [pixels])
@@ -115,18 +119,22 @@ struct QuerySQLCompiler {
             guard let holder else {
                 return SQLFragment("(asset.copyrightHolder IS NULL OR trim(asset.copyrightHolder) = '')")
             }
-            return SQLFragment("asset.copyrightHolder LIKE ? ESCAPE '\\'", [LikePattern.containing(holder)])
+            return SQLFragment("asset.copyrightHolder \(dialect.like) ? ESCAPE '\\'", [LikePattern.containing(holder)])
         case let .collection(slug):
             return try collectionMembership(slug)
         case let .text(text):
             let pattern = LikePattern.containing(text)
             return SQLFragment(
                 """
-                (asset.name LIKE ? ESCAPE '\\' OR asset.description LIKE ? ESCAPE '\\' \
-                OR asset.id IN (\(Self.taggedAssets) WHERE tag.organizationId = ? AND tag.name LIKE ? ESCAPE '\\'))
+                (asset.name \(dialect.like) ? ESCAPE '\\' OR asset.description \(dialect.like) ? ESCAPE '\\' \
+                OR asset.id IN (\(Self.taggedAssets) WHERE tag.organizationId = ? AND tag.name \(dialect.like) ? ESCAPE '\\'))
                 """,
                 [pattern, pattern, organizationId, pattern])
         case let .fullText(text):
+            if dialect == .postgresql {
+                return SQLFragment("asset.id IN (SELECT assetId FROM asset_text WHERE document @@ to_tsquery('simple', ?))",
+                                   [FullTextQuery.tsquery(text)])
+            }
             return SQLFragment("asset.id IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?)", [FullTextQuery.match(text)])
         case let .pages(op, count):
             return SQLFragment("asset.pageCount \(op.rawValue) ?", [count])
@@ -135,7 +143,7 @@ struct QuerySQLCompiler {
         case let .layers(op, count):
             return SQLFragment("asset.layerCount \(op.rawValue) ?", [count])
         case let .font(family):
-            return SQLFragment("asset.id IN (SELECT assetId FROM asset_font WHERE normalized LIKE ? ESCAPE '\\')",
+            return SQLFragment("asset.id IN (SELECT assetId FROM asset_font WHERE normalized \(dialect.like) ? ESCAPE '\\')",
                                [LikePattern.containing(AssetFont.normalize(family))])
         }
     }
@@ -174,7 +182,7 @@ struct QuerySQLCompiler {
             throw DomainError.invalidArgument("smart collection \"\(slug)\" has an invalid query: \(error)")
         }
         guard let expression = smartQuery.expression else {
-            return SQLFragment("1")
+            return SQLFragment("TRUE")
         }
         var nested = self
         nested.collectionsBeingExpanded.append(slug)

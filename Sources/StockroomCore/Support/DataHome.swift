@@ -3,7 +3,7 @@ import Foundation
 /// A Stockroom data home: the catalog, the blob store and the configuration, in one folder.
 ///
 /// ```
-/// HOME/catalog.sqlite      metadata, folder tree, jobs, share links (WAL)
+/// HOME/catalog.sqlite      metadata, folder tree, jobs, share links (WAL); absent with `catalog: postgresql://…`
 /// HOME/blobs/ab/cd/<sha256> originals and renditions, content-addressed (default blob store)
 /// HOME/blob-cache/          local copies of S3 blobs, bounded (with `blobs: s3://…`)
 /// HOME/stockroom.yml        settings (watch folders, limits, backends); optional
@@ -13,11 +13,22 @@ import Foundation
 /// `STOCKROOM_CATALOG` / `STOCKROOM_BLOBS` in the environment).
 public struct DataHome: Sendable {
     public let root: URL
-    public let catalog: SQLiteCatalog
+    public let catalog: any Catalog
     public let blobs: any BlobStore
     public let backends: BackendConfiguration
 
     public var catalogURL: URL { root.appendingPathComponent("catalog.sqlite") }
+
+    /// The catalog when it is the SQLite one (for the tools that work on the file itself).
+    public var sqliteCatalog: SQLiteCatalog? { catalog as? SQLiteCatalog }
+
+    /// The SQLite catalog, or a clear error naming `what` needs it.
+    public func requireSQLiteCatalog(_ what: String) throws(DomainError) -> SQLiteCatalog {
+        guard let sqlite = sqliteCatalog else {
+            throw .invalidArgument("\(what) works on a SQLite catalog; this home's catalog is \(catalog.backendName)")
+        }
+        return sqlite
+    }
     public var configURL: URL { root.appendingPathComponent("stockroom.yml") }
 
     /// The home named by `--home`, else `$STOCKROOM_HOME`, else `./stockroom-data`.
@@ -44,29 +55,41 @@ public struct DataHome: Sendable {
     }
 
     /// Opens an existing home; fails with a hint to run `stockroom init` when there is none.
-    public static func open(at root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DomainError) -> DataHome {
-        guard isInitialized(at: root) else {
+    /// `blobCacheRoot` moves the S3 read cache (a worker keeps it in its scratch folder).
+    public static func open(at root: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            blobCacheRoot: URL? = nil) throws(DomainError) -> DataHome {
+        // A home on PostgreSQL has no catalog file: a worker host's home may be an empty
+        // folder with only the environment naming the shared catalog.
+        let onPostgres: Bool
+        if case .postgres = try BackendConfiguration.load(home: root, environment: environment).catalog { onPostgres = true } else { onPostgres = false }
+        guard onPostgres || isInitialized(at: root) else {
             throw .notFound("no Stockroom data home at \(root.path); run `stockroom init` first (or pass --home)")
         }
-        return try DataHome(openingAt: root, environment: environment)
+        if onPostgres {
+            do { try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true) } catch {
+                throw .storage("cannot create data home \(root.path): \(error.localizedDescription)")
+            }
+        }
+        return try DataHome(openingAt: root, environment: environment, blobCacheRoot: blobCacheRoot)
     }
 
-    private init(openingAt root: URL, environment: [String: String]) throws(DomainError) {
+    private init(openingAt root: URL, environment: [String: String], blobCacheRoot: URL? = nil) throws(DomainError) {
         self.root = root
-        let backends = try BackendConfiguration.load(home: root, environment: environment)
+        var backends = try BackendConfiguration.load(home: root, environment: environment)
+        if let blobCacheRoot { backends.blobCacheRoot = blobCacheRoot }
         self.backends = backends
         self.catalog = try Self.openCatalog(backends.catalog, home: root)
         self.blobs = try backends.openBlobStore(home: root)
     }
 
-    /// The seam for the PostgreSQL catalog: until it lands, a `postgresql://` catalog is
-    /// validated and then refused with a clear message rather than silently ignored.
-    private static func openCatalog(_ catalog: BackendConfiguration.Catalog, home: URL) throws(DomainError) -> SQLiteCatalog {
+    /// The SQLite file in the home, or the PostgreSQL database the URL names (migrated on open,
+    /// its job queue shared with every worker host).
+    private static func openCatalog(_ catalog: BackendConfiguration.Catalog, home: URL) throws(DomainError) -> any Catalog {
         switch catalog {
         case .sqlite:
             return SQLiteCatalog(database: try CatalogDatabase(url: home.appendingPathComponent("catalog.sqlite")))
         case let .postgres(url):
-            throw .invalidArgument("the PostgreSQL catalog is not available yet (catalog: \(url)); remove `catalog:` from stockroom.yml and STOCKROOM_CATALOG to use the SQLite catalog")
+            return try PostgresCatalog(url: url)
         }
     }
 }

@@ -59,8 +59,8 @@ struct ZipDownload: Sendable {
         var hasher = responder.verified.isVerified(hash, size: size) ? nil : BlobHasher()
         var held: ByteBuffer?
         var offset: Int64 = 0
-        while offset < size {
-            let chunk = try await responder.read(reader, at: offset, count: Int(min(Int64(BlobResponder.chunkSize), size - offset)), hash: hash)
+        let chunks = responder.chunkSource(reader, hash: hash, start: 0, end: size, chunkSize: BlobResponder.chunkSize)
+        while let chunk = try await chunks.next() {
             chunk.withUnsafeReadableBytes { crc.update($0) }
             hasher?.update(chunk)
             if let previous = held {

@@ -9,7 +9,8 @@ import StockroomCore
 ///
 /// - The size on disk must equal the catalog's, or the request gets a 500 and an error in the log.
 /// - Small blobs (≤ `SmallBlobCache.maxBlobBytes`) are read once, hashed, and then served from memory.
-/// - Larger blobs stream in `chunkSize` pieces read on the blocking pool; each piece is written
+/// - Larger blobs stream in `chunkSize` pieces read on the blocking pool (from S3: one streamed
+///   GET of the range); each piece is written
 ///   only after the previous one was taken by the connection (NIO's backpressure), so a stalled
 ///   client holds at most two chunks. A whole-file response of a blob not yet verified is hashed
 ///   on the way and its last chunk is held back until the hash matches: a mismatch ends the
@@ -126,17 +127,14 @@ struct BlobResponder: Sendable {
                 to writer: inout any ResponseBodyWriter) async throws {
         var hasher = hashing ? BlobHasher() : nil
         var held: ByteBuffer?
-        var offset = range.start
-        let end = range.end + 1
-        while offset < end {
-            let chunk = try await read(reader, at: offset, count: Int(min(Int64(Self.chunkSize), end - offset)), hash: hash)
+        let chunks = chunkSource(reader, hash: hash, start: range.start, end: range.end + 1, chunkSize: Self.chunkSize)
+        while let chunk = try await chunks.next() {
             hasher?.update(chunk)
             if let previous = held {
                 try await drain.wait()
                 try await writer.write(previous)
             }
             held = chunk
-            offset += Int64(chunk.readableBytes)
         }
         if let hasher {
             let got = hasher.hex()
@@ -146,6 +144,34 @@ struct BlobResponder: Sendable {
         if let held {
             try await drain.wait()
             try await writer.write(held)
+        }
+    }
+
+    /// The bytes `start ..< end` of the blob in chunks. A local blob is read positionally on the
+    /// blocking pool; a remote one (S3) through the store's stream, one GET for the whole range
+    /// instead of one ranged GET per chunk. Either way fewer bytes than asked is an error.
+    func chunkSource(_ reader: any BlobReader, hash: String, start: Int64, end: Int64, chunkSize: Int) -> BlobChunkSource {
+        guard reader.isRemote else {
+            var offset = start
+            return BlobChunkSource {
+                guard offset < end else { return nil }
+                let chunk = try await read(reader, at: offset, count: Int(min(Int64(chunkSize), end - offset)), hash: hash)
+                offset += Int64(chunk.readableBytes)
+                return chunk
+            }
+        }
+        var iterator = blobs.stream(hash, range: start..<end, chunkSize: chunkSize).makeAsyncIterator()
+        var offset = start
+        return BlobChunkSource {
+            guard offset < end else { return nil }
+            guard let data = try await iterator.next() else {
+                throw BlobIntegrityError(kind: .shortRead, hash: hash, detail: "the store ended at byte \(offset) of \(end)")
+            }
+            offset += Int64(data.count)
+            guard offset <= end else {
+                throw BlobIntegrityError(kind: .sizeMismatch, hash: hash, detail: "the store sent more than \(end - start) bytes")
+            }
+            return ByteBuffer(bytes: data)
         }
     }
 
@@ -166,13 +192,9 @@ struct BlobResponder: Sendable {
 
     private func verifyWhole(_ reader: any BlobReader, hash: String, size: Int64) async throws {
         var hasher = BlobHasher()
-        var offset: Int64 = 0
+        let chunks = chunkSource(reader, hash: hash, start: 0, end: size, chunkSize: Self.chunkSize * 4)
         do {
-            while offset < size {
-                let chunk = try await read(reader, at: offset, count: Int(min(Int64(Self.chunkSize * 4), size - offset)), hash: hash)
-                hasher.update(chunk)
-                offset += Int64(chunk.readableBytes)
-            }
+            while let chunk = try await chunks.next() { hasher.update(chunk) }
         } catch let error as BlobIntegrityError {
             throw report(error)
         }
@@ -247,4 +269,15 @@ struct BlobResponder: Sendable {
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: allowed) ?? ascii
         return "\(kind); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
+}
+
+/// The next chunk of a blob being served; nil after the last.
+struct BlobChunkSource {
+    private let produce: () async throws -> ByteBuffer?
+
+    init(_ produce: @escaping () async throws -> ByteBuffer?) {
+        self.produce = produce
+    }
+
+    func next() async throws -> ByteBuffer? { try await produce() }
 }

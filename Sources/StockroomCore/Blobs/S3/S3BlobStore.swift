@@ -99,7 +99,7 @@ public final class S3BlobStore: BlobStore {
     }
 
     /// Creates the bucket (tests and first-time setup); an existing bucket of ours is fine.
-    func createBucket() throws(DomainError) {
+    public func createBucket() throws(DomainError) {
         let request = S3Request(.PUT, key: nil, operation: "create bucket")
         let response = try transport.perform(request)
         if response.isSuccess || response.error.code == "BucketAlreadyOwnedByYou" { return }
@@ -461,6 +461,8 @@ final class S3BlobReader: BlobReader, @unchecked Sendable {
         self.key = key
         self.size = size
     }
+
+    var isRemote: Bool { true }
 
     func read(at offset: Int64, count: Int) throws(DomainError) -> Data {
         try store.readRange(key, offset: offset, count: count, size: size)

@@ -1,0 +1,276 @@
+import Foundation
+import StockroomMedia
+
+extension PostgresCatalog: PipelineCatalog {
+    public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
+        try write { tx throws(DomainError) -> Job in
+            var job = job
+            var payload = try Self.decode(IngestPayload.self, from: job.payload)
+            guard let library = try tx.record(Library.self, from: "library", id: payload.libraryId) else {
+                throw DomainError.notFound("library \(payload.libraryId) no longer exists")
+            }
+            let actor = Actor(kind: .system, name: payload.actor ?? "pipeline")
+            let relativePath = payload.relativePath
+
+            // Several hosts may file versions of one path at once: the asset row is locked while
+            // its next version number is taken.
+            if let relativePath,
+               var existing = try tx.records(Asset.self, from: "asset", where: "t.library_id = ? AND t.source_path = ?", [library.id!, relativePath],
+                                             limit: 1, forUpdate: true).first {
+                if existing.contentHash == draft.blobHash {
+                    payload.outcome = .unchanged
+                    payload.duplicateOf = existing.id
+                    job.assetId = existing.id
+                    job.payload = try Self.jsonValue(payload)
+                    try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
+                    job.status = .succeeded
+                    return job
+                }
+                let number = Int(try tx.scalar(Int64.self, "SELECT coalesce(max(version_number), 0) + 1 FROM asset_version WHERE asset_id = ?", [existing.id!]) ?? 1)
+                try tx.execute("UPDATE asset_version SET is_current = FALSE WHERE asset_id = ? AND is_current", [existing.id!])
+                let version = try tx.insert(AssetVersion(assetId: existing.id!, versionNumber: number, blobHash: draft.blobHash, byteSize: draft.byteSize,
+                                                         mimeType: draft.mimeType, originalFilename: draft.name, changeType: .update,
+                                                         createdBy: actor.name, now: now), into: "asset_version")
+                try Self.storeVersionMedia(tx, versionId: version.id!, description: draft.metadata)
+                SQLiteCatalog.apply(draft, to: &existing, technicalOnly: true)
+                existing.lastEditedBy = actor.name
+                existing.updatedAt = now
+                try tx.update(existing, in: "asset", id: existing.id)
+                try Self.indexContent(tx, assetId: existing.id!, draft: draft)
+                try Self.attachTags(tx, assetId: existing.id!, organizationId: library.organizationId, names: draft.tags)
+                try tx.logActivity(Activity(organizationId: library.organizationId, actor: actor, action: "version.created",
+                                            entityType: "asset", entityId: String(existing.id!), entityTitle: existing.name,
+                                            description: "version \(number) from \(relativePath)", now: now))
+                payload.outcome = .newVersion
+                payload.versionNumber = number
+                job.assetId = existing.id
+            } else if let duplicate = try tx.scalar(Int64.self, """
+                SELECT asset.id FROM asset WHERE asset.library_id = ? AND asset.content_hash = ?
+                UNION ALL
+                SELECT asset_version.asset_id FROM asset_version JOIN asset ON asset.id = asset_version.asset_id
+                WHERE asset.library_id = ? AND asset_version.blob_hash = ?
+                LIMIT 1
+                """, [library.id!, draft.blobHash, library.id!, draft.blobHash]) {
+                payload.outcome = .duplicate
+                payload.duplicateOf = duplicate
+                job.payload = try Self.jsonValue(payload)
+                try tx.logActivity(Activity(organizationId: library.organizationId, actor: actor, action: "ingest.duplicate",
+                                            entityType: "asset", entityId: String(duplicate), entityTitle: draft.name,
+                                            description: "\(relativePath ?? draft.name) has the same content as asset \(duplicate)", now: now))
+                try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
+                job.status = .succeeded
+                return job
+            } else {
+                var folder: Folder?
+                if let path = payload.folderPath {
+                    let folderPath = try FolderPath(parsing: path)
+                    if !folderPath.isRoot {
+                        folder = try Self.ensureFolder(tx, libraryId: library.id!, path: folderPath, createdBy: actor.name)
+                    }
+                }
+                var asset = Asset(organizationId: library.organizationId, libraryId: library.id!, folderId: folder?.id,
+                                  name: draft.name, slug: try Self.uniqueAssetSlug(tx, libraryId: library.id!, name: draft.name),
+                                  assetType: draft.assetType, status: library.settings.requireApproval ? .pending : .approved,
+                                  sourceType: .upload, createdBy: actor.name, now: now)
+                asset.sourcePath = relativePath
+                if !library.settings.requireApproval {
+                    asset.approvedBy = actor.name
+                    asset.approvedAt = now
+                }
+                SQLiteCatalog.apply(draft, to: &asset, technicalOnly: false)
+                if let defaults = folder?.defaultMetadata {
+                    asset.license = asset.license ?? defaults.license
+                    asset.copyrightHolder = asset.copyrightHolder ?? defaults.copyrightHolder
+                    asset.usageRights = asset.usageRights ?? defaults.usageRights
+                }
+                asset = try tx.insert(asset, into: "asset")
+                try Self.indexContent(tx, assetId: asset.id!, draft: draft)
+                let version = try tx.insert(AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: draft.blobHash, byteSize: draft.byteSize,
+                                                         mimeType: draft.mimeType, originalFilename: draft.name, changeType: .initial,
+                                                         createdBy: actor.name, now: now), into: "asset_version")
+                try Self.storeVersionMedia(tx, versionId: version.id!, description: draft.metadata)
+                try Self.attachTags(tx, assetId: asset.id!, organizationId: library.organizationId,
+                                    names: draft.tags + (folder?.defaultMetadata.tags ?? []))
+                try tx.logActivity(Activity(organizationId: library.organizationId, actor: actor, action: "asset.ingested",
+                                            entityType: "asset", entityId: String(asset.id!), entityTitle: asset.name,
+                                            description: relativePath, now: now))
+                payload.outcome = .ingested
+                payload.versionNumber = 1
+                job.assetId = asset.id
+            }
+            job.payload = try Self.jsonValue(payload)
+            if rendersNext {
+                job.stage = .render
+                try Self.saveProgress(tx, job, leaseSeconds: leaseSeconds, now: now)
+            } else {
+                try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
+                job.status = .succeeded
+            }
+            return job
+        }
+    }
+
+    static func uniqueAssetSlug(_ tx: PostgresTransaction, libraryId: Int64, name: String) throws(DomainError) -> String {
+        let base = Slug.make(from: name).isEmpty ? "asset" : Slug.make(from: name)
+        var candidate = base
+        var n = 2
+        while try tx.scalar(Int64.self, "SELECT 1::bigint FROM asset WHERE library_id = ? AND slug = ?", [libraryId, candidate]) != nil {
+            candidate = "\(base)-\(n)"
+            n += 1
+        }
+        return candidate
+    }
+
+    public func recordRenditions(job: Job, renditions: [Rendition], now: Date) throws(DomainError) {
+        try write { tx throws(DomainError) in
+            for var rendition in renditions {
+                if let existing = try tx.record(Rendition.self, from: "rendition", where: "t.asset_id = ? AND t.rendition_type = ?",
+                                                [rendition.assetId, rendition.renditionType.rawValue]) {
+                    rendition.id = existing.id
+                    rendition.createdAt = existing.createdAt
+                    try tx.update(rendition, in: "rendition", id: rendition.id)
+                } else {
+                    _ = try tx.insert(rendition, into: "rendition")
+                }
+            }
+            try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
+        }
+    }
+
+    public func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
+        try write { tx throws(DomainError) in try Self.recordFailure(tx, job: job, failure: failure, now: now) }
+    }
+
+    static func recordFailure(_ tx: PostgresTransaction, job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
+        let failure = try tx.insert(failure, into: "ingest_failure")
+        try finish(tx, job, status: .failed, error: failure.reason, now: now)
+        try tx.logActivity(Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
+                                    entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
+                                    description: "\(failure.stage): \(failure.reason)", now: now))
+    }
+
+    public func recordRenderFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) -> Job {
+        try write { tx throws(DomainError) -> Job in
+            var job = job
+            try Self.takeBackVersion(tx, of: &job, now: now)
+            try Self.recordFailure(tx, job: job, failure: failure, now: now)
+            job.status = .failed
+            return job
+        }
+    }
+
+    /// Removes what a job's version stage filed, for a file that failed after it: the new asset,
+    /// or the new version (the one before it is current again, with its technical columns).
+    static func takeBackVersion(_ tx: PostgresTransaction, of job: inout Job, now: Date) throws(DomainError) {
+        guard var payload = try? job.payload.decode(IngestPayload.self),
+              let assetId = job.assetId, var asset = try tx.record(Asset.self, from: "asset", id: assetId) else { return }
+        switch payload.outcome {
+        case .ingested:
+            job.assetId = nil
+            try tx.execute("UPDATE job SET asset_id = NULL WHERE asset_id = ?", [assetId])
+            try tx.execute("DELETE FROM asset WHERE id = ?", [assetId])
+        case .newVersion:
+            if let number = payload.versionNumber {
+                try tx.execute("DELETE FROM asset_version WHERE asset_id = ? AND version_number = ?", [assetId, number])
+            }
+            if var previous = try tx.records(AssetVersion.self, from: "asset_version", where: "t.asset_id = ?", [assetId],
+                                             orderBy: "t.version_number DESC", limit: 1).first {
+                previous.isCurrent = true
+                try tx.update(previous, in: "asset_version", id: previous.id)
+                try applyVersion(tx, previous, to: &asset)
+                asset.updatedAt = now
+                try tx.update(asset, in: "asset", id: asset.id)
+            }
+        default:
+            break
+        }
+        payload.outcome = .failed
+        job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
+    }
+
+    public func versionDescription(versionId: Int64) throws(DomainError) -> MediaDescription? {
+        try read { tx throws(DomainError) in try Self.versionMedia(tx, versionId: versionId) }
+    }
+
+    public func storeVersionDescription(versionId: Int64, description: MediaDescription) throws(DomainError) {
+        try write { tx throws(DomainError) in try Self.storeVersionMedia(tx, versionId: versionId, description: try Self.jsonValue(description)) }
+    }
+
+    static func versionMedia(_ tx: PostgresTransaction, versionId: Int64?) throws(DomainError) -> MediaDescription? {
+        guard let versionId, let text = try tx.scalar(String.self, "SELECT description::text FROM asset_version_media WHERE version_id = ?", [versionId]) else {
+            return nil
+        }
+        return try? JSONDecoder.stockroom.decode(MediaDescription.self, from: Data(text.utf8))
+    }
+
+    static func storeVersionMedia(_ tx: PostgresTransaction, versionId: Int64, description: JSONValue) throws(DomainError) {
+        try tx.execute("""
+            INSERT INTO asset_version_media (version_id, description) VALUES (?, ?::jsonb)
+            ON CONFLICT (version_id) DO UPDATE SET description = excluded.description
+            """, [versionId, try PostgresJobQueue.payloadText(description)])
+    }
+
+    /// Makes the asset's content and technical columns those of `version`.
+    static func applyVersion(_ tx: PostgresTransaction, _ version: AssetVersion, to asset: inout Asset) throws(DomainError) {
+        asset.contentHash = version.blobHash
+        asset.byteSize = version.byteSize
+        asset.mimeType = version.mimeType
+        guard let description = try versionMedia(tx, versionId: version.id) else { return }
+        let draft = AssetDraft(description: description, fileName: version.originalFilename, blobHash: version.blobHash, byteSize: version.byteSize)
+        SQLiteCatalog.apply(draft, to: &asset, technicalOnly: true)
+    }
+
+    public func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion {
+        try write { tx throws(DomainError) -> AssetVersion in
+            guard var asset = try tx.records(Asset.self, from: "asset", where: "t.id = ?", [assetId], limit: 1, forUpdate: true).first else {
+                throw DomainError.notFound("no asset \(assetId)")
+            }
+            guard let old = try tx.record(AssetVersion.self, from: "asset_version", where: "t.asset_id = ? AND t.version_number = ?", [assetId, versionNumber]) else {
+                throw DomainError.notFound("asset \(assetId) has no version \(versionNumber)")
+            }
+            if old.isCurrent { throw DomainError.conflict("version \(versionNumber) is already the current version") }
+            let number = Int(try tx.scalar(Int64.self, "SELECT coalesce(max(version_number), 0) + 1 FROM asset_version WHERE asset_id = ?", [assetId]) ?? 1)
+            try tx.execute("UPDATE asset_version SET is_current = FALSE WHERE asset_id = ? AND is_current", [assetId])
+            let restored = try tx.insert(AssetVersion(assetId: assetId, versionNumber: number, blobHash: old.blobHash, byteSize: old.byteSize,
+                                                      mimeType: old.mimeType, originalFilename: old.originalFilename, changeType: .restore,
+                                                      changeNote: "restored from version \(versionNumber)", createdBy: actor, now: now), into: "asset_version")
+            try tx.execute("""
+                INSERT INTO asset_version_media (version_id, description) SELECT ?, description FROM asset_version_media WHERE version_id = ?
+                """, [restored.id, old.id])
+            try Self.applyVersion(tx, restored, to: &asset)
+            asset.lastEditedBy = actor
+            asset.updatedAt = now
+            try tx.update(asset, in: "asset", id: asset.id)
+            try tx.logActivity(Activity(organizationId: asset.organizationId, actor: Actor(kind: .user, name: actor),
+                                        action: "version.restored", entityType: "asset", entityId: String(assetId),
+                                        entityTitle: asset.name, description: "version \(versionNumber) restored as \(number)", now: now))
+            return restored
+        }
+    }
+
+    public func failures(includeResolved: Bool) throws(DomainError) -> [IngestFailure] {
+        try read { tx throws(DomainError) in
+            try tx.records(IngestFailure.self, from: "ingest_failure", where: includeResolved ? "TRUE" : "t.resolved_at IS NULL", orderBy: "t.id")
+        }
+    }
+
+    public func resolveFailure(id: Int64, now: Date) throws(DomainError) {
+        try write { tx throws(DomainError) in try tx.execute("UPDATE ingest_failure SET resolved_at = ? WHERE id = ?", [now, id]) }
+    }
+
+    public func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
+        guard !wanted.isEmpty else { return [] }
+        let sorted = wanted.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        return try read { tx throws(DomainError) in
+            try tx.column(Int64.self, """
+                SELECT a.id FROM asset a
+                JOIN asset_version v ON v.asset_id = a.id AND v.is_current
+                WHERE a.library_id = ?
+                  AND (SELECT count(*) FROM unnest(?::text[], ?::text[]) AS w(rendition_type, recipe_hash)
+                       JOIN rendition r ON r.asset_id = a.id AND r.rendition_type = w.rendition_type
+                        AND r.recipe_hash = w.recipe_hash AND r.version_id = v.id) < ?
+                ORDER BY a.id
+                """, [libraryId, Self.array(sorted.map(\.key.rawValue)), Self.array(sorted.map(\.value)), wanted.count])
+        }
+    }
+}
