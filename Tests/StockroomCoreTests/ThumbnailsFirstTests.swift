@@ -20,11 +20,11 @@ struct ThumbnailsFirstTests {
     }
 
     private func allRenditions(_ home: DataHome) throws -> [Rendition] {
-        try home.catalog.database.writer.read { db in try Rendition.order(Column("id")).fetchAll(db) }
+        try home.sqliteCatalog!.database.writer.read { db in try Rendition.order(Column("id")).fetchAll(db) }
     }
 
     private func allJobs(_ home: DataHome) throws -> [Job] {
-        try home.catalog.database.writer.read { db in try Job.order(Column("id")).fetchAll(db) }
+        try home.sqliteCatalog!.database.writer.read { db in try Job.order(Column("id")).fetchAll(db) }
     }
 
     /// What a worker does, one job at a time, but only for jobs at normal priority: the first

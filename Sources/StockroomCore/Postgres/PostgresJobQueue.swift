@@ -123,9 +123,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             let query: PostgresQuery = """
                 UPDATE job SET
                   status = CASE WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,
-                  last_error = CASE WHEN attempts >= max_attempts
-                    THEN 'the worker ' || coalesce(lease_owner, '?') || ' stopped during attempt ' || attempts || ' of ' || max_attempts
-                    ELSE last_error END,
+                  last_error = 'the worker ' || coalesce(lease_owner, '?') || ' stopped during attempt ' || attempts || ' of ' || max_attempts,
                   lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
                 WHERE status = 'RUNNING' AND (lease_expires_at < \(now) OR id = ANY(\(dead)))
                 RETURNING \(unescaped: Self.columns)
