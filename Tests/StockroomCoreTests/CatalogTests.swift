@@ -14,7 +14,7 @@ struct CatalogTests {
     func freshFileMigrates() throws {
         let home = try openHome()
         #expect(try home.sqliteCatalog!.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
-                                                                  "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs"])
+                                                                  "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs", "v4-job-priority"])
         let (journal, foreignKeys) = try home.sqliteCatalog!.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }

@@ -40,7 +40,18 @@ enum CatalogMigrations {
         migrator.registerMigration("v4-webhook-jobs") { db in
             try db.execute(sql: webhookJobs)
         }
+        // Thumbnails first: claims take the highest priority, then the oldest job; the index
+        // hands them out in that order without sorting the backlog.
+        migrator.registerMigration("v4-job-priority") { db in
+            try db.execute(sql: jobPriority)
+        }
     }
+
+    private static let jobPriority = """
+    ALTER TABLE job ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX job_claim;
+    CREATE INDEX job_claim ON job(status, priority DESC, id);
+    """
 
     private static let clientReview = """
     ALTER TABLE comment ADD COLUMN authorName TEXT;

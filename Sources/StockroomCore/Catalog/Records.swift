@@ -138,6 +138,7 @@ extension Job: FetchableRecord, MutablePersistableRecord {
         public static let batchId = Column("batchId")
         public static let leaseExpiresAt = Column("leaseExpiresAt")
         public static let stage = Column("stage")
+        public static let priority = Column("priority")
     }
 }
 

@@ -125,6 +125,7 @@ extension SQLiteCatalog: ShareLinkRepository {
         return try read { db in
             var versions: [Int64: AssetVersion] = [:]
             var renditions: [Int64: [Rendition]] = [:]
+            var pending: [Int64: Set<RenditionType>] = [:]
             // In slices, so a huge collection stays under SQLite's bound-parameter limit.
             for slice in stride(from: 0, to: assetIds.count, by: 500).map({ Array(assetIds[$0..<min($0 + 500, assetIds.count)]) }) {
                 for version in try AssetVersion.filter(slice.contains(Column("assetId")) && Column("isCurrent") == true).fetchAll(db) {
@@ -133,8 +134,15 @@ extension SQLiteCatalog: ShareLinkRepository {
                 let done = try Rendition.filter(slice.contains(Column("assetId")) && Column("status") == RenditionStatus.completed.rawValue
                     && Column("blobHash") != nil).order(Column("id")).fetchAll(db)
                 for rendition in done { renditions[rendition.assetId, default: []].append(rendition) }
+                let waiting = try Row.fetchAll(db, sql: """
+                    SELECT assetId, renditionType FROM rendition
+                    WHERE assetId IN (\(slice.map { _ in "?" }.joined(separator: ","))) AND status IN ('PENDING', 'PROCESSING')
+                    """, arguments: StatementArguments(slice))
+                for row in waiting {
+                    if let type = RenditionType(rawValue: row["renditionType"]) { pending[row["assetId"], default: []].insert(type) }
+                }
             }
-            return SharedFileRows(versions: versions, renditions: renditions)
+            return SharedFileRows(versions: versions, renditions: renditions, pending: pending)
         }
     }
 }

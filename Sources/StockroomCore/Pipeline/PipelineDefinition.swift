@@ -14,6 +14,13 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var recipes: [RenditionType: RenditionRecipe]
     /// The PREVIEW_VIDEO recipe (`renditions.PREVIEW_VIDEO`): video assets only.
     public var videoProxy: VideoProxyRecipe? = nil
+    /// The renditions a grid of assets shows (a recipe's `grid:`; by default THUMBNAIL_SMALL and
+    /// THUMBNAIL_MEDIUM). A new file's render stage makes these first; the rest of its renditions
+    /// follow once every file queued before has its grid thumbnails. Scheduling only: not part of
+    /// a recipe's hash.
+    public var gridTypes: Set<RenditionType> = PipelineDefinition.defaultGridTypes
+
+    public static let defaultGridTypes: Set<RenditionType> = [.thumbnailSmall, .thumbnailMedium]
 
     public var rendersRenditions: Bool { stages.contains(.render) }
 
@@ -109,6 +116,7 @@ extension PipelineDefinition {
 
         var recipes: [RenditionType: RenditionRecipe] = [:]
         var videoProxy: VideoProxyRecipe?
+        var gridTypes: Set<RenditionType> = []
         if let raw = root["renditions"] {
             guard let map = raw as? [String: Any] else { throw fail("renditions", "expected a mapping of rendition type to recipe") }
             for (key, value) in map {
@@ -116,7 +124,13 @@ extension PipelineDefinition {
                 guard let type = RenditionType(rawValue: key) else {
                     throw fail(field, "unknown rendition type; expected one of \(RenditionType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                guard let spec = value as? [String: Any] else { throw fail(field, "expected a mapping") }
+                guard var spec = value as? [String: Any] else { throw fail(field, "expected a mapping") }
+                var grid = defaultGridTypes.contains(type)
+                if let v = spec.removeValue(forKey: "grid") {
+                    guard let b = v as? Bool else { throw fail("\(field).grid", "expected true or false") }
+                    grid = b
+                }
+                if grid { gridTypes.insert(type) }
                 if type == .previewVideo {
                     videoProxy = try self.videoProxy(spec, field: field, fail: fail)
                     continue
@@ -128,7 +142,8 @@ extension PipelineDefinition {
             throw fail("renditions", "the render stage is on but no renditions are defined")
         }
         return PipelineDefinition(name: name, description: description, stages: stages, maxPixels: maxPixels,
-                                  timeLimitSeconds: timeLimit, recipes: recipes, videoProxy: videoProxy)
+                                  timeLimitSeconds: timeLimit, recipes: recipes, videoProxy: videoProxy,
+                                  gridTypes: gridTypes)
     }
 
     /// `PREVIEW_VIDEO: {maxHeight: 720, duration: 10 | full, videoBitrate: 2000k, audioBitrate: 128k}`.
@@ -176,7 +191,7 @@ extension PipelineDefinition {
         fail: (String, String) -> PipelineDefinitionError
     ) throws(PipelineDefinitionError) -> RenditionRecipe {
         try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "watermark", "keepCopyright",
-                                      "pages"],
+                                      "pages", "grid"],
                       at: field + ".", fail: fail)
         func positive(_ key: String) throws(PipelineDefinitionError) -> Int? {
             guard let v = spec[key] else { return nil }

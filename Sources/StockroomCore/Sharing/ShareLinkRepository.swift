@@ -51,10 +51,13 @@ public struct ApprovalGate: Sendable, Equatable {
 public struct SharedFileRows: Sendable, Equatable {
     public var versions: [Int64: AssetVersion]
     public var renditions: [Int64: [Rendition]]
+    /// Rendition types each asset is still waiting for (PENDING).
+    public var pending: [Int64: Set<RenditionType>]
 
-    public init(versions: [Int64: AssetVersion], renditions: [Int64: [Rendition]]) {
+    public init(versions: [Int64: AssetVersion], renditions: [Int64: [Rendition]], pending: [Int64: Set<RenditionType>] = [:]) {
         self.versions = versions
         self.renditions = renditions
+        self.pending = pending
     }
 }
 

@@ -219,7 +219,8 @@ public struct ShareService: Sendable {
         let members = try assets.assets(ids: scope.assetIds).filter { SharedAsset.isShareable($0, at: now) && gate.admits($0) }
         let rows = try shares.sharedFiles(assetIds: members.compactMap(\.id))
         let shared = members.map { asset in
-            SharedAsset(asset: asset, version: rows.versions[asset.id!], renditions: rows.renditions[asset.id!] ?? [], note: scope.notes[asset.id!])
+            SharedAsset(asset: asset, version: rows.versions[asset.id!], renditions: rows.renditions[asset.id!] ?? [],
+                        pendingRenditionTypes: rows.pending[asset.id!] ?? [], note: scope.notes[asset.id!])
         }
         var title = scope.title, description = scope.description
         if link.assetId != nil, let only = shared.first { title = only.asset.name; description = only.asset.description }
@@ -388,8 +389,11 @@ public struct ShareService: Sendable {
     }
 
     private func files(of asset: Asset, note: String?) throws(DomainError) -> SharedAsset {
-        let renditions = try assets.renditions(assetId: asset.id!).filter { $0.status == .completed && $0.blobHash != nil }
-        return SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!), renditions: renditions, note: note)
+        let all = try assets.renditions(assetId: asset.id!)
+        let renditions = all.filter { $0.status == .completed && $0.blobHash != nil }
+        let pending = Set(all.filter { $0.status == .pending || $0.status == .processing }.map(\.renditionType))
+        return SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!), renditions: renditions,
+                           pendingRenditionTypes: pending, note: note)
     }
 
     /// Which assets the link may show by their approval: in a library that requires approval,

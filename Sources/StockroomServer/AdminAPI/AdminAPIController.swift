@@ -194,9 +194,15 @@ struct AdminAPIController: Sendable {
         let catalog = home.catalog
         let file = try await blocking { () throws -> SharedFile in
             let asset = try existingAsset(id)
+            let rows = try catalog.renditions(assetId: id)
             let shared = SharedAsset(asset: asset, version: try catalog.currentVersion(assetId: id),
-                                     renditions: try catalog.renditions(assetId: id).filter { $0.status == .completed }, note: nil)
-            guard let file = shared.renditionFile(type) else { throw DomainError.notFound("asset \(id) has no completed \(type.rawValue) rendition") }
+                                     renditions: rows.filter { $0.status == .completed }, note: nil)
+            guard let file = shared.renditionFile(type) else {
+                if rows.contains(where: { $0.renditionType == type && $0.status == .pending }) {
+                    throw DomainError.notFound("asset \(id)'s \(type.rawValue) rendition is still being made (PENDING)")
+                }
+                throw DomainError.notFound("asset \(id) has no completed \(type.rawValue) rendition")
+            }
             return file
         }
         return try await fileResponse(file, request: request, context: context)

@@ -10,7 +10,8 @@ enum GalleryPage {
         var tiles = ""
         for asset in view.assets {
             let picture = asset.thumbnailUrl.map { "<img src=\"\(e($0))\" alt=\"\(e(asset.name))\" loading=\"lazy\">" }
-                ?? "<span class=\"placeholder\">\(e(asset.mediaKind.uppercased()))</span>"
+                ?? (asset.thumbnailPending ? "<span class=\"placeholder pending\">Being prepared…</span>"
+                    : "<span class=\"placeholder\">\(e(asset.mediaKind.uppercased()))</span>")
             let badge = asset.durationSeconds.map { "<span class=\"badge\">\(e(formatDuration($0)))</span>" } ?? ""
             let decision = asset.review.map { GalleryReviewMarkup.badge($0.decision) } ?? ""
             let count = asset.commentCount.flatMap { $0 > 0 ? "<span class=\"count\" title=\"Comments\">\($0)</span>" : nil } ?? ""
@@ -80,6 +81,11 @@ enum GalleryPage {
                 media = "<img src=\"\(e(url))\" alt=\"\(e(asset.name))\">"
             }
         }
+        if asset.previewPending {
+            // The larger picture is still being made: what there is, marked as interim, or a placeholder.
+            let interim = asset.previewUrl.map { "<img class=\"interim\" src=\"\(e($0))\" alt=\"\(e(asset.name))\">" } ?? ""
+            media = "<figure class=\"pending\">\(interim)<figcaption class=\"placeholder\">The full-size preview is being prepared. Reload in a moment.</figcaption></figure>"
+        }
         if let threads, asset.mediaKind == "video" || asset.mediaKind == "audio" {
             media += GalleryReviewMarkup.timeline(threads, duration: asset.durationSeconds)
         }
@@ -99,6 +105,9 @@ enum GalleryPage {
         let downloads = asset.downloads.map { d -> String in
             let dims: String = d.width.flatMap { w in d.height.map { h -> String in " · \(w)×\(h)" } } ?? ""
             return "<a class=\"button\(d.kind == "ORIGINAL" ? " primary" : "")\" href=\"\(e(d.url))\" download>\(e(d.label))<small>\(e(d.byteSize.map(formatBytes) ?? ""))\(e(dims))</small></a>"
+        }.joined(separator: "\n") + asset.pendingDownloads.map { kind -> String in
+            let label = RenditionType(rawValue: kind)?.label ?? kind
+            return "<span class=\"button pending\" aria-disabled=\"true\">\(e(label))<small>being prepared</small></span>"
         }.joined(separator: "\n")
         let nav: String = [String?](arrayLiteral:
             previous.map { "<a class=\"nav prev\" href=\"\(e($0))\" aria-label=\"Previous\">‹</a>" },
@@ -239,6 +248,11 @@ enum GalleryPage {
     .badge{position:absolute;right:8px;bottom:8px;background:rgba(0,0,0,.7);color:#fff;font-size:12px;padding:2px 7px;border-radius:6px}
     .placeholder{font-size:12px;font-weight:700;letter-spacing:.12em;color:var(--muted)}
     .placeholder.big{font-size:18px;padding:120px 0}
+    .placeholder.pending{letter-spacing:.02em;font-weight:600}
+    .stage figure.pending{margin:0;display:flex;flex-direction:column;align-items:center;gap:12px}
+    .stage figure.pending img.interim{filter:blur(1px);opacity:.85}
+    .stage figure.pending figcaption{color:#bbb}
+    .button.pending{opacity:.55;cursor:default}
     .caption{padding:10px 12px 12px;display:flex;flex-direction:column;gap:2px}
     .name{font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
     .meta{font-size:12px;color:var(--muted)}

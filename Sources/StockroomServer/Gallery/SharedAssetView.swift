@@ -39,6 +39,10 @@ struct SharedAssetView: Encodable {
     var previewMimeType: String?
     /// Whether the pictures shown are watermarked proofs (a VIEW link).
     var proofOnly: Bool
+    /// The grid picture is still being made (`thumbnailUrl` is null until it is).
+    var thumbnailPending: Bool
+    /// A larger picture than `previewUrl` (or the first one) is still being made.
+    var previewPending: Bool
     var downloads: [Download]
     /// COMMENT and EDIT links: the decision through this link, the comment count, the routes.
     var review: ReviewStateView?
@@ -48,6 +52,8 @@ struct SharedAssetView: Encodable {
     /// EDIT links: whether the asset is in the client's selection, and the route to change it.
     var selected: Bool?
     var selectionUrl: String?
+    /// Rendition types the link will offer for download once they are made (PENDING).
+    var pendingDownloads: [String]
 
     init(_ shared: SharedAsset, display: SharedDisplay, base: String, downloadsAllowed: Bool,
          access: ShareAccessLevel = .download, state: ShareReviewState = ShareReviewState()) {
@@ -76,6 +82,10 @@ struct SharedAssetView: Encodable {
         previewUrl = display.stage.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
         previewMimeType = display.stage.map { MediaTypes.mimeType(forFormat: $0.format ?? "") }
         proofOnly = display.proofOnly
+        thumbnailPending = display.tilePending
+        previewPending = display.stagePending
+        pendingDownloads = downloadsAllowed
+            ? RenditionType.allCases.filter { shared.pendingRenditionTypes.contains($0) }.map(\.rawValue) : []
         var downloads: [Download] = []
         if downloadsAllowed {
             if let original = shared.originalFile {
