@@ -15,6 +15,7 @@ struct Stockroom: AsyncParsableCommand {
             IngestCommand.self,
             WatchCommand.self,
             WorkerCommand.self,
+            MigrateCommand.self,
             AssetCommand.self,
             RenderCommand.self,
             FailuresCommand.self,

@@ -28,11 +28,11 @@ struct MultiHostWorkerTests {
         let home = try DataHome.initialize(at: dir.url.appendingPathComponent("coordinator"), environment: environment)
         _ = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "Test Library", by: .system)
 
-        // 20 distinct files: one corpus JPEG, each copy with its own bytes after the image.
+        // 50 distinct files (as issue 13 asks): one corpus JPEG, each copy with its own bytes after the image.
         let drop = dir.url.appendingPathComponent("drop")
         try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
         let jpeg = try Data(contentsOf: Fixtures.corpusFile("images/orientation-landscape-1.jpg"))
-        let count = 20
+        let count = 50
         for i in 0..<count {
             try (jpeg + Data("stockroom multi-host \(i)".utf8)).write(to: drop.appendingPathComponent(String(format: "photo-%02d.jpg", i)))
         }
@@ -86,7 +86,7 @@ struct MultiHostWorkerTests {
             if let renditionTypes { #expect(types == renditionTypes, "asset \(asset.name)") } else { renditionTypes = types }
         }
         let references = try home.catalog.referencedBlobs()
-        // The copies differ only after the image: 20 originals, renditions shared by content.
+        // The copies differ only after the image: 50 originals, renditions shared by content.
         var originals = Set<String>()
         for asset in assets { originals.insert(try #require(try home.catalog.currentVersion(assetId: asset.id!)).blobHash) }
         #expect(originals.count == count)
