@@ -4,7 +4,7 @@ import Testing
 @testable import StockroomCore
 import StockroomTestSupport
 
-@Suite("Catalog on a real SQLite file")
+@Suite("Catalog: migrations of the SQLite file; slugs, folders and constraints on both catalogs")
 struct CatalogTests {
     let dir = TemporaryDirectory()
 
@@ -14,7 +14,7 @@ struct CatalogTests {
     func freshFileMigrates() throws {
         let home = try openHome()
         #expect(try home.sqliteCatalog!.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
-                                                                 "v3-version-media-failure-details"])
+                                                                  "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs", "v4-job-priority"])
         let (journal, foreignKeys) = try home.sqliteCatalog!.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -28,15 +28,18 @@ struct CatalogTests {
                 """)
         }
         #expect(tables == ["activity", "api_key", "asset", "asset_font", "asset_tag", "asset_text", "asset_version", "asset_version_media", "catalog_change", "collection", "collection_item",
-                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder", "watch_file"].sorted())
+                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "share_review", "tag", "folder",
+                           "watch_file", "webhook_cursor"].sorted())
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)
         #expect(try again.sqliteCatalog!.database.appliedMigrations() == home.sqliteCatalog!.database.appliedMigrations())
     }
 
-    @Test("library slugs are unique per organization")
-    func uniqueLibrarySlug() throws {
-        let service = try libraryService()
+    @Test("library slugs are unique per organization", arguments: CatalogBackend.available)
+    func uniqueLibrarySlug(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        defer { withExtendedLifetime(fixture) {} }
+        let service = LibraryService(libraries: fixture.catalog, folders: fixture.catalog)
         let first = try service.createLibrary(name: "Brand Assets", by: .system)
         #expect(first.slug == "brand-assets")
         #expect(throws: DomainError.alreadyExists("a library with slug \"brand-assets\" already exists")) {
@@ -46,9 +49,11 @@ struct CatalogTests {
         #expect(throws: DomainError.self) { try service.library(slug: "nope") }
     }
 
-    @Test("folder create makes missing parents with paths and depths")
-    func folderTree() throws {
-        let service = try libraryService()
+    @Test("folder create makes missing parents with paths and depths", arguments: CatalogBackend.available)
+    func folderTree(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        defer { withExtendedLifetime(fixture) {} }
+        let service = LibraryService(libraries: fixture.catalog, folders: fixture.catalog)
         _ = try service.createLibrary(name: "Brand Assets", by: .system)
         let leaf = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/Summer 2024/photos", by: .system)
         #expect(leaf.path == "/campaigns/summer-2024/photos")
@@ -66,26 +71,26 @@ struct CatalogTests {
         #expect(throws: DomainError.self) { try service.createFolder(librarySlug: "brand-assets", path: "/a/../b", by: .system) }
     }
 
-    @Test("the same path is unique per library but allowed in two libraries")
-    func uniquePathPerLibrary() throws {
-        let home = try openHome()
+    @Test("the same path is unique per library but allowed in two libraries", arguments: CatalogBackend.available)
+    func uniquePathPerLibrary(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let home = fixture.home
         let service = LibraryService(libraries: home.catalog, folders: home.catalog)
         let a = try service.createLibrary(name: "A", by: .system)
         let b = try service.createLibrary(name: "B", by: .system)
         _ = try service.createFolder(librarySlug: "a", path: "/x", by: .system)
         _ = try service.createFolder(librarySlug: "b", path: "/x", by: .system)
         #expect(throws: (any Error).self) {
-            try home.sqliteCatalog!.database.writer.write { db in
-                var duplicate = Folder(libraryId: a.id!, parentId: nil, name: "x", slug: "x", path: "/x", depth: 0)
-                try duplicate.insert(db)
-            }
+            try fixture.insertRow(Folder(libraryId: a.id!, parentId: nil, name: "x", slug: "x", path: "/x", depth: 0), into: "folder")
         }
         #expect(try home.catalog.folders(libraryId: b.id!).count == 1)
     }
 
-    @Test("moving a folder rewrites its whole subtree in one transaction")
-    func moveSubtree() throws {
-        let home = try openHome()
+    @Test("moving a folder rewrites its whole subtree in one transaction", arguments: CatalogBackend.available)
+    func moveSubtree(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        defer { withExtendedLifetime(fixture) {} }
+        let home = fixture.home
         let service = LibraryService(libraries: home.catalog, folders: home.catalog)
         let library = try service.createLibrary(name: "Brand Assets", by: .system)
         _ = try service.createFolder(librarySlug: "brand-assets", path: "/campaigns/summer-2024/photos/raw", by: .system)
@@ -115,52 +120,37 @@ struct CatalogTests {
         }
     }
 
-    @Test("deleting a library cascades to folders, assets, versions and renditions")
-    func cascadeDeletes() throws {
-        let home = try openHome()
-        let service = LibraryService(libraries: home.catalog, folders: home.catalog)
+    @Test("deleting a library cascades to folders, assets, versions and renditions", arguments: CatalogBackend.available)
+    func cascadeDeletes(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let service = LibraryService(libraries: fixture.catalog, folders: fixture.catalog)
         let library = try service.createLibrary(name: "Temp", by: .system)
         let folder = try service.createFolder(librarySlug: "temp", path: "/a/b", by: .system)
-        try home.sqliteCatalog!.database.writer.write { db in
-            var asset = Asset(libraryId: library.id!, folderId: folder.id, name: "x.jpg", slug: "x-jpg", assetType: .imagePhoto)
-            try asset.insert(db)
-            var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: String(repeating: "a", count: 64),
-                                       byteSize: 1, mimeType: "image/jpeg", originalFilename: "x.jpg", changeType: .initial)
-            try version.insert(db)
-            var rendition = Rendition(assetId: asset.id!, versionId: version.id!, renditionType: .thumbnailSmall, recipeHash: "r")
-            try rendition.insert(db)
-            var tag = Tag(name: "Summer")
-            try tag.insert(db)
-            try AssetTagRow(assetId: asset.id!, tagId: tag.id!).insert(db)
-            _ = try Library.deleteOne(db, key: library.id!)
-        }
-        let counts = try home.sqliteCatalog!.database.writer.read { db in
-            try ["folder", "asset", "asset_version", "rendition", "asset_tag"].map {
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")!
-            }
-        }
-        #expect(counts == [0, 0, 0, 0, 0])
+        let asset = try fixture.insertRow(Asset(libraryId: library.id!, folderId: folder.id, name: "x.jpg", slug: "x-jpg", assetType: .imagePhoto),
+                                          into: "asset")
+        let version = try fixture.insertRow(AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: String(repeating: "a", count: 64),
+                                                         byteSize: 1, mimeType: "image/jpeg", originalFilename: "x.jpg", changeType: .initial),
+                                            into: "asset_version")
+        try fixture.insertRow(Rendition(assetId: asset.id!, versionId: version.id!, renditionType: .thumbnailSmall, recipeHash: "r"), into: "rendition")
+        let tag = try fixture.insertRow(Tag(name: "Summer"), into: "tag")
+        try fixture.insertJoinRow(AssetTagRow(assetId: asset.id!, tagId: tag.id!), into: "asset_tag")
+        #expect(try ["folder", "asset", "asset_version", "rendition", "asset_tag"].map { try fixture.count($0) } == [2, 1, 1, 1, 1])
+        try fixture.deleteRow(from: "library", id: library.id!)
+        #expect(try ["folder", "asset", "asset_version", "rendition", "asset_tag"].map { try fixture.count($0) } == [0, 0, 0, 0, 0])
+        #expect(try fixture.count("tag") == 1)
     }
 
-    @Test("only one current version per asset")
-    func singleCurrentVersion() throws {
-        let home = try openHome()
-        let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "L", by: .system)
-        #expect(throws: (any Error).self) {
-            try home.sqliteCatalog!.database.writer.write { db in
-                var asset = Asset(libraryId: library.id!, folderId: nil, name: "x", slug: "x", assetType: .other)
-                try asset.insert(db)
-                for n in 1...2 {
-                    var v = AssetVersion(assetId: asset.id!, versionNumber: n, blobHash: String(repeating: "b", count: 64),
-                                         byteSize: 1, mimeType: "a/b", originalFilename: "x", changeType: .update, isCurrent: true)
-                    try v.insert(db)
-                }
-            }
+    @Test("only one current version per asset", arguments: CatalogBackend.available)
+    func singleCurrentVersion(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let library = try LibraryService(libraries: fixture.catalog, folders: fixture.catalog).createLibrary(name: "L", by: .system)
+        let asset = try fixture.insertRow(Asset(libraryId: library.id!, folderId: nil, name: "x", slug: "x", assetType: .other), into: "asset")
+        func version(_ n: Int) -> AssetVersion {
+            AssetVersion(assetId: asset.id!, versionNumber: n, blobHash: String(repeating: "b", count: 64),
+                         byteSize: 1, mimeType: "a/b", originalFilename: "x", changeType: .update, isCurrent: true)
         }
-    }
-
-    private func libraryService() throws -> LibraryService {
-        let home = try openHome()
-        return LibraryService(libraries: home.catalog, folders: home.catalog)
+        try fixture.insertRow(version(1), into: "asset_version")
+        #expect(throws: (any Error).self) { try fixture.insertRow(version(2), into: "asset_version") }
+        #expect(try fixture.count("asset_version") == 1)
     }
 }

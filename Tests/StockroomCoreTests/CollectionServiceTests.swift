@@ -1,26 +1,26 @@
 import Foundation
-import GRDB
 import Testing
 @testable import StockroomCore
 import StockroomTestSupport
 
-@Suite("Collections: manual order and smart rules on a real catalog")
+@Suite("Collections: manual order and smart rules, on both catalogs")
 struct CollectionServiceTests {
-    let dir = TemporaryDirectory()
-
-    struct Catalog {
-        let home: DataHome
+    struct Setup {
+        let fixture: QueryFixture
         let library: Library
+        var home: DataHome { fixture.home }
         var service: CollectionService { CollectionService(collections: home.catalog, assets: home.catalog) }
 
         @discardableResult
         func asset(_ name: String, type: AssetType = .imagePhoto, status: AssetStatus = .approved, license: LicenseType? = nil,
                    createdAt: Date = Date(), tags: [String] = [], folder: String? = nil) throws -> Asset {
-            let folderId = try folder.map { try home.catalog.ensureFolder(libraryId: library.id!, path: try FolderPath(parsing: $0), createdBy: "t").id! }
-            var asset = Asset(libraryId: library.id!, folderId: folderId, name: name, slug: Slug.make(from: name), assetType: type,
-                              status: status, now: createdAt)
-            asset.license = license
-            asset = try home.sqliteCatalog!.database.writer.write { db in try asset.inserted(db) }
+            let folderRow = try folder.map { try fixture.folder(library, $0) }
+            var asset = try fixture.asset(name, in: library, folder: folderRow, type: type) {
+                $0.status = status
+                $0.license = license
+                $0.createdAt = createdAt
+                $0.updatedAt = createdAt
+            }
             if !tags.isEmpty {
                 var patch = AssetPatch()
                 patch.addTags = tags
@@ -30,14 +30,15 @@ struct CollectionServiceTests {
         }
     }
 
-    func catalog() throws -> Catalog {
-        let home = try DataHome.initialize(at: dir.url)
-        let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "Brand", by: .system)
-        return Catalog(home: home, library: library)
+    func catalog(_ backend: CatalogBackend) throws -> Setup {
+        let fixture = try QueryFixture(backend)
+        let library = try LibraryService(libraries: fixture.catalog, folders: fixture.catalog).createLibrary(name: "Brand", by: .system)
+        return Setup(fixture: fixture, library: library)
     }
 
-    @Test func manualCollectionsKeepOrderNotesAndRejectUnknownAssets() throws {
-        let c = try catalog()
+    @Test(arguments: CatalogBackend.available)
+    func manualCollectionsKeepOrderNotesAndRejectUnknownAssets(_ backend: CatalogBackend) throws {
+        let c = try catalog(backend)
         let a = try c.asset("Alpha"), b = try c.asset("Beta"), g = try c.asset("Gamma")
         let collection = try c.service.createCollection(name: "Client Picks", type: .deliverable, by: .system)
         #expect(collection.slug == "client-picks")
@@ -55,8 +56,9 @@ struct CollectionServiceTests {
         }
     }
 
-    @Test func smartRulesSelectByTagsTypeStatusFolderDateAndName() throws {
-        let c = try catalog()
+    @Test(arguments: CatalogBackend.available)
+    func smartRulesSelectByTagsTypeStatusFolderDateAndName(_ backend: CatalogBackend) throws {
+        let c = try catalog(backend)
         let old = Date(timeIntervalSince1970: 1_600_000_000)  // 2020-09-13
         let beach = try c.asset("Beach sunset", tags: ["Summer", "travel"], folder: "/campaigns/summer")
         let pool = try c.asset("Pool party", status: .pending, license: .royaltyFree, tags: ["summer"], folder: "/campaigns/summer/pool")
@@ -86,13 +88,14 @@ struct CollectionServiceTests {
         #expect(throws: DomainError.self) { try c.service.addAssets([beach.id!], to: "smart-x", by: .system) }
     }
 
-    @Test func invalidRulesAreRejectedWithAReason() throws {
+    @Test(arguments: CatalogBackend.available)
+    func invalidRulesAreRejectedWithAReason(_ backend: CatalogBackend) throws {
         #expect(throws: DomainError.self) { try SmartRules.parse(#"{"conditions":[]}"#) }
         #expect(throws: DomainError.self) { try SmartRules.parse(#"{"conditions":[{"field":"color","operator":"equals","value":"red"}]}"#) }
         #expect(throws: DomainError.self) { try SmartRules.parse(#"{"conditions":[{"field":"tags","operator":"after","value":"x"}]}"#) }
         #expect(throws: DomainError.self) { try SmartRules.parse(#"{"conditions":[{"field":"createdAt","operator":"after","value":"soon"}]}"#) }
         #expect(throws: DomainError.self) { try SmartRules.parse(#"{"conditions":[{"field":"assetType","operator":"in","value":"IMAGE_PHOTO"}]}"#) }
-        let c = try catalog()
+        let c = try catalog(backend)
         #expect(throws: DomainError.self) { try c.service.createCollection(name: "No rules", type: .smart, by: .system) }
     }
 }

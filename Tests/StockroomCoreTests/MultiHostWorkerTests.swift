@@ -28,11 +28,11 @@ struct MultiHostWorkerTests {
         let home = try DataHome.initialize(at: dir.url.appendingPathComponent("coordinator"), environment: environment)
         _ = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "Test Library", by: .system)
 
-        // 20 distinct files: one corpus JPEG, each copy with its own bytes after the image.
+        // 50 distinct files (as issue 13 asks): one corpus JPEG, each copy with its own bytes after the image.
         let drop = dir.url.appendingPathComponent("drop")
         try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
         let jpeg = try Data(contentsOf: Fixtures.corpusFile("images/orientation-landscape-1.jpg"))
-        let count = 20
+        let count = 50
         for i in 0..<count {
             try (jpeg + Data("stockroom multi-host \(i)".utf8)).write(to: drop.appendingPathComponent(String(format: "photo-%02d.jpg", i)))
         }
@@ -86,7 +86,7 @@ struct MultiHostWorkerTests {
             if let renditionTypes { #expect(types == renditionTypes, "asset \(asset.name)") } else { renditionTypes = types }
         }
         let references = try home.catalog.referencedBlobs()
-        // The copies differ only after the image: 20 originals, renditions shared by content.
+        // The copies differ only after the image: 50 originals, renditions shared by content.
         var originals = Set<String>()
         for asset in assets { originals.insert(try #require(try home.catalog.currentVersion(assetId: asset.id!)).blobHash) }
         #expect(originals.count == count)
@@ -96,7 +96,8 @@ struct MultiHostWorkerTests {
             let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
             #expect(left.isEmpty, "left in \(scratch.path): \(left)")
         }
-        // The survivors did the victim's job: some job took a second attempt.
-        #expect(jobs.contains { $0.attempts >= 2 })
+        // The survivors did the victim's job: some job was reclaimed (a second attempt, or the
+        // reclaim's note when the kill came in the grid pass, whose attempts the second pass resets).
+        #expect(jobs.contains { $0.attempts >= 2 || $0.lastError?.contains("stopped during attempt") == true })
     }
 }

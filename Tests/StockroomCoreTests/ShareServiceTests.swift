@@ -1,13 +1,10 @@
 import Foundation
-import GRDB
 import Testing
 @testable import StockroomCore
 import StockroomTestSupport
 
-@Suite("Share links, tokens and API keys")
+@Suite("Share links, tokens and API keys, on both catalogs")
 struct ShareServiceTests {
-    let dir = TemporaryDirectory()
-
     @Test func tokensAre256BitURLSafeAndDistinct() {
         let tokens = (0..<200).map { _ in SecretToken.generate() }
         #expect(Set(tokens).count == 200)
@@ -26,11 +23,12 @@ struct ShareServiceTests {
         #expect(throws: DomainError.self) { try ShareExpiry.parse("soon", now: now) }
     }
 
-    @Test func linksAreFoundByTokenAndTheirRulesHold() throws {
-        let home = try DataHome.initialize(at: dir.url)
+    @Test(arguments: CatalogBackend.available)
+    func linksAreFoundByTokenAndTheirRulesHold(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let home = fixture.home
         let library = try LibraryService(libraries: home.catalog, folders: home.catalog).createLibrary(name: "Lib", by: .system)
-        var asset = Asset(libraryId: library.id!, folderId: nil, name: "One", slug: "one", assetType: .imagePhoto, status: .approved)
-        asset = try home.sqliteCatalog!.database.writer.write { db in try asset.inserted(db) }
+        let asset = try fixture.asset("One", in: library)
         let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 4)
         let link = try shares.createShare(ShareRequest(target: .asset(id: asset.id!), password: "pw", maxDownloads: 2), by: .system)
         #expect(link.passwordHash?.hasPrefix("$2") == true)
@@ -41,6 +39,7 @@ struct ShareServiceTests {
         // Same 8-character prefix, different token: not found.
         #expect(throws: ShareAccessError.notFound) { try shares.openLink(token: String(link.token.prefix(8)) + String(repeating: "A", count: 35)) }
         let content = try shares.content(of: link)
+        #expect(content.assets.map(\.id) == [asset.id!])
         try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
         try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed)
         #expect(throws: ShareAccessError.downloadNotAllowed("This link has reached its download limit.")) { try shares.takeDownload(of: link, downloadsAllowed: content.downloadsAllowed) }
@@ -51,9 +50,7 @@ struct ShareServiceTests {
         #expect(try shares.allShares().first?.state == .revoked)
 
         // Creating and revoking are in the activity log (revoking twice logs once); the token never is.
-        let activity = try home.sqliteCatalog!.database.writer.read { db in
-            try Activity.filter(Column("entityType") == "share_link").order(Column("id")).fetchAll(db)
-        }
+        let activity = try fixture.activities().filter { $0.entityType == "share_link" }
         #expect(activity.map(\.action) == ["share.created", "share.revoked"])
         #expect(activity.map(\.entityId) == [String(link.id!), String(link.id!)])
         #expect(activity.map(\.actorName) == ["system", "ana"])
@@ -64,13 +61,11 @@ struct ShareServiceTests {
         #expect(!logged.contains(link.token))
 
         // A collection's link is named by the collection's slug, when made and when revoked.
-        _ = try home.sqliteCatalog!.database.writer.write { db in try AssetCollection(name: "Summer", slug: "summer").inserted(db) }
+        try fixture.collection("summer", items: [asset])
         let shared = try shares.createShare(ShareRequest(target: .collection(slug: "summer")), by: ana)
+        #expect(try shares.content(of: shared).assets.map(\.id) == [asset.id!])
         _ = try shares.revoke(token: shared.token, by: ana)
-        let titles = try home.sqliteCatalog!.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT entityTitle FROM activity WHERE entityType = 'share_link' AND entityId = ? ORDER BY id",
-                                arguments: [String(shared.id!)])
-        }
+        let titles = try fixture.activities().filter { $0.entityType == "share_link" && $0.entityId == String(shared.id!) }.map(\.entityTitle)
         #expect(titles == ["collection:summer", "collection:summer"])
         #expect(throws: DomainError.self) { try shares.createShare(ShareRequest(target: .collection(slug: "nope")), by: .system) }
         #expect(throws: DomainError.self) {
@@ -90,8 +85,11 @@ struct ShareServiceTests {
         #expect(!signer.verify(value, for: link, now: now))
     }
 
-    @Test func apiKeysAreShownOnceStoredHashedAndRevocable() throws {
-        let home = try DataHome.initialize(at: dir.url)
+    @Test(arguments: CatalogBackend.available)
+    func apiKeysAreShownOnceStoredHashedAndRevocable(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        defer { withExtendedLifetime(fixture) {} }
+        let home = fixture.home
         let keys = APIKeyService(keys: home.catalog)
         let (key, secret) = try keys.createKey(name: "publisher")
         #expect(secret.hasPrefix("srk_") && secret.count == 47)

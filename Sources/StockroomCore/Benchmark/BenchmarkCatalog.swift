@@ -14,6 +14,24 @@ public enum BenchmarkCatalog {
         public var shareLinks: Int
     }
 
+    /// Seeds the home's catalog. A PostgreSQL catalog (which must be empty) gets the very same
+    /// rows: they are generated into a scratch SQLite file and copied over by `HomeMigration`
+    /// (catalog only), so both backends are benchmarked on identical data.
+    public static func seed(into home: DataHome, assets count: Int, seed: UInt64 = 42, now: Date = Date(),
+                            onEvent: @Sendable (HomeMigration.Event) -> Void = { _ in }) throws(DomainError) -> Summary {
+        if let sqlite = home.sqliteCatalog { return try Self.seed(into: sqlite, assets: count, seed: seed, now: now) }
+        guard let postgres = home.catalog as? PostgresCatalog else {
+            throw .invalidArgument("debug seed works on a SQLite or PostgreSQL catalog, not \(home.catalog.backendName)")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-seed-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let generated = try DataHome.initialize(at: scratch, environment: [:])
+        let summary = try Self.seed(into: try generated.requireSQLiteCatalog("debug seed"), assets: count, seed: seed, now: now)
+        _ = try HomeMigration(source: generated, target: postgres, targetBlobs: nil, targetBlobsName: "none", batchSize: 5000)
+            .run(onEvent: onEvent)
+        return summary
+    }
+
     public static func seed(into catalog: SQLiteCatalog, assets count: Int, seed: UInt64 = 42,
                             now: Date = Date()) throws(DomainError) -> Summary {
         try catalog.write { db in

@@ -37,8 +37,9 @@ enum SmartRulesSQL {
             if condition.`operator` == .equals {
                 return SQLFragment("asset.folderId IN (SELECT id FROM folder WHERE path = ?)", [path])
             }
-            return SQLFragment("asset.folderId IN (SELECT id FROM folder WHERE path = ? OR substr(path, 1, ?) = ?)",
-                               [path, path.count + 1, path + "/"])
+            // The subtree as a byte range ("/" + 1 is "0"): one index range in both dialects.
+            return SQLFragment("asset.folderId IN (SELECT id FROM folder WHERE path = ? OR (path >= ? AND path < ?))",
+                               [path, path + "/", path + "0"])
         case .name:
             let text = try single(value)
             if condition.`operator` == .equals {

@@ -101,14 +101,14 @@ public struct BackendConfiguration: Sendable, Equatable {
         return configuration
     }
 
-    static func parseCatalog(_ text: String) throws(DomainError) -> Catalog {
+    public static func parseCatalog(_ text: String) throws(DomainError) -> Catalog {
         let lowered = text.lowercased()
         if lowered == "sqlite" { return .sqlite }
         if lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:") { return .postgres(try PostgresURL(text)) }
         throw .invalidArgument("unknown catalog \(PostgresURL.redacting(text)): use sqlite or postgresql://USER[:PASS]@HOST[:PORT]/DB")
     }
 
-    static func parseBlobs(_ text: String, environment: [String: String]) throws(DomainError) -> Blobs {
+    public static func parseBlobs(_ text: String, environment: [String: String]) throws(DomainError) -> Blobs {
         let lowered = text.lowercased()
         if lowered == "disk" { return .disk }
         if lowered.hasPrefix("s3:") { return .s3(try S3Location(url: text, environment: environment)) }

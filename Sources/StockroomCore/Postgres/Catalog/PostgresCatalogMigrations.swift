@@ -11,10 +11,21 @@ enum PostgresCatalogMigrations {
     static var migrator: PostgresMigrator {
         var migrator = PostgresMigrator()
         migrator.register("catalog-v1", statements: v1)
+        migrator.register("catalog-v2-client-review", statements: clientReview)
         return migrator
     }
 
     static let observedTables = CatalogChangeCounter.observedTables
+
+    /// Client comments keep their author's name and link; links keep whether they show PENDING
+    /// assets and the collection of an EDIT link's selection (the SQLite catalog's `v4-client-review`).
+    private static let clientReview: [String] = [
+        "ALTER TABLE comment ADD COLUMN author_name TEXT",
+        "ALTER TABLE comment ADD COLUMN share_link_id BIGINT REFERENCES share_link(id) ON DELETE SET NULL",
+        "CREATE INDEX comment_share ON comment (share_link_id, created_at) WHERE share_link_id IS NOT NULL",
+        "ALTER TABLE share_link ADD COLUMN include_pending BOOLEAN NOT NULL DEFAULT false",
+        "ALTER TABLE share_link ADD COLUMN selection_collection_id BIGINT REFERENCES collection(id) ON DELETE SET NULL",
+    ]
 
     private static let v1: [String] = [
         """
