@@ -31,7 +31,7 @@ var package = Package(
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .systemLibrary(
             name: "CAVFormat", pkgConfig: "libavformat",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev"])]
         ),
         // PDF metadata and text (poppler's GLib API; libvips renders the pages) and font files.
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
@@ -91,7 +91,16 @@ var package = Package(
         // -sanitize=fuzzer it is their libFuzzer harness (see the file).
         .executableTarget(name: "FuzzDocumentParsers", dependencies: ["StockroomMedia"], path: "Fuzz/DocumentParsers"),
         // Temp folders and the shared corpus, for every test target.
-        .target(name: "StockroomTestSupport", path: "Tests/StockroomTestSupport"),
+        .target(
+            name: "StockroomTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/StockroomTestSupport"
+        ),
         // Test pictures and pixel measures for the rendition quality tests, in C for speed.
         .target(name: "CRenditionTestSupport", dependencies: ["CVips"], path: "Tests/CRenditionTestSupport"),
         .testTarget(
@@ -114,6 +123,11 @@ var package = Package(
                 "StockroomServer",
                 "StockroomTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The browser tests drive headless Chromium over its DevTools WebSocket.
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

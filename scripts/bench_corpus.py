@@ -100,6 +100,21 @@ def ensure_corpus(out_dir: Path, params: CorpusParameters, log) -> Corpus:
     return corpus
 
 
+def ensure_photo_class(out_dir: Path, params: CorpusParameters, log) -> Path:
+    """Only the 24 MP JPEG class (the same files as the full corpus's `jpeg-24mp` of these
+    parameters), for benchmarks that need many photos and nothing else. Returns its folder."""
+    folder_name, width, height = JPEG_CLASSES[0]
+    root = out_dir / "corpus" / f"photos-{params.key}"
+    folder = root / "images" / folder_name
+    done = root / "done"
+    if done.exists():
+        return folder
+    shutil.rmtree(root, ignore_errors=True)
+    make_jpeg_class(folder, 0, width, height, params, log)
+    done.write_text("ok\n")
+    return folder
+
+
 def make_jpeg_class(folder: Path, class_index: int, width: int, height: int,
                     params: CorpusParameters, log) -> None:
     folder.mkdir(parents=True, exist_ok=True)

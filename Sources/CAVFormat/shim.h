@@ -5,3 +5,5 @@
 #include <libavutil/imgutils.h>
 #include <libavutil/channel_layout.h>
 #include <libswscale/swscale.h>
+#include <libswresample/swresample.h>
+#include <libavutil/audio_fifo.h>

@@ -11,7 +11,7 @@ final class AVInput {
         "aac", "avi", "mpegts", "mpeg", "asf", "flv",
     ].joined(separator: ",")
 
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     let deadline: Deadline
     /// The decompression-bomb guard for decoded frames (width × height).
     let maxPixels: Int
@@ -88,6 +88,9 @@ final class AVInput {
     private static let invalidDataCode = errorTag("I", "N", "D", "A")
     /// AVERROR_EOF is FFERRTAG('E','O','F',' ').
     private static let endOfFileCode = errorTag("E", "O", "F", " ")
+    /// AVERROR_STREAM_NOT_FOUND is FFERRTAG(0xF8,'S','T','R'); AVERROR_ENCODER_NOT_FOUND FFERRTAG(0xF8,'E','N','C').
+    static let streamNotFoundCode = errorTag("\u{F8}", "S", "T", "R")
+    static let encoderNotFoundCode = errorTag("\u{F8}", "E", "N", "C")
 
     private static func errorTag(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar, _ d: Unicode.Scalar) -> Int32 {
         -Int32(bitPattern: a.value | b.value << 8 | c.value << 16 | d.value << 24)

@@ -54,6 +54,14 @@ public final class LibMediaEngine: MediaEngine {
         return try maker.render(base: source.base, source: source.size, recipes: recipes)
     }
 
+    public func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts {
+        guard case let .audioVisual(path) = try identify(url) else {
+            throw .noVisualContent("only video files get a preview video")
+        }
+        let deadline = Deadline(seconds: configuration.timeLimitSeconds)
+        return try VideoProxyEncoder.encode(AVInput(path: path, deadline: deadline), recipe: recipe, to: output)
+    }
+
     private enum Identification {
         case image(path: String, format: String)
         case audioVisual(path: String)

@@ -40,4 +40,8 @@ public protocol MediaEngine: Sendable {
     /// embedded thumbnail or a text card, fonts a specimen. Throws only when nothing can
     /// be rendered at all (undecodable, no visual content); per-recipe failures are outcomes.
     func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome]
+
+    /// Writes the PREVIEW_VIDEO proxy of a video file to `output` (an H.264/AAC MP4, see
+    /// `VideoProxyRecipe`). Throws `noVisualContent` for a file without a video stream.
+    func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts
 }

@@ -31,12 +31,19 @@ public func buildApplication(home: DataHome, configuration: ServerConfiguration 
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Stockroom",
                              availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
-        services: [work, ShareAccessLogService(recorder: recorder, work: work)] + extraServices,
+        services: [work, ShareAccessLogService(recorder: recorder, work: work)] + webhookServices(home) + extraServices,
         logger: logger
     )
 }
 
-/// The routes: `/health`, the client gallery under `/s`, and the admin API under `/api/v1`.
+/// The webhook dispatcher, when stockroom.yml configures webhooks.
+func webhookServices(_ home: DataHome) -> [any Service] {
+    guard !home.webhooks.endpoints.isEmpty, let queue = home.sqliteCatalog else { return [] }
+    return [WebhookService(dispatcher: WebhookDispatcher(queue: queue, configuration: home.webhooks))]
+}
+
+/// The routes: `/` (status), `/health`, the gallery script, the client gallery under `/s`, and
+/// the admin API under `/api/v1`.
 /// Without a `recorder`, access-log rows are written as they happen (router-level tests).
 public func buildRouter(home: DataHome, configuration: ServerConfiguration = ServerConfiguration()) throws -> Router<StockroomRequestContext> {
     try buildRouter(home: home, configuration: configuration, work: BlockingWork(threads: 2), recorder: nil,
@@ -49,11 +56,15 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
     let router = Router(context: StockroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorResponseMiddleware())
     router.get("/health") { _, _ in "ok" }
+    let catalog = home.catalog
+    let status = StatusPage(count: { try catalog.assetCount() }, work: work)
+    router.get("/") { request, _ in try await status.respond(request) }
+    router.get(RouterPath(GalleryScript.path)) { request, _ in GalleryScript.response(request) }
 
     let proofTerms = ProofTermsSource(libraries: home.catalog, pipelines: PipelineDirectory.standard(home: home.root))
     let collections = CollectionService(collections: home.catalog, assets: home.catalog)
     let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, recorder: recorder,
-                              proofTerms: proofTerms)
+                              proofTerms: proofTerms, reviews: home.sqliteCatalog)
     let files = BlobResponder(blobs: home.blobs, work: work, verified: VerifiedBlobs(),
                               small: SmallBlobCache(maxBlobBytes: configuration.smallBlobMaxBytes, capacityBytes: configuration.smallBlobCacheBytes),
                               verifyBeforeRangeLimit: 256 * 1024 * 1024, logger: logger)
@@ -63,6 +74,8 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
         signer: ShareSessionSigner(secret: try ServerSecret.loadOrCreate(in: home)),
         limiter: PasswordAttemptLimiter(maxPerAddress: configuration.maxPasswordFailures,
                                         maxPerLink: configuration.maxPasswordAttemptsPerLink, window: configuration.passwordWindow),
+        review: ClientReviewService(comments: home.catalog, reviews: home.sqliteCatalog,
+                                    limiter: ClientActionLimiter(limits: configuration.clientWriteLimits)),
         configuration: configuration
     )
     router.addRoutes(gallery.endpoints, atPath: "/s")

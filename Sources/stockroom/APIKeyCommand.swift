@@ -17,7 +17,7 @@ struct APIKeyCommand: ParsableCommand {
 
         func run() throws {
             let home = try global.openHome()
-            let (key, secret) = try global.apiKeyService(home).createKey(name: name)
+            let (key, secret) = try global.apiKeyService(home).createKey(name: name, by: .cli)
             if json {
                 struct Created: Encodable { var name: String; var prefix: String; var key: String; var createdAt: Date }
                 return try printJSON(Created(name: key.name, prefix: key.prefix, key: secret, createdAt: key.createdAt))
@@ -51,7 +51,7 @@ struct APIKeyCommand: ParsableCommand {
 
         func run() throws {
             let home = try global.openHome()
-            try global.apiKeyService(home).revoke(prefix: prefix)
+            try global.apiKeyService(home).revoke(prefix: prefix, by: .cli)
             print("Revoked API key \(prefix.prefix(12)).")
         }
     }

@@ -4,8 +4,8 @@ import StockroomCore
 
 struct AssetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "asset", abstract: "Show assets, their versions and renditions; restore versions.",
-        subcommands: [Show.self, List.self, Versions.self, Restore.self]
+        commandName: "asset", abstract: "Show assets, their versions and renditions; restore versions; approve or reject.",
+        subcommands: [Show.self, List.self, Versions.self, Restore.self, Approve.self, Reject.self]
     )
 
     struct Show: ParsableCommand {
@@ -121,6 +121,42 @@ struct AssetCommand: ParsableCommand {
                 try home.catalog.storeVersionDescription(versionId: old.id!, description: description)
             }
         }
+    }
+}
+
+extension AssetCommand {
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve the selected assets: status APPROVED, recording who and when.",
+            discussion: "In a library that requires approval (`library set SLUG --require-approval`), share links show only approved assets.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var selection: SelectionOptions
+        @Option(help: "A note kept with the decision in the activity log.") var note: String?
+        @Flag(help: "Print JSON: { selection, dryRun, matched, changed, sample }.") var json = false
+
+        func run() throws { try AssetCommand.decide(.approved, selection: selection, note: note, global: global, json: json) }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reject the selected assets: status REJECTED; they leave every share link.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var selection: SelectionOptions
+        @Option(help: "A note kept with the decision in the activity log.") var note: String?
+        @Flag(help: "Print JSON: { selection, dryRun, matched, changed, sample }.") var json = false
+
+        func run() throws { try AssetCommand.decide(.rejected, selection: selection, note: note, global: global, json: json) }
+    }
+
+    static func decide(_ status: AssetStatus, selection: SelectionOptions, note: String?, global: GlobalOptions, json: Bool) throws {
+        let parsed = try selection.selection()
+        let home = try global.openHome()
+        let service = ApprovalService(approvals: try home.requireSQLiteCatalog("asset approve and reject"))
+        let report = status == .approved
+            ? try service.approve(parsed, note: note, dryRun: selection.dryRun, by: .cli)
+            : try service.reject(parsed, note: note, dryRun: selection.dryRun, by: .cli)
+        if json { return try printJSON(report) }
+        printBulkReport(report, change: status == .approved ? "approved" : "rejected")
     }
 }
 

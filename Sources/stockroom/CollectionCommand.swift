@@ -65,7 +65,7 @@ struct CollectionCommand: ParsableCommand {
 
         func run() throws {
             let home = try global.openHome()
-            let removed = try global.collectionService(home).removeAssets(assetIds, from: slug)
+            let removed = try global.collectionService(home).removeAssets(assetIds, from: slug, by: .cli)
             print("Removed \(removed) asset\(removed == 1 ? "" : "s") from \(slug).")
         }
     }
@@ -112,7 +112,7 @@ struct CollectionCommand: ParsableCommand {
 
         func run() throws {
             let home = try global.openHome()
-            try global.collectionService(home).deleteCollection(slug: slug)
+            try global.collectionService(home).deleteCollection(slug: slug, by: .cli)
             print("Deleted collection \(slug).")
         }
     }

@@ -47,6 +47,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
         pipeline.prestart(workers: min(workers, jobs.count))
         let (summary, stoppedBy) = try await runBatch(service, batchId: batchId, total: jobs.count, workers: workers, quiet: json)
+        await WebhookRunner.deliverPending(home)
         if json {
             try printJSON(summary)
         } else {

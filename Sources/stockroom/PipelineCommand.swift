@@ -35,24 +35,41 @@ struct PipelineCommand: ParsableCommand {
 
         func run() throws {
             let definition = try PipelineDirectory.standard(home: global.homeURL).definition(named: name)
-            let rows = definition.orderedRecipes.map { type, recipe in
+            var rows = definition.orderedRecipes.map { type, recipe in
                 RecipeRow(renditionType: type, width: recipe.width, height: recipe.height, fit: recipe.fit.rawValue,
                           format: recipe.format.rawValue, quality: recipe.quality, recipeHash: PipelineDefinition.recipeHash(recipe))
             }
+            if let proxy = definition.videoProxy {
+                rows.append(RecipeRow(renditionType: .previewVideo, height: proxy.maxHeight, format: "mp4",
+                                      recipeHash: PipelineDefinition.recipeHash(proxy), durationSeconds: proxy.durationSeconds,
+                                      videoBitrateKbps: proxy.videoBitrateKbps, audioBitrateKbps: proxy.audioBitrateKbps))
+            }
             if json { return try printJSON(rows) }
-            printTable(["TYPE", "BOX", "FIT", "FORMAT", "QUALITY", "RECIPE"], rows.map {
-                [$0.renditionType.rawValue, "\($0.width)×\($0.height ?? $0.width)", $0.fit, $0.format, String($0.quality), $0.recipeHash]
+            printTable(["TYPE", "BOX", "FIT", "FORMAT", "QUALITY", "RECIPE"], rows.map { row in
+                guard let width = row.width else {
+                    // PREVIEW_VIDEO: its height, how much of the file, its bitrates.
+                    let length = row.durationSeconds.map { "first \(Int($0)) s" } ?? "full"
+                    return [row.renditionType.rawValue, "×\(row.height ?? 0)", length, "mp4 (H.264/AAC)",
+                            "\(row.videoBitrateKbps ?? 0)k/\(row.audioBitrateKbps ?? 0)k", row.recipeHash]
+                }
+                return [row.renditionType.rawValue, "\(width)×\(row.height ?? width)", row.fit ?? "", row.format, row.quality.map(String.init) ?? "",
+                        row.recipeHash]
             })
         }
 
+        /// One recipe; PREVIEW_VIDEO has `height` (its maximum), `durationSeconds` (absent: the
+        /// whole file) and bitrates instead of a box, fit and quality.
         struct RecipeRow: Encodable {
             var renditionType: RenditionType
-            var width: Int
+            var width: Int?
             var height: Int?
-            var fit: String
+            var fit: String?
             var format: String
-            var quality: Int
+            var quality: Int?
             var recipeHash: String
+            var durationSeconds: Double?
+            var videoBitrateKbps: Int?
+            var audioBitrateKbps: Int?
         }
     }
 }

@@ -6,10 +6,20 @@ extension GlobalOptions {
     }
 
     func shareService(_ home: DataHome) -> ShareService {
-        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog)
+        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.sqliteCatalog)
     }
 
     func apiKeyService(_ home: DataHome) -> APIKeyService {
         APIKeyService(keys: home.catalog)
+    }
+}
+
+extension GlobalOptions {
+    func commentService(_ home: DataHome) -> CommentService {
+        CommentService(comments: home.catalog, assets: home.catalog)
+    }
+
+    func activityService(_ home: DataHome) throws(DomainError) -> ActivityService {
+        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog, shares: shareService(home))
     }
 }

@@ -18,7 +18,13 @@ struct ShareCommand: ParsableCommand {
         @Flag(name: .customLong("no-download"), help: "Let the client view but not download.") var noDownload = false
         @Option(name: .customLong("max-downloads"), help: "Stop downloads after this many.") var maxDownloads: Int?
         @Option(help: "Who the link is for (email), for your records and the log.") var recipient: String?
-        @Option(help: "view, download or comment (default: download).") var access: ShareAccessLevel = .download
+        @Option(help: "view (watermarked proofs), download, comment (comments and approve/reject) or edit (also a selection); default download.")
+        var access: ShareAccessLevel = .download
+        @Flag(name: .customLong("include-pending"),
+              help: "In libraries that require approval, also show assets still PENDING (for sending work out for approval).")
+        var includePending = false
+        @Flag(help: "If an active link for the same target and access (no password, no expiry, no cap) exists, print it instead of making another.")
+        var reuse = false
         @Option(name: .customLong("base-url"), help: "Public base URL of the server (default: $STOCKROOM_BASE_URL, else http://127.0.0.1:8080).")
         var baseURL: String?
         @Flag(help: "Print the link as JSON.") var json = false
@@ -32,9 +38,33 @@ struct ShareCommand: ParsableCommand {
             let target: ShareRequest.Target = collection.map { .collection(slug: $0) } ?? .asset(id: asset!)
             let request = ShareRequest(target: target, expiresAt: try expires.map { text throws(DomainError) in try ShareExpiry.parse(text) },
                                        password: password, allowDownload: !noDownload, maxDownloads: maxDownloads,
-                                       recipientEmail: recipient, accessLevel: access)
+                                       recipientEmail: recipient, accessLevel: access, includePending: includePending)
             let service = global.shareService(home)
+            if reuse, let existing = try Self.reusable(request, service: service, home: home) {
+                return try printLink(existing, service: service)
+            }
             let link = try service.createShare(request, by: .cli)
+            try printLink(link.token, service: service)
+        }
+
+        /// An active link with the same terms and nothing that makes it personal or perishable.
+        static func reusable(_ request: ShareRequest, service: ShareService, home: DataHome) throws -> String? {
+            guard request.password == nil, request.expiresAt == nil, request.maxDownloads == nil, request.recipientEmail == nil else { return nil }
+            let collectionId: Int64? = switch request.target {
+            case let .collection(slug): try home.catalog.collection(slug: slug, organizationId: Organization.defaultId)?.id
+            case .asset: nil
+            }
+            let assetId: Int64? = if case let .asset(id) = request.target { id } else { nil }
+            return try service.allShares().first { s in
+                s.state == .active && !s.hasPassword && s.expiresAt == nil && s.maxDownloads == nil && s.recipientEmail == nil
+                    && s.accessLevel == request.accessLevel && s.allowDownload == (request.allowDownload && request.accessLevel != .view)
+                    && s.includePending == request.includePending
+                    && (collectionId != nil ? s.collectionId == collectionId : s.assetId == assetId)
+            }?.token
+        }
+
+        func printLink(_ token: String, service: ShareService) throws {
+            let link = try service.shareLink(token: token)
             let url = "\(Self.baseURL(baseURL))/s/\(link.token)"
             if json {
                 struct Created: Encodable { var share: ShareLinkSummary; var url: String }

@@ -6,6 +6,7 @@ struct Stockroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stockroom",
         abstract: "Stockroom: digital asset management for creative teams.",
+        version: StockroomVersion.current,
         subcommands: [
             InitCommand.self,
             BlobsCommand.self,
@@ -25,6 +26,9 @@ struct Stockroom: AsyncParsableCommand {
             DebugCommand.self,
             CollectionCommand.self,
             ShareCommand.self,
+            CommentCommand.self,
+            ReviewCommand.self,
+            ActivityCommand.self,
             APIKeyCommand.self,
             ServeCommand.self,
             MediaWorkerCommand.self,

@@ -49,7 +49,9 @@ struct WatchCommand: AsyncParsableCommand {
                                        workers: workers, enqueueOnly: enqueueOnly, onEvent: printer.print)
         let stop = StopSignal()
         let signals = StopOnSignals(stop, message: "Stopping the watch: the jobs in hand go back to the queue.")
+        let webhooks = WebhookRunner.start(home, stop: stop)
         await service.run(stop: stop)
+        await webhooks?.value
         withExtendedLifetime(signals) {}
     }
 }

@@ -14,7 +14,7 @@ struct CatalogTests {
     func freshFileMigrates() throws {
         let home = try openHome()
         #expect(try home.sqliteCatalog!.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
-                                                                 "v3-version-media-failure-details"])
+                                                                  "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs", "v4-job-priority"])
         let (journal, foreignKeys) = try home.sqliteCatalog!.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -28,7 +28,8 @@ struct CatalogTests {
                 """)
         }
         #expect(tables == ["activity", "api_key", "asset", "asset_font", "asset_tag", "asset_text", "asset_version", "asset_version_media", "catalog_change", "collection", "collection_item",
-                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "tag", "folder", "watch_file"].sorted())
+                           "comment", "ingest_failure", "job", "library", "rendition", "share_access", "share_link", "share_review", "tag", "folder",
+                           "watch_file", "webhook_cursor"].sorted())
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)
         #expect(try again.sqliteCatalog!.database.appliedMigrations() == home.sqliteCatalog!.database.appliedMigrations())

@@ -43,7 +43,8 @@ struct HomeMigrationTests {
         let client = ShareClient(address: "10.0.0.9", userAgent: "test")
         shares.recordPageView(of: picks, client: client)
         try shares.takeDownload(of: picks, downloadsAllowed: true)
-        _ = try home.catalog.addComment(Comment(assetId: assets[0].id!, content: "crop tighter", authorId: "ana"))
+        _ = try home.catalog.addComment(Comment(assetId: assets[0].id!, content: "crop tighter", authorId: "ana"), by: .system,
+                                        assetName: assets[0].name, details: [:], linkCap: nil)
         let (_, secret) = try APIKeyService(keys: home.catalog).createKey(name: "publisher")
 
         let sqlite = try #require(home.sqliteCatalog)

@@ -96,7 +96,8 @@ struct MultiHostWorkerTests {
             let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
             #expect(left.isEmpty, "left in \(scratch.path): \(left)")
         }
-        // The survivors did the victim's job: some job took a second attempt.
-        #expect(jobs.contains { $0.attempts >= 2 })
+        // The survivors did the victim's job: some job was reclaimed (a second attempt, or the
+        // reclaim's note when the kill came in the grid pass, whose attempts the second pass resets).
+        #expect(jobs.contains { $0.attempts >= 2 || $0.lastError?.contains("stopped during attempt") == true })
     }
 }

@@ -20,6 +20,26 @@ struct PipelineDefinitionTests {
         #expect(story.width * 16 == story.height! * 9)
         #expect(definition.recipes[.webOptimized]?.format == .webp)
         #expect(definition.recipes[.watermarked]?.watermark?.text != nil)
+        #expect(definition.videoProxy == VideoProxyRecipe(maxHeight: 720, durationSeconds: 10, videoBitrateKbps: 2_000, audioBitrateKbps: 128))
+    }
+
+    @Test("PREVIEW_VIDEO takes a height, a duration or full, and bitrates; its hash follows them")
+    func previewVideoRecipe() throws {
+        func parse(_ recipe: String) throws(PipelineDefinitionError) -> PipelineDefinition {
+            try PipelineDefinition.parse(yaml: "name: v\nrenditions:\n  PREVIEW_VIDEO: \(recipe)\n", file: "v.yml")
+        }
+        let full = try parse("{maxHeight: 480, duration: full, videoBitrate: 2.5M, audioBitrate: 96}")
+        #expect(full.videoProxy == VideoProxyRecipe(maxHeight: 480, durationSeconds: nil, videoBitrateKbps: 2_500, audioBitrateKbps: 96))
+        #expect(try parse("{}").videoProxy == VideoProxyRecipe())
+        let hashes = try ["{}", "{maxHeight: 480}", "{duration: 5}", "{duration: full}", "{videoBitrate: 1000k}", "{audioBitrate: 64k}"]
+            .map { text throws(PipelineDefinitionError) in PipelineDefinition.recipeHash(try parse(text).videoProxy!) }
+        #expect(Set(hashes).count == hashes.count)
+        #expect(PipelineDefinition.recipeHash(try parse("{maxHeight: 720, duration: 10}").videoProxy!) == hashes[0])
+        for (bad, field) in [("{maxHeight: 100}", "maxHeight"), ("{duration: -1}", "duration"), ("{duration: forever}", "duration"),
+                             ("{videoBitrate: 50k}", "videoBitrate"), ("{audioBitrate: loud}", "audioBitrate"), ("{size: 300}", "size")] {
+            #expect(throws: PipelineDefinitionError.self, "\(bad)") { try parse(bad) }
+            do { _ = try parse(bad) } catch { #expect(error.field.contains(field), "\(bad): \(error)") }
+        }
     }
 
     @Test("bad definitions are rejected naming the file, the field and the reason")

@@ -107,6 +107,25 @@ struct JobQueueContractTests {
         #expect(try queue.enqueue([job(nil, batch: "k"), job(nil, batch: "k")]).count == 2)
     }
 
+    @Test("claims take the higher priority first, then the oldest; an adopted job keeps the higher priority", arguments: QueueBackend.available)
+    func priorityOrder(_ backend: QueueBackend) throws {
+        let subject = try QueueUnderTest(backend)
+        let queue = subject.queue
+        defer { withExtendedLifetime(subject) {} }
+        var rest = job("rest-1", batch: "b")
+        rest.priority = Job.remainingRenditionsPriority
+        var rest2 = job("rest-2", batch: "b")
+        rest2.priority = Job.remainingRenditionsPriority
+        let stored = try queue.enqueue([rest, job("new-1", batch: "b"), rest2, job("new-2", batch: "b")])
+        #expect(stored.map(\.priority) == [-10, 0, -10, 0])
+        // Re-queued by a command at normal priority: the live low-priority job is adopted and moves up.
+        let adopted = try queue.enqueue([job("rest-2", batch: "b")])[0]
+        #expect(adopted.id == stored[2].id && adopted.priority == Job.normalPriority)
+        var order: [String] = []
+        while let claimed = try queue.claimJob(owner: me, leaseSeconds: 60, batchId: "b", now: Date()) { order.append(claimed.dedupeKey ?? "") }
+        #expect(order == ["new-1", "rest-2", "new-2", "rest-1"])
+    }
+
     @Test("a failed attempt waits out its delay, and fails for good after maxAttempts", arguments: QueueBackend.available)
     func retries(_ backend: QueueBackend) throws {
         let subject = try QueueUnderTest(backend)
@@ -163,7 +182,7 @@ struct PostgresJobQueueTests {
         while results.value.count < 4 { Thread.sleep(forTimeInterval: 0.02) }
         for result in results.value { #expect(throws: Never.self) { try result.get() } }
         let pool = fixture.pool()
-        #expect(try PostgresMigrator.appliedMigrations(pool) == ["job-queue-v1"])
+        #expect(try PostgresMigrator.appliedMigrations(pool) == ["job-queue-v1", "job-queue-v2-priority"])
         #expect(try PostgresJobQueueMigrations.migrator.migrate(pool).isEmpty)
     }
 

@@ -197,11 +197,15 @@ struct AdminAPITests {
             #expect((paged["items"] as? [[String: Any]])?.count == 1)
             #expect((paged["total"] as? NSNumber)?.intValue == 2)
 
-            // EDIT links are refused until they mean something.
+            // EDIT links are made (they let the client pick a selection); an unknown level is a 400 naming the levels.
             let edit = try await client.execute(uri: "/api/v1/shares", method: .post, headers: auth,
                                                 body: ByteBuffer(string: "{\"assetId\":\(a.id!),\"accessLevel\":\"EDIT\"}"))
-            #expect(edit.status == .badRequest)
-            #expect(try error(edit)["message"]?.contains("EDIT") == true)
+            #expect(edit.status == .created)
+            #expect(try edit.json()["accessLevel"] as? String == "EDIT")
+            let unknownLevel = try await client.execute(uri: "/api/v1/shares", method: .post, headers: auth,
+                                                        body: ByteBuffer(string: "{\"assetId\":\(a.id!),\"accessLevel\":\"OWNER\"}"))
+            #expect(unknownLevel.status == .badRequest)
+            #expect(try error(unknownLevel)["message"] == "accessLevel must be one of VIEW, DOWNLOAD, COMMENT, EDIT")
 
             // Unknown routes and ids answer in the same shape.
             let missing = try await client.execute(uri: "/api/v1/assets/999999", method: .get, headers: auth)

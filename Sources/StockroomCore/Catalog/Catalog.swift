@@ -15,6 +15,10 @@ public protocol Catalog: LibraryRepository, FolderRepository, AssetCatalogReposi
     /// Assets of the library whose current version lacks one of `wanted` (rendition type → recipe
     /// hash) made from that version by that recipe: missing, older version, or changed recipe.
     func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64]
+    /// How many assets the catalog holds (the status page).
+    func assetCount() throws(DomainError) -> Int
+    /// Video assets whose PREVIEW_VIDEO is missing, made from an older version, or by another recipe.
+    func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64]
     /// The media engine's description of a version, if it was recorded.
     func versionDescription(versionId: Int64) throws(DomainError) -> MediaDescription?
     /// Records the description of a version that predates per-version descriptions.

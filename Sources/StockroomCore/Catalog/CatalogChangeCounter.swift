@@ -15,6 +15,9 @@ public final class CatalogChangeCounter: @unchecked Sendable {
     static let observedTables = [
         "library", "folder", "asset", "tag", "asset_tag", "asset_version", "rendition", "collection", "collection_item", "share_link",
     ]
+    /// Tables given triggers by later migrations (`v4-client-review`: decisions and comments,
+    /// which the cached gallery of a COMMENT link shows). `observedTables` stays as `v3` made it.
+    static let laterObservedTables = ["share_review", "comment"]
 
     static var migrationSQL: String {
         var sql = """
@@ -55,6 +58,8 @@ public final class CatalogChangeCounter: @unchecked Sendable {
         }
         self.maxAge = maxAge
         self.checkedAt = clock.now
+        // `.databaseLifetime`: the writer keeps the observer (with `.observerLifetime` it holds it
+        // weakly, and an observer nobody else references is gone at once).
         writer.add(transactionObserver: CommitObserver { [weak self] in self?.markStale() }, extent: .databaseLifetime)
     }
 
@@ -110,7 +115,8 @@ public final class CatalogChangeCounter: @unchecked Sendable {
         }
 
         func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-            CatalogChangeCounter.observedTables.contains(eventKind.tableName) || eventKind.tableName == "catalog_change"
+            CatalogChangeCounter.observedTables.contains(eventKind.tableName)
+                || CatalogChangeCounter.laterObservedTables.contains(eventKind.tableName) || eventKind.tableName == "catalog_change"
         }
 
         func databaseDidChange(with event: DatabaseEvent) { changed = true }

@@ -29,7 +29,99 @@ enum CatalogMigrations {
         migrator.registerMigration("v3-version-media-failure-details") { db in
             try db.execute(sql: versionMediaAndFailureDetails)
         }
+        // Client review through share links: who commented through which link, decisions per
+        // asset and link, EDIT selections, links that show assets still awaiting approval.
+        // Decisions and comments bump the change counter: the cached gallery shows them.
+        migrator.registerMigration("v4-client-review") { db in
+            try db.execute(sql: clientReview)
+        }
+        // Webhook deliveries are jobs of their own stage; SQLite cannot change a CHECK list in
+        // place, so the job table is rebuilt with the list written out.
+        migrator.registerMigration("v4-webhook-jobs") { db in
+            try db.execute(sql: webhookJobs)
+        }
+        // Thumbnails first: claims take the highest priority, then the oldest job; the index
+        // hands them out in that order without sorting the backlog.
+        migrator.registerMigration("v4-job-priority") { db in
+            try db.execute(sql: jobPriority)
+        }
     }
+
+    private static let jobPriority = """
+    ALTER TABLE job ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX job_claim;
+    CREATE INDEX job_claim ON job(status, priority DESC, id);
+    """
+
+    private static let clientReview = """
+    ALTER TABLE comment ADD COLUMN authorName TEXT;
+    ALTER TABLE comment ADD COLUMN shareLinkId INTEGER REFERENCES share_link(id) ON DELETE SET NULL;
+    CREATE INDEX comment_share ON comment(shareLinkId, createdAt) WHERE shareLinkId IS NOT NULL;
+    CREATE INDEX comment_open ON comment(isResolved, createdAt);
+
+    ALTER TABLE share_link ADD COLUMN includePending BOOLEAN NOT NULL DEFAULT 0;
+    ALTER TABLE share_link ADD COLUMN selectionCollectionId INTEGER REFERENCES collection(id) ON DELETE SET NULL;
+
+    CREATE TABLE share_review (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        shareLinkId INTEGER NOT NULL REFERENCES share_link(id) ON DELETE CASCADE,
+        assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+        decision TEXT NOT NULL CHECK (decision IN ('APPROVED','REJECTED')),
+        note TEXT,
+        authorName TEXT NOT NULL,
+        decidedAt DATETIME NOT NULL,
+        UNIQUE (shareLinkId, assetId)
+    );
+    CREATE INDEX share_review_asset ON share_review(assetId);
+
+    CREATE INDEX activity_actor ON activity(actorName COLLATE NOCASE, occurredAt);
+    CREATE INDEX activity_time ON activity(occurredAt);
+
+    CREATE TRIGGER catalog_change_share_review_insert AFTER INSERT ON share_review BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_share_review_delete AFTER DELETE ON share_review BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_share_review_update AFTER UPDATE ON share_review BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_comment_insert AFTER INSERT ON comment BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_comment_delete AFTER DELETE ON comment BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_comment_update AFTER UPDATE ON comment BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    """
+
+    private static let webhookJobs = """
+    CREATE TABLE job_rebuilt (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        organizationId TEXT NOT NULL,
+        stage TEXT NOT NULL CHECK (stage IN ('STORE','EXTRACT','VERSION','RENDER','WEBHOOK')),
+        status TEXT NOT NULL DEFAULT 'QUEUED' CHECK (status IN ('QUEUED','RUNNING','SUCCEEDED','FAILED')),
+        payload TEXT NOT NULL DEFAULT '{}',
+        assetId INTEGER REFERENCES asset(id) ON DELETE CASCADE,
+        dedupeKey TEXT,
+        batchId TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        maxAttempts INTEGER NOT NULL DEFAULT 3,
+        runAfter DATETIME NOT NULL,
+        leaseOwner TEXT,
+        leaseExpiresAt DATETIME,
+        lastError TEXT,
+        createdAt DATETIME NOT NULL,
+        updatedAt DATETIME NOT NULL
+    );
+    INSERT INTO job_rebuilt (id, organizationId, stage, status, payload, assetId, dedupeKey, batchId, attempts, maxAttempts,
+                             runAfter, leaseOwner, leaseExpiresAt, lastError, createdAt, updatedAt)
+        SELECT id, organizationId, stage, status, payload, assetId, dedupeKey, batchId, attempts, maxAttempts,
+               runAfter, leaseOwner, leaseExpiresAt, lastError, createdAt, updatedAt FROM job;
+    DROP TABLE job;
+    ALTER TABLE job_rebuilt RENAME TO job;
+    CREATE INDEX job_claim ON job(status, runAfter);
+    CREATE INDEX job_batch ON job(batchId, status);
+    CREATE INDEX job_stage ON job(stage, status, runAfter);
+    CREATE UNIQUE INDEX job_dedupe ON job(dedupeKey) WHERE dedupeKey IS NOT NULL AND status IN ('QUEUED', 'RUNNING');
+
+    -- How far each configured webhook endpoint has read the activity log.
+    CREATE TABLE webhook_cursor (
+        endpointId TEXT PRIMARY KEY,
+        activityId INTEGER NOT NULL,
+        updatedAt DATETIME NOT NULL
+    );
+    """
 
     private static func check(_ column: String, _ values: [String]) -> String {
         "CHECK (\(column) IN (\(values.map { "'\($0)'" }.joined(separator: ","))))"

@@ -119,6 +119,11 @@ extension Comment: FetchableRecord, MutablePersistableRecord {
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+extension AssetReview: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "share_review"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
 extension Activity: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "activity"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -132,6 +137,8 @@ extension Job: FetchableRecord, MutablePersistableRecord {
         public static let runAfter = Column("runAfter")
         public static let batchId = Column("batchId")
         public static let leaseExpiresAt = Column("leaseExpiresAt")
+        public static let stage = Column("stage")
+        public static let priority = Column("priority")
     }
 }
 
@@ -160,3 +167,4 @@ extension ShareAccessLevel: DatabaseValueConvertible {}
 extension ShareEventKind: DatabaseValueConvertible {}
 extension PipelineStage: DatabaseValueConvertible {}
 extension JobStatus: DatabaseValueConvertible {}
+extension ReviewDecision: DatabaseValueConvertible {}

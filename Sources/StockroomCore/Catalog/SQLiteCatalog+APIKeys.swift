@@ -2,10 +2,13 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalog: APIKeyRepository {
-    public func createAPIKey(_ key: APIKey) throws(DomainError) -> APIKey {
+    public func createAPIKey(_ key: APIKey, by actor: Actor) throws(DomainError) -> APIKey {
         try write { db in
             var key = key
             try key.insert(db)
+            try Self.logActivity(db, Activity(
+                organizationId: key.organizationId, actor: actor, action: "apikey.created", entityType: "api_key", entityId: key.prefix,
+                entityTitle: key.name, description: "Created API key \"\(key.name)\" (\(key.prefix)…)", now: key.createdAt))
             return key
         }
     }
@@ -18,10 +21,14 @@ extension SQLiteCatalog: APIKeyRepository {
         try read { db in try APIKey.filter(Column("prefix") == prefix).fetchOne(db) }
     }
 
-    public func revokeAPIKey(prefix: String, at now: Date) throws(DomainError) -> Bool {
+    public func revokeAPIKey(prefix: String, at now: Date, by actor: Actor) throws(DomainError) -> Bool {
         try write { db in
             try db.execute(sql: "UPDATE api_key SET revokedAt = ? WHERE prefix = ? AND revokedAt IS NULL", arguments: [now, prefix])
-            return db.changesCount == 1
+            guard db.changesCount == 1, let key = try APIKey.filter(Column("prefix") == prefix).fetchOne(db) else { return false }
+            try Self.logActivity(db, Activity(
+                organizationId: key.organizationId, actor: actor, action: "apikey.revoked", entityType: "api_key", entityId: key.prefix,
+                entityTitle: key.name, description: "Revoked API key \"\(key.name)\" (\(key.prefix)…)", now: now))
+            return true
         }
     }
 

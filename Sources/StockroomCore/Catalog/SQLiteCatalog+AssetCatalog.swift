@@ -59,17 +59,19 @@ extension SQLiteCatalog: AssetCatalogRepository {
         return result
     }
 
-    public func updateAsset(id: Int64, applying patch: AssetPatch, by actor: String) throws(DomainError) -> Asset {
+    public func updateAsset(id: Int64, applying patch: AssetPatch, as actor: Actor) throws(DomainError) -> Asset {
         try write { db in
             guard var asset = try Asset.fetchOne(db, key: id) else { throw DomainError.notFound("no asset with id \(id)") }
+            let previousStatus = asset.status
+            let now = Date()
             if let name = patch.name { asset.name = name }
             if let description = patch.description { asset.description = description }
             if let metadata = patch.metadata { asset.metadata = asset.metadata.merging(metadata) }
             if let status = patch.status {
                 // Approval records who and when; a rejection withdraws it.
                 if status == .approved, asset.status != .approved || asset.approvedAt == nil {
-                    asset.approvedBy = actor
-                    asset.approvedAt = Date()
+                    asset.approvedBy = actor.name
+                    asset.approvedAt = now
                 } else if status == .rejected {
                     asset.approvedBy = nil
                     asset.approvedAt = nil
@@ -83,8 +85,8 @@ extension SQLiteCatalog: AssetCatalogRepository {
             if let year = patch.copyrightYear { asset.copyrightYear = year }
             if let rights = patch.usageRights { asset.usageRights = rights }
             if let creator = patch.creator { asset.creator = creator }
-            asset.lastEditedBy = actor
-            asset.updatedAt = Date()
+            asset.lastEditedBy = actor.name
+            asset.updatedAt = now
             try asset.update(db)
             if let replacement = patch.tags {
                 try db.execute(sql: "DELETE FROM asset_tag WHERE assetId = ?", arguments: [id])
@@ -96,6 +98,18 @@ extension SQLiteCatalog: AssetCatalogRepository {
                     DELETE FROM asset_tag WHERE assetId = \(id)
                     AND tagId IN (SELECT id FROM tag WHERE organizationId = \(asset.organizationId) AND normalized IN \(removed))
                     """)
+            }
+            let fields = patch.fieldNames
+            try Self.logActivity(db, Activity(
+                organizationId: asset.organizationId, actor: actor, action: "asset.updated", entityType: "asset", entityId: String(id),
+                entityTitle: asset.name, description: "Changed \(fields.joined(separator: ", ")) of \(asset.name)",
+                metadata: .object(["fields": .array(fields.map(JSONValue.string))]), now: now))
+            if let status = patch.status, status != previousStatus, status == .approved || status == .rejected {
+                try Self.logActivity(db, Activity(
+                    organizationId: asset.organizationId, actor: actor, action: status == .approved ? "asset.approved" : "asset.rejected",
+                    entityType: "asset", entityId: String(id), entityTitle: asset.name,
+                    description: "\(status == .approved ? "Approved" : "Rejected") \(asset.name)",
+                    metadata: .object(["status": .string(status.rawValue), "previousStatus": .string(previousStatus.rawValue)]), now: now))
             }
             return asset
         }

@@ -46,6 +46,11 @@ extension SQLiteCatalog: AssetRepository {
         }
     }
 
+    /// How many assets the catalog holds (the server's status page).
+    public func assetCount() throws(DomainError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM asset") ?? 0 }
+    }
+
     public func folderPath(id: Int64) throws(DomainError) -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT path FROM folder WHERE id = ?", arguments: [id]) }
     }

@@ -2,10 +2,15 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalog: CollectionRepository {
-    public func createCollection(_ collection: AssetCollection) throws(DomainError) -> AssetCollection {
+    public func createCollection(_ collection: AssetCollection, by actor: Actor) throws(DomainError) -> AssetCollection {
         try write { db in
             var collection = collection
             try collection.insert(db)
+            try Self.logActivity(db, Activity(
+                organizationId: collection.organizationId, actor: actor, action: "collection.created", entityType: "collection",
+                entityId: String(collection.id!), entityTitle: collection.slug,
+                description: "Created \(collection.collectionType.rawValue.lowercased()) collection \"\(collection.name)\"",
+                metadata: .object(["collectionType": .string(collection.collectionType.rawValue)]), now: collection.createdAt))
             return collection
         }
     }
@@ -28,12 +33,21 @@ extension SQLiteCatalog: CollectionRepository {
         try read { db in try AssetCollection.fetchOne(db, key: id) }
     }
 
-    public func deleteCollection(id: Int64) throws(DomainError) {
-        _ = try write { db in try AssetCollection.deleteOne(db, key: id) }
+    public func deleteCollection(id: Int64, by actor: Actor) throws(DomainError) {
+        try write { db in
+            guard let collection = try AssetCollection.fetchOne(db, key: id) else { return }
+            let members = try Int.fetchOne(db, sql: "SELECT count(*) FROM collection_item WHERE collectionId = ?", arguments: [id]) ?? 0
+            try AssetCollection.deleteOne(db, key: id)
+            try Self.logActivity(db, Activity(
+                organizationId: collection.organizationId, actor: actor, action: "collection.deleted", entityType: "collection",
+                entityId: String(id), entityTitle: collection.slug, description: "Deleted collection \"\(collection.name)\"",
+                metadata: .object(["items": .number(Double(members))]), now: Date()))
+        }
     }
 
-    public func addItems(collectionId: Int64, assetIds: [Int64], note: String?, addedBy: String) throws(DomainError) -> [CollectionItem] {
-        try write { db in
+    public func addItems(collectionId: Int64, assetIds: [Int64], note: String?, by actor: Actor) throws(DomainError) -> [CollectionItem] {
+        let addedBy = actor.name
+        return try write { db in
             let known = Set(try SQLRequest<Int64>(literal: "SELECT id FROM asset WHERE id IN \(assetIds)").fetchAll(db))
             if let missing = assetIds.first(where: { !known.contains($0) }) {
                 throw DomainError.notFound("no asset with id \(missing)")
@@ -54,14 +68,30 @@ extension SQLiteCatalog: CollectionRepository {
                 result.append(item)
             }
             try db.execute(sql: "UPDATE collection SET updatedAt = ? WHERE id = ?", arguments: [Date(), collectionId])
+            let slug = try String.fetchOne(db, sql: "SELECT slug FROM collection WHERE id = ?", arguments: [collectionId]) ?? String(collectionId)
+            var metadata: [String: JSONValue] = ["assetIds": .array(assetIds.prefix(1_000).map { .number(Double($0)) }),
+                                                 "count": .number(Double(assetIds.count))]
+            if let note { metadata["note"] = .string(note) }
+            try Self.logActivity(db, Activity(
+                organizationId: Organization.defaultId, actor: actor, action: "collection.items.added", entityType: "collection",
+                entityId: String(collectionId), entityTitle: slug,
+                description: "Added \(assetIds.count) asset\(assetIds.count == 1 ? "" : "s") to \(slug)", metadata: .object(metadata), now: Date()))
             return result
         }
     }
 
-    public func removeItems(collectionId: Int64, assetIds: [Int64]) throws(DomainError) -> Int {
+    public func removeItems(collectionId: Int64, assetIds: [Int64], by actor: Actor) throws(DomainError) -> Int {
         try write { db in
-            try CollectionItem.filter(CollectionItem.Columns.collectionId == collectionId && assetIds.contains(CollectionItem.Columns.assetId))
-                .deleteAll(db)
+            let removed = try CollectionItem.filter(CollectionItem.Columns.collectionId == collectionId
+                && assetIds.contains(CollectionItem.Columns.assetId)).deleteAll(db)
+            guard removed > 0 else { return 0 }
+            let slug = try String.fetchOne(db, sql: "SELECT slug FROM collection WHERE id = ?", arguments: [collectionId]) ?? String(collectionId)
+            try Self.logActivity(db, Activity(
+                organizationId: Organization.defaultId, actor: actor, action: "collection.items.removed", entityType: "collection",
+                entityId: String(collectionId), entityTitle: slug,
+                description: "Removed \(removed) asset\(removed == 1 ? "" : "s") from \(slug)",
+                metadata: .object(["assetIds": .array(assetIds.prefix(1_000).map { .number(Double($0)) })]), now: Date()))
+            return removed
         }
     }
 

@@ -4,7 +4,17 @@ import GRDB
 extension SQLiteCatalog: FolderRepository {
     public func ensureFolder(libraryId: Int64, path: FolderPath, createdBy: String) throws(DomainError) -> Folder {
         guard !path.isRoot else { throw .invalidArgument("the root \"/\" is not a folder; name one like /campaigns") }
-        return try write { db in try Self.ensureFolder(db, libraryId: libraryId, path: path, createdBy: createdBy) }
+        return try write { db in
+            let existed = try Folder.filter(Folder.Columns.libraryId == libraryId && Folder.Columns.path == path.description).fetchCount(db) > 0
+            let folder = try Self.ensureFolder(db, libraryId: libraryId, path: path, createdBy: createdBy)
+            if !existed {
+                try Self.logActivity(db, Activity(
+                    actor: Actor(recordedName: createdBy), action: "folder.created", entityType: "folder", entityId: String(folder.id!),
+                    entityTitle: folder.path, description: "Created folder \(folder.path)",
+                    metadata: .object(["libraryId": .number(Double(libraryId))]), now: folder.createdAt))
+            }
+            return folder
+        }
     }
 
     /// Creates missing ancestors top-down inside the caller's transaction.
@@ -77,6 +87,10 @@ extension SQLiteCatalog: FolderRepository {
             if Slug.make(from: moving.name) != moving.slug { moving.name = destination.lastSegment! }
             moving.updatedAt = now
             try moving.update(db)
+            try Self.logActivity(db, Activity(
+                actor: Actor(recordedName: actor), action: "folder.moved", entityType: "folder", entityId: String(moving.id!),
+                entityTitle: newPrefix, description: "Moved folder \(oldPrefix) to \(newPrefix)",
+                metadata: .object(["libraryId": .number(Double(libraryId)), "from": .string(oldPrefix), "to": .string(newPrefix)]), now: now))
             return moving
         }
     }

@@ -8,9 +8,11 @@ extension SQLiteCatalog: JobQueue {
             for var job in jobs {
                 if let key = job.dedupeKey,
                    var live = try Job.fetchOne(db, sql: "SELECT * FROM job WHERE dedupeKey = ? AND status IN ('QUEUED','RUNNING')", arguments: [key]) {
-                    // The same work is already queued (e.g. by a run that was killed): adopt it into this batch.
-                    if live.batchId != job.batchId {
+                    // The same work is already queued (e.g. by a run that was killed): adopt it into this
+                    // batch, at the more urgent of the two priorities.
+                    if live.batchId != job.batchId || live.priority < job.priority {
                         live.batchId = job.batchId
+                        live.priority = max(live.priority, job.priority)
                         try live.update(db)
                     }
                     inserted.append(live)
@@ -36,12 +38,22 @@ extension SQLiteCatalog: JobQueue {
                 job.updatedAt = now
                 // Every claim counted an attempt; a job whose process died on every one of them
                 // is set aside, or a file that takes the whole process down would do so forever.
-                if job.attempts >= job.maxAttempts {
+                if job.attempts >= job.maxAttempts, job.stage == .webhook {
+                    // A delivery whose dispatcher died on its last attempt: it fails like any
+                    // delivery out of attempts (not pipeline work: no file to set aside, no event).
+                    job.status = .failed
+                    job.lastError = "the webhook dispatcher stopped during attempt \(job.attempts) of \(job.maxAttempts)"
+                    try job.update(db)
+                } else if job.attempts >= job.maxAttempts {
                     let reason = "Stockroom stopped unexpectedly \(job.attempts) times while working on this file "
                         + "(at the \(job.stage.rawValue.lowercased()) stage); it is set aside so it cannot stop Stockroom again"
                     // A render that never finished: what the version stage filed is taken back,
                     // as for any file nothing could be rendered from.
+                    // Once its grid thumbnails are made the asset stays, and the rest shows FAILED.
                     if job.stage == .render { try Self.takeBackVersion(db, of: &job, now: now) }
+                    if job.stage == .render, let assetId = job.assetId {
+                        try Self.failPendingRenditions(db, assetId: assetId, reason: reason, now: now)
+                    }
                     var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
                     payload.failedStage = job.stage
                     payload.reason = reason
@@ -83,9 +95,11 @@ extension SQLiteCatalog: JobQueue {
 
     public func claimJob(owner: LeaseOwner, leaseSeconds: Double, batchId: String?, now: Date) throws(DomainError) -> Job? {
         try write { db in
-            var request = Job.filter(Job.Columns.status == JobStatus.queued && Job.Columns.runAfter <= now)
+            // Webhook deliveries share the queue but have their own dispatcher (`claimWebhookJob`).
+            var request = Job.filter(Job.Columns.status == JobStatus.queued && Job.Columns.runAfter <= now
+                && Job.Columns.stage != PipelineStage.webhook)
             if let batchId { request = request.filter(Job.Columns.batchId == batchId) }
-            guard var job = try request.order(Column("id")).fetchOne(db) else { return nil }
+            guard var job = try request.order(Job.Columns.priority.desc, Column("id")).fetchOne(db) else { return nil }
             job.status = .running
             job.leaseOwner = owner.description
             job.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
@@ -146,6 +160,8 @@ extension SQLiteCatalog: JobQueue {
             if let batchId {
                 sql += " WHERE batchId = ?"
                 arguments = [batchId]
+            } else {
+                sql += " WHERE stage != 'WEBHOOK'"
             }
             sql += " GROUP BY status"
             var counts: [JobStatus: Int] = [:]

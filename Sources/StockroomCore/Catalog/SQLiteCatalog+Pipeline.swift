@@ -3,7 +3,8 @@ import GRDB
 import StockroomMedia
 
 extension SQLiteCatalog: PipelineCatalog {
-    public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
+    public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, pendingRenditions: [PlannedRendition],
+                              leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
         try write { db in
             var job = job
             var payload = try job.payload.decode(IngestPayload.self)
@@ -100,6 +101,7 @@ extension SQLiteCatalog: PipelineCatalog {
             }
             job.payload = try JSONValue.encoding(payload)
             if rendersNext {
+                try Self.markPending(db, assetId: job.assetId!, renditions: pendingRenditions, now: now)
                 job.stage = .render
                 try Self.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
             } else {
@@ -157,19 +159,69 @@ extension SQLiteCatalog: PipelineCatalog {
         return candidate
     }
 
+    /// The renditions the render stage will make for the asset's new current version, as PENDING
+    /// rows. A row of an older version keeps its file (a take-back makes it COMPLETED again).
+    static func markPending(_ db: Database, assetId: Int64, renditions: [PlannedRendition], now: Date) throws {
+        guard !renditions.isEmpty,
+              let versionId = try Int64.fetchOne(db, sql: "SELECT id FROM asset_version WHERE assetId = ? AND isCurrent", arguments: [assetId]) else { return }
+        for planned in renditions {
+            try db.execute(sql: """
+                INSERT INTO rendition (assetId, versionId, renditionType, recipeHash, format, quality, status, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)
+                ON CONFLICT (assetId, renditionType) DO UPDATE SET status = 'PENDING', error = NULL, updatedAt = excluded.updatedAt
+                """, arguments: [assetId, versionId, planned.renditionType.rawValue, planned.recipeHash, planned.format, planned.quality, now, now])
+        }
+    }
+
+    static func storeRenditions(_ db: Database, _ renditions: [Rendition], now: Date) throws {
+        for var rendition in renditions {
+            // When the row became what it is: a batch's timeline (scripts/bench) reads it.
+            rendition.updatedAt = now
+            if let existing = try Rendition.filter(Rendition.Columns.assetId == rendition.assetId
+                && Rendition.Columns.renditionType == rendition.renditionType).fetchOne(db) {
+                rendition.id = existing.id
+                rendition.createdAt = existing.createdAt
+                try rendition.update(db)
+            } else {
+                try rendition.insert(db)
+            }
+        }
+    }
+
     public func recordRenditions(job: Job, renditions: [Rendition], now: Date) throws(DomainError) {
         try write { db in
-            for var rendition in renditions {
-                if let existing = try Rendition.filter(Rendition.Columns.assetId == rendition.assetId
-                    && Rendition.Columns.renditionType == rendition.renditionType).fetchOne(db) {
-                    rendition.id = existing.id
-                    rendition.createdAt = existing.createdAt
-                    try rendition.update(db)
-                } else {
-                    try rendition.insert(db)
+            try Self.storeRenditions(db, renditions, now: now)
+            if let assetId = job.assetId {
+                // What this render was to make and did not (no outcome; audio without cover art) is not pending any more.
+                let only = (try? job.payload.decode(IngestPayload.self))?.renditionTypes
+                let made = renditions.map(\.renditionType.rawValue)
+                var sql = "DELETE FROM rendition WHERE assetId = ? AND status = 'PENDING'"
+                var arguments: [any DatabaseValueConvertible] = [assetId]
+                if !made.isEmpty {
+                    sql += " AND renditionType NOT IN (\(made.map { _ in "?" }.joined(separator: ",")))"
+                    arguments += made as [any DatabaseValueConvertible]
                 }
+                if let only, !only.isEmpty {
+                    sql += " AND renditionType IN (\(only.map { _ in "?" }.joined(separator: ",")))"
+                    arguments += only.map(\.rawValue) as [any DatabaseValueConvertible]
+                }
+                if only?.isEmpty != true { try db.execute(sql: sql, arguments: StatementArguments(arguments)) }
             }
             try Self.finish(db, job, status: .succeeded, error: nil, now: now)
+        }
+    }
+
+    public func recordRenditionsAndRequeue(job: Job, renditions: [Rendition], now: Date) throws(DomainError) {
+        try write { db in
+            try Self.storeRenditions(db, renditions, now: now)
+            var job = job
+            job.status = .queued
+            job.leaseOwner = nil
+            job.leaseExpiresAt = nil
+            job.attempts = 0
+            job.runAfter = now
+            job.updatedAt = now
+            try job.update(db)
         }
     }
 
@@ -180,6 +232,9 @@ extension SQLiteCatalog: PipelineCatalog {
     static func recordFailure(_ db: Database, job: Job, failure: IngestFailure, now: Date) throws {
         var failure = failure
         try failure.insert(db)
+        if job.stage == .render, let assetId = job.assetId {
+            try failPendingRenditions(db, assetId: assetId, reason: failure.reason, now: now)
+        }
         try Self.finish(db, job, status: .failed, error: failure.reason, now: now)
         try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
                                           entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
@@ -196,10 +251,17 @@ extension SQLiteCatalog: PipelineCatalog {
         }
     }
 
+    /// A render that failed for good: what it was to make shows FAILED with the reason.
+    static func failPendingRenditions(_ db: Database, assetId: Int64, reason: String, now: Date) throws {
+        try db.execute(sql: "UPDATE rendition SET status = 'FAILED', error = ?, updatedAt = ? WHERE assetId = ? AND status = 'PENDING'",
+                       arguments: [reason, now, assetId])
+    }
+
     /// Removes what a job's version stage filed, for a file that failed after it: the new asset,
-    /// or the new version (the one before it is current again, with its technical columns).
+    /// or the new version (the one before it is current again, with its technical columns and
+    /// renditions). Not once the file's grid thumbnails are made: then the asset stays.
     static func takeBackVersion(_ db: Database, of job: inout Job, now: Date) throws {
-        guard var payload = try? job.payload.decode(IngestPayload.self),
+        guard var payload = try? job.payload.decode(IngestPayload.self), payload.gridThumbnailsMade != true,
               let assetId = job.assetId, var asset = try Asset.fetchOne(db, key: assetId) else { return }
         defer {
             payload.outcome = .failed
@@ -215,6 +277,11 @@ extension SQLiteCatalog: PipelineCatalog {
             if let number = payload.versionNumber {
                 try db.execute(sql: "DELETE FROM asset_version WHERE assetId = ? AND versionNumber = ?", arguments: [assetId, number])
             }
+            // The older version's renditions, made PENDING by the version stage, are its own again;
+            // rows it had no file for are left to `render --stale`.
+            try db.execute(sql: "UPDATE rendition SET status = 'COMPLETED' WHERE assetId = ? AND status = 'PENDING' AND blobHash IS NOT NULL",
+                           arguments: [assetId])
+            try db.execute(sql: "DELETE FROM rendition WHERE assetId = ? AND status = 'PENDING'", arguments: [assetId])
             if var previous = try AssetVersion.filter(AssetVersion.Columns.assetId == assetId)
                 .order(AssetVersion.Columns.versionNumber.desc).fetchOne(db) {
                 previous.isCurrent = true
@@ -304,7 +371,8 @@ extension SQLiteCatalog: PipelineCatalog {
 
 extension SQLiteCatalog {
     /// Assets of the library whose current version lacks one of `wanted` (rendition type → recipe
-    /// hash) made from that version by that recipe: missing, older version, or changed recipe.
+    /// hash) made from that version by that recipe: missing, still PENDING, older version, or
+    /// changed recipe.
     /// One query; the (assetId, renditionType) index answers each asset's lookups.
     public func assetIdsWithStaleRenditions(libraryId: Int64, wanted: [RenditionType: String]) throws(DomainError) -> [Int64] {
         guard !wanted.isEmpty else { return [] }
@@ -323,9 +391,23 @@ extension SQLiteCatalog {
             WHERE a.libraryId = ?
               AND (SELECT COUNT(*) FROM wanted w
                    JOIN rendition r ON r.assetId = a.id AND r.renditionType = w.renditionType
-                    AND r.recipeHash = w.recipeHash AND r.versionId = v.id) < ?
+                    AND r.recipeHash = w.recipeHash AND r.versionId = v.id AND r.status != 'PENDING') < ?
             ORDER BY a.id
             """
         return try read { db in try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+    }
+
+    /// Video assets whose PREVIEW_VIDEO is missing, made from an older version, or by another recipe.
+    public func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64] {
+        try read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT a.id FROM asset a
+                JOIN asset_version v ON v.assetId = a.id AND v.isCurrent
+                WHERE a.libraryId = ? AND a.assetType LIKE 'VIDEO%'
+                  AND NOT EXISTS (SELECT 1 FROM rendition r WHERE r.assetId = a.id AND r.renditionType = 'PREVIEW_VIDEO'
+                                  AND r.recipeHash = ? AND r.versionId = v.id)
+                ORDER BY a.id
+                """, arguments: [libraryId, recipeHash])
+        }
     }
 }

@@ -13,6 +13,7 @@ extension SQLiteCatalog: ShareLinkRepository {
             if let email = link.recipientEmail { details["recipientEmail"] = .string(email) }
             if let expiresAt = link.expiresAt { details["expiresAt"] = .string(expiresAt.formatted(.iso8601)) }
             if let max = link.maxDownloads { details["maxDownloads"] = .number(Double(max)) }
+            if link.includePending { details["includePending"] = .bool(true) }
             let recipient = link.recipientEmail.map { " with \($0)" } ?? ""
             try Self.logActivity(db, Activity(
                 organizationId: link.organizationId, actor: actor, action: "share.created", entityType: "share_link",
@@ -111,11 +112,20 @@ extension SQLiteCatalog: ShareLinkRepository {
         }
     }
 
+    public func librariesRequiringApproval(organizationId: String) throws(DomainError) -> Set<Int64> {
+        try read { db in
+            Set(try Int64.fetchAll(db, sql: """
+                SELECT id FROM library WHERE organizationId = ? AND json_extract(settings, '$.requireApproval') = 1
+                """, arguments: [organizationId]))
+        }
+    }
+
     public func sharedFiles(assetIds: [Int64]) throws(DomainError) -> SharedFileRows {
         guard !assetIds.isEmpty else { return SharedFileRows(versions: [:], renditions: [:]) }
         return try read { db in
             var versions: [Int64: AssetVersion] = [:]
             var renditions: [Int64: [Rendition]] = [:]
+            var pending: [Int64: Set<RenditionType>] = [:]
             // In slices, so a huge collection stays under SQLite's bound-parameter limit.
             for slice in stride(from: 0, to: assetIds.count, by: 500).map({ Array(assetIds[$0..<min($0 + 500, assetIds.count)]) }) {
                 for version in try AssetVersion.filter(slice.contains(Column("assetId")) && Column("isCurrent") == true).fetchAll(db) {
@@ -124,8 +134,15 @@ extension SQLiteCatalog: ShareLinkRepository {
                 let done = try Rendition.filter(slice.contains(Column("assetId")) && Column("status") == RenditionStatus.completed.rawValue
                     && Column("blobHash") != nil).order(Column("id")).fetchAll(db)
                 for rendition in done { renditions[rendition.assetId, default: []].append(rendition) }
+                let waiting = try Row.fetchAll(db, sql: """
+                    SELECT assetId, renditionType FROM rendition
+                    WHERE assetId IN (\(slice.map { _ in "?" }.joined(separator: ","))) AND status IN ('PENDING', 'PROCESSING')
+                    """, arguments: StatementArguments(slice))
+                for row in waiting {
+                    if let type = RenditionType(rawValue: row["renditionType"]) { pending[row["assetId"], default: []].insert(type) }
+                }
             }
-            return SharedFileRows(versions: versions, renditions: renditions)
+            return SharedFileRows(versions: versions, renditions: renditions, pending: pending)
         }
     }
 }

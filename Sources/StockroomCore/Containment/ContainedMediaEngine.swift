@@ -25,7 +25,7 @@ public final class ContainedMediaEngine: MediaEngine {
             switch reply.result {
             case let .described(description): return .success(description)
             case let .failed(error): return .failure(error)
-            case .rendered: throw MediaWorkerViolation("renditions in reply to a describe request")
+            case .rendered, .videoProxy: throw MediaWorkerViolation("renditions in reply to a describe request")
             }
         }
         return try result.get(translating: step, limits: pool.limits)
@@ -44,7 +44,35 @@ public final class ContainedMediaEngine: MediaEngine {
                 return .success(try Self.accept(outcomes, body: body, scratch: scratch, recipes: recipes, limits: limits))
             case let .failed(error):
                 return .failure(error)
-            case .described: throw MediaWorkerViolation("a description in reply to a render request")
+            case .described, .videoProxy: throw MediaWorkerViolation("a description or a video in reply to a render request")
+            }
+        }
+        return try result.get(translating: step, limits: limits)
+    }
+
+    public func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts {
+        let step = MediaWorkStep(decoder: "the video decoder", activity: "making the preview video")
+        let limits = pool.limits
+        let result = try pool.perform(step: step, configuration: configuration, needsScratch: true, work: { scratch in
+            .videoProxy(file: url.path, recipe: recipe, scratchDirectory: scratch?.url.path ?? "")
+        }) { reply, body, scratch throws(MediaWorkerViolation) -> Result<VideoProxyFacts, MediaError> in
+            guard body.isEmpty else { throw MediaWorkerViolation("a preview video with a body of \(body.count) bytes") }
+            switch reply.result {
+            case let .videoProxy(facts, bytes):
+                guard (2...8_192).contains(facts.width), (2...recipe.maxHeight).contains(facts.height),
+                      facts.durationSeconds.isFinite, facts.durationSeconds >= 0,
+                      facts.durationSeconds <= (recipe.durationSeconds ?? .greatestFiniteMagnitude) + 1 else {
+                    throw MediaWorkerViolation("a preview video of \(facts.width)×\(facts.height), \(facts.durationSeconds) s")
+                }
+                guard case let .file(name, count) = bytes, let scratch else {
+                    throw MediaWorkerViolation("a preview video that is not a file in the scratch directory")
+                }
+                try scratch.moveOutput(name: name, count: count, cap: limits.outputFileBytes, to: output)
+                return .success(facts)
+            case let .failed(error):
+                return .failure(error)
+            case .described, .rendered:
+                throw MediaWorkerViolation("a description or images in reply to a preview-video request")
             }
         }
         return try result.get(translating: step, limits: limits)

@@ -110,6 +110,16 @@ public enum MediaWorkerMain {
                 }
             }
             return (.rendered(sent), body)
+        case let .videoProxy(file, recipe, scratchDirectory):
+            let output = URL(fileURLWithPath: scratchDirectory).appendingPathComponent("preview-video.mp4")
+            do throws(MediaError) {
+                let facts = try engine.makeVideoProxy(fileAt: URL(fileURLWithPath: file), recipe: recipe, to: output)
+                let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? NSNumber)?.intValue ?? 0
+                guard size > 0 else { return (.failed(.io("the preview video came out empty")), Data()) }
+                return (.videoProxy(facts, bytes: .file(name: output.lastPathComponent, count: size)), Data())
+            } catch {
+                return (.failed(error), Data())
+            }
         }
     }
 

@@ -8,7 +8,8 @@ import StockroomMedia
 /// one `Request` at a time with one `Reply` carrying the same id. A change to any of these types
 /// that an older peer could misread bumps `version`.
 public enum MediaWorkerProtocol {
-    public static let version = 1
+    /// 2: the `videoProxy` work and result (PREVIEW_VIDEO).
+    public static let version = 2
 
     /// The worker's first frame: which protocol it speaks and the limits it put on itself.
     public struct Hello: Codable, Sendable, Equatable {
@@ -40,6 +41,8 @@ public enum MediaWorkerProtocol {
         /// as files the worker creates in `scratchDirectory` (made and owned by the supervisor).
         case render(file: String, description: MediaDescription, recipes: [RenditionRecipe],
                     scratchDirectory: String, inlineByteLimit: Int)
+        /// The PREVIEW_VIDEO proxy, written as a file in `scratchDirectory`.
+        case videoProxy(file: String, recipe: VideoProxyRecipe, scratchDirectory: String)
     }
 
     public struct Reply: Codable, Sendable, Equatable {
@@ -50,6 +53,8 @@ public enum MediaWorkerProtocol {
     public enum Result: Codable, Sendable, Equatable {
         case described(MediaDescription)
         case rendered([Outcome])
+        /// The proxy's facts and its file in the scratch directory (always `.file`).
+        case videoProxy(VideoProxyFacts, bytes: ByteLocation)
         /// The engine refused or failed the file: an expected outcome, not a worker fault.
         case failed(MediaError)
     }

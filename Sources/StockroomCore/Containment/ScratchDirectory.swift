@@ -62,6 +62,29 @@ struct ScratchDirectory: Sendable {
     }
 }
 
+extension ScratchDirectory {
+    /// Moves output `name` (a regular file of exactly `count` bytes, checked as `readOutput`
+    /// does) to `destination`, for outputs too large to hold in memory (preview videos).
+    func moveOutput(name: String, count: Int, cap: Int, to destination: URL) throws(MediaWorkerViolation) {
+        guard Self.isPlainName(name) else { throw MediaWorkerViolation("an output file name that is not a plain name: \(name.prefix(80))") }
+        guard count > 0, count <= cap else { throw MediaWorkerViolation("an output file of \(count) bytes (the cap is \(cap))") }
+        let path = url.appendingPathComponent(name).path
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw MediaWorkerViolation("output \(name) is not a regular file")
+        }
+        guard Int(info.st_size) == count else {
+            throw MediaWorkerViolation("output file \(name) has \(info.st_size) bytes, the reply said \(count)")
+        }
+        try? FileManager.default.removeItem(at: destination)
+        do {
+            try FileManager.default.moveItem(at: URL(fileURLWithPath: path), to: destination)
+        } catch {
+            throw MediaWorkerViolation("output file \(name) cannot be moved out of the scratch directory: \(error)")
+        }
+    }
+}
+
 /// Something a worker sent that the protocol does not allow.
 struct MediaWorkerViolation: Error, CustomStringConvertible {
     let description: String

@@ -15,21 +15,21 @@ public struct APIKeyService: Sendable {
     }
 
     /// Creates a key; the returned secret is the only time it is ever visible.
-    public func createKey(name: String, now: Date = Date()) throws(DomainError) -> (key: APIKey, secret: String) {
+    public func createKey(name: String, by actor: Actor = .system, now: Date = Date()) throws(DomainError) -> (key: APIKey, secret: String) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalidArgument("an API key needs a name") }
         let secret = Self.scheme + SecretToken.generate()
         let key = APIKey(organizationId: organizationId, name: trimmed, prefix: String(secret.prefix(Self.prefixLength)),
                          keyHash: SecretToken.sha256Hex(secret), now: now)
-        return (try keys.createAPIKey(key), secret)
+        return (try keys.createAPIKey(key, by: actor), secret)
     }
 
     public func allKeys() throws(DomainError) -> [APIKey] {
         try keys.apiKeys(organizationId: organizationId)
     }
 
-    public func revoke(prefix: String, now: Date = Date()) throws(DomainError) {
-        guard try keys.revokeAPIKey(prefix: String(prefix.prefix(Self.prefixLength)), at: now) else {
+    public func revoke(prefix: String, by actor: Actor = .system, now: Date = Date()) throws(DomainError) {
+        guard try keys.revokeAPIKey(prefix: String(prefix.prefix(Self.prefixLength)), at: now, by: actor) else {
             throw .notFound("no active API key with prefix \(prefix) (see `stockroom apikey list`)")
         }
     }

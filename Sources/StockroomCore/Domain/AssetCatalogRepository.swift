@@ -10,8 +10,16 @@ public protocol AssetCatalogRepository: Sendable {
     func renditions(assetId: Int64) throws(DomainError) -> [Rendition]
     /// Tag display names per asset id.
     func tagNames(assetIds: [Int64]) throws(DomainError) -> [Int64: [String]]
-    func updateAsset(id: Int64, applying patch: AssetPatch, by actor: String) throws(DomainError) -> Asset
+    /// Applies the patch and logs `asset.updated` (naming the fields), plus `asset.approved` or
+    /// `asset.rejected` when the status changes to one of them.
+    func updateAsset(id: Int64, applying patch: AssetPatch, as actor: Actor) throws(DomainError) -> Asset
     func recordAssetDownload(assetId: Int64, at now: Date) throws(DomainError)
+}
+
+extension AssetCatalogRepository {
+    public func updateAsset(id: Int64, applying patch: AssetPatch, by actor: String) throws(DomainError) -> Asset {
+        try updateAsset(id: id, applying: patch, as: Actor(recordedName: actor))
+    }
 }
 
 /// Filters of an asset listing; all given filters must hold.
@@ -61,4 +69,24 @@ public struct AssetPatch: Codable, Sendable, Equatable {
     public init() {}
 
     public var isEmpty: Bool { self == AssetPatch() }
+
+    /// The names of the fields the patch sets, for the activity log.
+    public var fieldNames: [String] {
+        var names: [String] = []
+        if name != nil { names.append("name") }
+        if description != nil { names.append("description") }
+        if tags != nil { names.append("tags") }
+        if addTags != nil { names.append("addTags") }
+        if removeTags != nil { names.append("removeTags") }
+        if metadata != nil { names.append("metadata") }
+        if status != nil { names.append("status") }
+        if license != nil { names.append("license") }
+        if licenseDetails != nil { names.append("licenseDetails") }
+        if expiresAt != nil { names.append("expiresAt") }
+        if copyrightHolder != nil { names.append("copyrightHolder") }
+        if copyrightYear != nil { names.append("copyrightYear") }
+        if usageRights != nil { names.append("usageRights") }
+        if creator != nil { names.append("creator") }
+        return names
+    }
 }

@@ -15,10 +15,19 @@ public protocol AssetRepository: Sendable {
 /// advances or finishes the job, so a stage is applied whole or not at all.
 public protocol PipelineCatalog: JobQueue, AssetRepository {
     /// Version stage: files the stored, described file as a new asset, a new version of the asset
-    /// at the same path, or a duplicate of existing content. Returns the job as saved.
-    func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, leaseSeconds: Double, now: Date) throws(DomainError) -> Job
-    /// Render stage: stores the rendition rows and finishes the job.
+    /// at the same path, or a duplicate of existing content. Returns the job as saved. With
+    /// `rendersNext`, the asset's `pendingRenditions` are written PENDING in the same transaction
+    /// (an older version's rows become PENDING, keeping their files until replaced).
+    func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, pendingRenditions: [PlannedRendition],
+                       leaseSeconds: Double, now: Date) throws(DomainError) -> Job
+    /// Render stage: stores the rendition rows (`updatedAt` = `now`, when they were committed) and
+    /// finishes the job. PENDING rows of the asset this job was to make and did not (audio
+    /// without cover art) are removed: a finished render leaves nothing PENDING.
     func recordRenditions(job: Job, renditions: [Rendition], now: Date) throws(DomainError)
+    /// Render stage, first pass: stores the grid thumbnails' rows and, in the same transaction,
+    /// puts the job back in the queue as saved by the caller (payload, `priority`) for the rest of
+    /// its renditions: not leased, attempts counted afresh.
+    func recordRenditionsAndRequeue(job: Job, renditions: [Rendition], now: Date) throws(DomainError)
     /// Records a file that failed for good, and fails the job.
     func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError)
     /// Records a file whose renditions could not be made at all, and fails the job, taking back

@@ -45,7 +45,7 @@ public struct CollectionService: Sendable {
         }
         collection.allowDownload = allowDownload
         do {
-            return try collections.createCollection(collection)
+            return try collections.createCollection(collection, by: actor)
         } catch .alreadyExists {
             throw .alreadyExists("a collection with slug \"\(slug)\" already exists")
         }
@@ -69,19 +69,19 @@ public struct CollectionService: Sendable {
             throw .invalidArgument("\(slug) is a SMART collection: its members come from its rules, not from `add`")
         }
         guard !assetIds.isEmpty else { throw .invalidArgument("name at least one asset id") }
-        return try collections.addItems(collectionId: collection.id!, assetIds: assetIds, note: note, addedBy: actor.name)
+        return try collections.addItems(collectionId: collection.id!, assetIds: assetIds, note: note, by: actor)
     }
 
-    public func removeAssets(_ assetIds: [Int64], from slug: String) throws(DomainError) -> Int {
+    public func removeAssets(_ assetIds: [Int64], from slug: String, by actor: Actor = .system) throws(DomainError) -> Int {
         let collection = try collection(slug: slug)
         guard collection.collectionType != .smart else {
             throw .invalidArgument("\(slug) is a SMART collection: change its rules to change its members")
         }
-        return try collections.removeItems(collectionId: collection.id!, assetIds: assetIds)
+        return try collections.removeItems(collectionId: collection.id!, assetIds: assetIds, by: actor)
     }
 
-    public func deleteCollection(slug: String) throws(DomainError) {
-        try collections.deleteCollection(id: try collection(slug: slug).id!)
+    public func deleteCollection(slug: String, by actor: Actor = .system) throws(DomainError) {
+        try collections.deleteCollection(id: try collection(slug: slug).id!, by: actor)
     }
 
     /// The member asset ids of a collection in display order (the one function every caller

@@ -2,6 +2,10 @@ import Foundation
 
 /// Feedback on an asset, threaded through `parentId`, optionally pinned to a point, a rectangle
 /// or a moment of a video.
+///
+/// Staff comments have `authorType` `user` (the CLI) or `api_key`; a client commenting through a
+/// share link has `authorType` `client`, the link in `shareLinkId` and the name they gave in
+/// `authorName` (names are not verified: anyone holding the link may use any name).
 public struct Comment: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64?
     public var assetId: Int64
@@ -9,6 +13,10 @@ public struct Comment: Codable, Sendable, Equatable, Identifiable {
     public var content: String
     public var authorId: String
     public var authorType: String
+    /// The name shown with the comment: the client's own, or the staff member's.
+    public var authorName: String?
+    /// The share link a client comment came through.
+    public var shareLinkId: Int64?
     public var annotation: Annotation?
     public var isResolved: Bool
     public var resolvedBy: String?
@@ -17,13 +25,16 @@ public struct Comment: Codable, Sendable, Equatable, Identifiable {
     public var updatedAt: Date
 
     public init(id: Int64? = nil, assetId: Int64, parentId: Int64? = nil, content: String, authorId: String,
-                authorType: String = "user", annotation: Annotation? = nil, now: Date = Date()) {
+                authorType: String = "user", authorName: String? = nil, shareLinkId: Int64? = nil,
+                annotation: Annotation? = nil, now: Date = Date()) {
         self.id = id
         self.assetId = assetId
         self.parentId = parentId
         self.content = content
         self.authorId = authorId
         self.authorType = authorType
+        self.authorName = authorName
+        self.shareLinkId = shareLinkId
         self.annotation = annotation
         self.isResolved = false
         self.createdAt = now

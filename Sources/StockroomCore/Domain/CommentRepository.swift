@@ -4,8 +4,31 @@ import Foundation
 public protocol CommentRepository: Sendable {
     func comments(assetId: Int64) throws(DomainError) -> [Comment]
     func comment(id: Int64) throws(DomainError) -> Comment?
-    func addComment(_ comment: Comment) throws(DomainError) -> Comment
-    func resolveComment(id: Int64, by actor: String, at now: Date) throws(DomainError) -> Comment
+    /// Comments matching the filter, oldest first.
+    func comments(matching filter: CommentFilter) throws(DomainError) -> [Comment]
+    /// Saves the comment and logs `comment.created` for `actor` (with `details`) in one
+    /// transaction. A reply's parent must be a comment of the same asset. With `linkCap`, a
+    /// client comment is refused (`conflict`) once its link holds that many comments.
+    func addComment(_ comment: Comment, by actor: Actor, assetName: String, details: [String: JSONValue],
+                    linkCap: Int?) throws(DomainError) -> Comment
+    /// Marks the comment resolved by `actor` and logs `comment.resolved`.
+    func resolveComment(id: Int64, by actor: Actor, at now: Date) throws(DomainError) -> Comment
+}
+
+/// Which comments `stockroom comment list` shows; every given condition must hold.
+public struct CommentFilter: Sendable, Equatable {
+    public var assetId: Int64?
+    /// The threads started through this share link (with every reply in them, staff's too).
+    public var shareLinkId: Int64?
+    public var unresolvedOnly: Bool
+    public var limit: Int
+
+    public init(assetId: Int64? = nil, shareLinkId: Int64? = nil, unresolvedOnly: Bool = false, limit: Int = 10_000) {
+        self.assetId = assetId
+        self.shareLinkId = shareLinkId
+        self.unresolvedOnly = unresolvedOnly
+        self.limit = limit
+    }
 }
 
 /// A comment with its replies, for threaded output.
@@ -22,6 +45,22 @@ public struct CommentThread: Encodable, Sendable, Equatable {
             }
         }
         return threads(under: nil)
+    }
+
+    /// The comments of `comments` whose thread was started through share link `linkId`: what a
+    /// client of that link sees (staff comments outside those threads stay internal).
+    public static func visible(_ comments: [Comment], throughLink linkId: Int64) -> [Comment] {
+        let byId = Dictionary(comments.compactMap { c in c.id.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
+        func root(_ comment: Comment) -> Comment {
+            var current = comment
+            var hops = 0
+            while let parent = current.parentId.flatMap({ byId[$0] }), hops < 10_000 {
+                current = parent
+                hops += 1
+            }
+            return current
+        }
+        return comments.filter { root($0).shareLinkId == linkId }
     }
 
     public func encode(to encoder: Encoder) throws {

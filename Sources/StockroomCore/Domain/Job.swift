@@ -22,10 +22,19 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
     public var lastError: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Claims take the highest priority first, then the oldest. A file's job makes its grid
+    /// thumbnails at `normalPriority` and goes back to the queue at `remainingRenditionsPriority`
+    /// for the rest, so a batch's thumbnails are all made before its larger renditions.
+    public var priority: Int
+
+    /// Ingest jobs and re-render commands.
+    public static let normalPriority = 0
+    /// The second pass of a file's render stage: the renditions that are not grid thumbnails.
+    public static let remainingRenditionsPriority = -10
 
     public init(id: Int64? = nil, organizationId: String = Organization.defaultId, stage: PipelineStage,
                 payload: JSONValue, assetId: Int64? = nil, dedupeKey: String? = nil, batchId: String? = nil,
-                maxAttempts: Int = 3, now: Date = Date()) {
+                maxAttempts: Int = 3, priority: Int = Job.normalPriority, now: Date = Date()) {
         self.id = id
         self.organizationId = organizationId
         self.stage = stage
@@ -36,6 +45,7 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
         self.batchId = batchId
         self.attempts = 0
         self.maxAttempts = maxAttempts
+        self.priority = priority
         self.runAfter = now
         self.createdAt = now
         self.updatedAt = now
@@ -44,6 +54,9 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
 
 public enum PipelineStage: String, Codable, Sendable, CaseIterable {
     case store = "STORE", extract = "EXTRACT", version = "VERSION", render = "RENDER"
+    /// An outbound webhook delivery (`Webhooks/`): in the same durable queue for its retries and
+    /// leases, but claimed only by the webhook dispatcher, never by pipeline workers.
+    case webhook = "WEBHOOK"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

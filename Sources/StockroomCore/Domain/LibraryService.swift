@@ -27,6 +27,44 @@ public struct LibraryService: Sendable {
         return library
     }
 
+    /// Changes a library's ingest and approval rules (`stockroom library set`): only the given
+    /// fields change. Allowed types are MIME types or `type/*` patterns (empty: anything the
+    /// media engine accepts); a maximum file size above 0, or none.
+    public func updateSettings(slug: String, _ change: LibrarySettingsChange, by actor: Actor, now: Date = Date()) throws(DomainError) -> Library {
+        guard !change.isEmpty else {
+            throw .invalidArgument("nothing to change: give --require-approval/--no-require-approval, --allowed-types or --max-file-size")
+        }
+        let library = try library(slug: slug)
+        var settings = library.settings
+        if let require = change.requireApproval { settings.requireApproval = require }
+        if let types = change.allowedFileTypes {
+            settings.allowedFileTypes = try types.map { type throws(DomainError) in try Self.mimePattern(type) }
+        }
+        switch change.maxFileSize {
+        case .none: break
+        case let .some(limit?):
+            guard limit > 0 else { throw .invalidArgument("max file size must be above 0 bytes (or none)") }
+            settings.maxFileSize = limit
+        case .some(nil): settings.maxFileSize = nil
+        }
+        if let tagging = change.autoTagging { settings.autoTagging = tagging }
+        guard settings != library.settings else { return library }
+        return try libraries.updateLibrarySettings(id: library.id!, settings: settings, by: actor, now: now)
+    }
+
+    /// `image/jpeg`, `image/*` or `*/*`, lower-cased; anything else is refused.
+    static func mimePattern(_ text: String) throws(DomainError) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let token: (Substring) -> Bool = { part in
+            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+        }
+        guard parts.count == 2, parts[0] == "*" ? parts[1] == "*" : token(parts[0]), parts[1] == "*" || token(parts[1]) else {
+            throw .invalidArgument("\"\(text)\" is not a MIME type or pattern (e.g. image/jpeg, image/*, video/*)")
+        }
+        return trimmed
+    }
+
     public func allLibraries() throws(DomainError) -> [Library] {
         try libraries.libraries(organizationId: organizationId)
     }
@@ -56,6 +94,25 @@ public struct LibraryService: Sendable {
         let library = try library(slug: librarySlug)
         return FolderNode.build(from: try folders.folders(libraryId: library.id!))
     }
+}
+
+/// What `stockroom library set` changes; `nil` leaves a setting as it is.
+public struct LibrarySettingsChange: Sendable, Equatable {
+    public var requireApproval: Bool?
+    /// MIME types or patterns; an empty list allows every type.
+    public var allowedFileTypes: [String]?
+    /// `.some(nil)` removes the limit.
+    public var maxFileSize: Int64??
+    public var autoTagging: Bool?
+
+    public init(requireApproval: Bool? = nil, allowedFileTypes: [String]? = nil, maxFileSize: Int64?? = nil, autoTagging: Bool? = nil) {
+        self.requireApproval = requireApproval
+        self.allowedFileTypes = allowedFileTypes
+        self.maxFileSize = maxFileSize
+        self.autoTagging = autoTagging
+    }
+
+    public var isEmpty: Bool { requireApproval == nil && allowedFileTypes == nil && maxFileSize == nil && autoTagging == nil }
 }
 
 /// A folder with its children, for tree output.

@@ -24,5 +24,10 @@ public struct Actor: Sendable, Equatable, Codable {
         let user = ProcessInfo.processInfo.environment["USER"] ?? "operator"
         return Actor(kind: .user, name: user)
     }
+
+    /// An actor known only by the name a row recorded (`createdBy`, `addedBy`): the system, or a person.
+    public init(recordedName name: String) {
+        self = name == Actor.system.name ? .system : Actor(kind: .user, name: name)
+    }
 }
 

@@ -36,6 +36,22 @@ public struct Rendition: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
+/// A rendition the render stage is going to make, written as a PENDING row in the same
+/// transaction as the version it is made from, so its status is visible until it is made.
+public struct PlannedRendition: Sendable, Equatable {
+    public var renditionType: RenditionType
+    public var recipeHash: String
+    public var format: String
+    public var quality: Int
+
+    public init(renditionType: RenditionType, recipeHash: String, format: String, quality: Int) {
+        self.renditionType = renditionType
+        self.recipeHash = recipeHash
+        self.format = format
+        self.quality = quality
+    }
+}
+
 public enum RenditionType: String, Codable, Sendable, CaseIterable {
     case thumbnailSmall = "THUMBNAIL_SMALL", thumbnailMedium = "THUMBNAIL_MEDIUM", thumbnailLarge = "THUMBNAIL_LARGE"
     case preview = "PREVIEW", previewVideo = "PREVIEW_VIDEO", webOptimized = "WEB_OPTIMIZED"

@@ -8,6 +8,8 @@ public protocol LibraryRepository: Sendable {
     func libraries(organizationId: String) throws(DomainError) -> [Library]
     func library(slug: String, organizationId: String) throws(DomainError) -> Library?
     func library(id: Int64) throws(DomainError) -> Library?
+    /// Replaces the library's settings and logs `library.updated` with what changed.
+    func updateLibrarySettings(id: Int64, settings: LibrarySettings, by actor: Actor, now: Date) throws(DomainError) -> Library
 }
 
 public protocol FolderRepository: Sendable {

@@ -26,12 +26,18 @@ public struct ShareLink: Codable, Sendable, Equatable, Identifiable {
     public var revokedAt: Date?
     public var createdBy: String
     public var createdAt: Date
+    /// In a library that requires approval, show assets still PENDING too (otherwise only
+    /// APPROVED ones): for sending work out for the very review that approves it.
+    public var includePending: Bool
+    /// The LIGHTBOX collection holding an EDIT link's selection, made on the client's first pick.
+    public var selectionCollectionId: Int64?
 
     public init(
         id: Int64? = nil, organizationId: String = Organization.defaultId, token: String,
         collectionId: Int64? = nil, assetId: Int64? = nil, recipientEmail: String? = nil,
         accessLevel: ShareAccessLevel = .download, allowDownload: Bool = true, expiresAt: Date? = nil,
-        passwordHash: String? = nil, maxDownloads: Int? = nil, createdBy: String = Actor.system.name, now: Date = Date()
+        passwordHash: String? = nil, maxDownloads: Int? = nil, includePending: Bool = false,
+        createdBy: String = Actor.system.name, now: Date = Date()
     ) {
         self.id = id
         self.organizationId = organizationId
@@ -44,6 +50,7 @@ public struct ShareLink: Codable, Sendable, Equatable, Identifiable {
         self.expiresAt = expiresAt
         self.passwordHash = passwordHash
         self.maxDownloads = maxDownloads
+        self.includePending = includePending
         self.downloadCount = 0
         self.accessCount = 0
         self.createdBy = createdBy
@@ -51,8 +58,17 @@ public struct ShareLink: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
+/// What a link lets its client do. Each level includes the one before: VIEW sees watermarked
+/// proofs; DOWNLOAD also downloads (unless downloads are off); COMMENT also comments and decides
+/// per asset (approve / reject); EDIT also picks assets into a selection staff see as a LIGHTBOX
+/// collection.
 public enum ShareAccessLevel: String, Codable, Sendable, CaseIterable {
     case view = "VIEW", download = "DOWNLOAD", comment = "COMMENT", edit = "EDIT"
+
+    /// Comments and decisions (COMMENT and EDIT links).
+    public var allowsReview: Bool { self == .comment || self == .edit }
+    /// Picking a selection (EDIT links).
+    public var allowsSelection: Bool { self == .edit }
 }
 
 /// One recorded use of a share link.

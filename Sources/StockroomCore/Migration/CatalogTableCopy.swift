@@ -16,12 +16,15 @@ struct CatalogTableCopy: Sendable {
     let key: [String]
     /// Columns written as another SQLite expression (named as the column).
     let overrides: [String: String]
+    /// The rows copied, when not all of them (an SQLite condition).
+    let filter: String?
 
-    init(_ table: String, columns: String? = nil, key: [String] = ["rowid"], overrides: [String: String] = [:]) {
+    init(_ table: String, columns: String? = nil, key: [String] = ["rowid"], overrides: [String: String] = [:], filter: String? = nil) {
         self.table = table
         self.columns = columns
         self.key = key
         self.overrides = overrides
+        self.filter = filter
     }
 
     /// Every table of the catalog, in an order that satisfies the foreign keys.
@@ -46,23 +49,27 @@ struct CatalogTableCopy: Sendable {
         CatalogTableCopy("api_key"),
         CatalogTableCopy("ingest_failure"),
         CatalogTableCopy("watch_file"),
-        // A job some process held when the old home stopped goes back to the queue.
+        // A job some process held when the old home stopped goes back to the queue. Webhook
+        // deliveries stay behind: webhooks run on a SQLite catalog only (Docs/schema.md).
         CatalogTableCopy("job", overrides: [
             "status": "CASE WHEN status = 'RUNNING' THEN 'QUEUED' ELSE status END",
             "leaseOwner": "CASE WHEN status = 'RUNNING' THEN NULL ELSE leaseOwner END",
             "leaseExpiresAt": "CASE WHEN status = 'RUNNING' THEN NULL ELSE leaseExpiresAt END",
-        ]),
+        ], filter: "stage <> 'WEBHOOK'"),
     ]
 
     /// SQLite tables that are not copied: bookkeeping of SQLite itself, GRDB's migrations, the
-    /// FTS5 index's shadow tables, and the change counter (PostgreSQL keeps its own).
+    /// FTS5 index's shadow tables, the change counter (PostgreSQL keeps its own), and the
+    /// webhook cursors (webhooks run on a SQLite catalog only). `share_review` has no PostgreSQL
+    /// table yet either: a home with client decisions is refused (HomeMigration), an empty one
+    /// loses nothing.
     static func isLeftBehind(_ sqliteTable: String) -> Bool {
         sqliteTable.hasPrefix("sqlite_") || sqliteTable.hasPrefix("grdb_") || sqliteTable.hasPrefix("asset_text_")
-            || sqliteTable == "catalog_change"
+            || sqliteTable == "catalog_change" || sqliteTable == "webhook_cursor" || sqliteTable == "share_review"
     }
 
     func count(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)" + (filter.map { " WHERE \($0)" } ?? "")) ?? 0
     }
 
     /// One batch: the rows after `cursor` (the key of the last row copied; nil from the start),
@@ -72,10 +79,12 @@ struct CatalogTableCopy: Sendable {
         let keyList = key.enumerated().map { "\($0.element) AS _k\($0.offset)" }.joined(separator: ", ")
         var sql = "SELECT \(try selectList(db)), \(keyList) FROM \(table)"
         var arguments: [DatabaseValue] = []
+        var conditions = filter.map { ["(\($0))"] } ?? []
         if let cursor {
-            sql += " WHERE (\(key.joined(separator: ", "))) > (\(key.map { _ in "?" }.joined(separator: ", ")))"
+            conditions.append("(\(key.joined(separator: ", "))) > (\(key.map { _ in "?" }.joined(separator: ", ")))")
             arguments = cursor
         }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY \(key.joined(separator: ", ")) LIMIT \(limit)"
         let statement = try db.makeStatement(sql: sql)
         let names = statement.columnNames

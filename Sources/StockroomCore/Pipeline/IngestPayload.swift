@@ -32,6 +32,10 @@ public struct IngestPayload: Codable, Sendable, Equatable {
     public var force: Bool?
     public var renditionsMade: Int?
     public var renditionsFailed: Int?
+    /// The grid thumbnails of this file are made and the job went back to the queue, at a lower
+    /// priority, for the rest of its renditions. A failure of this second pass keeps the asset
+    /// and records FAILED renditions, as a re-render does.
+    public var gridThumbnailsMade: Bool?
     // Failure
     public var failedStage: PipelineStage?
     public var reason: String?

@@ -39,7 +39,8 @@ public struct LeaseOwner: Sendable, Equatable, CustomStringConvertible {
 /// happen in the same transaction as the stage's catalog writes, so a crash never half-applies one.
 public protocol JobQueue: Sendable {
     /// Adds jobs. Where a live (queued or running) job has the same `dedupeKey`, that job is moved
-    /// into the new job's batch instead, so re-running an interrupted ingest resumes it.
+    /// into the new job's batch instead (keeping the higher of the two priorities), so re-running
+    /// an interrupted ingest resumes it.
     func enqueue(_ jobs: [Job]) throws(DomainError) -> [Job]
     /// Requeues running jobs whose lease expired or whose owner process died. The claim that
     /// lost them counted as an attempt: a job with none left fails for good (with an ingest
@@ -48,7 +49,8 @@ public protocol JobQueue: Sendable {
     /// Puts a job in hand back in the queue because the run is stopping; it does not count as
     /// an attempt.
     func releaseJob(_ job: Job, now: Date) throws(DomainError)
-    /// Claims the oldest runnable job (of `batchId` if given), leasing it to `owner`.
+    /// Claims the runnable job (of `batchId` if given) of the highest `priority`, the oldest of
+    /// those, leasing it to `owner`.
     func claimJob(owner: LeaseOwner, leaseSeconds: Double, batchId: String?, now: Date) throws(DomainError) -> Job?
     /// Saves a job's progress (its next stage and payload) and renews the lease.
     func saveProgress(_ job: Job, leaseSeconds: Double, now: Date) throws(DomainError)

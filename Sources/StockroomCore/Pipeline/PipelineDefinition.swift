@@ -12,6 +12,15 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var maxPixels: Int
     public var timeLimitSeconds: Double
     public var recipes: [RenditionType: RenditionRecipe]
+    /// The PREVIEW_VIDEO recipe (`renditions.PREVIEW_VIDEO`): video assets only.
+    public var videoProxy: VideoProxyRecipe? = nil
+    /// The renditions a grid of assets shows (a recipe's `grid:`; by default THUMBNAIL_SMALL and
+    /// THUMBNAIL_MEDIUM). A new file's render stage makes these first; the rest of its renditions
+    /// follow once every file queued before has its grid thumbnails. Scheduling only: not part of
+    /// a recipe's hash.
+    public var gridTypes: Set<RenditionType> = PipelineDefinition.defaultGridTypes
+
+    public static let defaultGridTypes: Set<RenditionType> = [.thumbnailSmall, .thumbnailMedium]
 
     public var rendersRenditions: Bool { stages.contains(.render) }
 
@@ -23,6 +32,15 @@ public struct PipelineDefinition: Sendable, Equatable {
     /// Identifies a recipe's output: any change to size, crop, format, quality, effort or watermark
     /// changes it (an unset effort is left out, so older recipes keep their hashes).
     public static func recipeHash(_ recipe: RenditionRecipe) -> String {
+        hash(of: recipe)
+    }
+
+    /// The PREVIEW_VIDEO recipe's hash: any change to height, duration or bitrates changes it.
+    public static func recipeHash(_ recipe: VideoProxyRecipe) -> String {
+        hash(of: recipe)
+    }
+
+    private static func hash(of recipe: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(recipe)) ?? Data()
@@ -97,6 +115,8 @@ extension PipelineDefinition {
         }
 
         var recipes: [RenditionType: RenditionRecipe] = [:]
+        var videoProxy: VideoProxyRecipe?
+        var gridTypes: Set<RenditionType> = []
         if let raw = root["renditions"] {
             guard let map = raw as? [String: Any] else { throw fail("renditions", "expected a mapping of rendition type to recipe") }
             for (key, value) in map {
@@ -104,15 +124,66 @@ extension PipelineDefinition {
                 guard let type = RenditionType(rawValue: key) else {
                     throw fail(field, "unknown rendition type; expected one of \(RenditionType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                guard let spec = value as? [String: Any] else { throw fail(field, "expected a mapping") }
+                guard var spec = value as? [String: Any] else { throw fail(field, "expected a mapping") }
+                var grid = defaultGridTypes.contains(type)
+                if let v = spec.removeValue(forKey: "grid") {
+                    guard let b = v as? Bool else { throw fail("\(field).grid", "expected true or false") }
+                    grid = b
+                }
+                if grid { gridTypes.insert(type) }
+                if type == .previewVideo {
+                    videoProxy = try self.videoProxy(spec, field: field, fail: fail)
+                    continue
+                }
                 recipes[type] = try recipe(type: type, spec, keepCopyright: keepCopyright, field: field, fail: fail)
             }
         }
-        if stages.contains(.render) && recipes.isEmpty {
+        if stages.contains(.render) && recipes.isEmpty && videoProxy == nil {
             throw fail("renditions", "the render stage is on but no renditions are defined")
         }
         return PipelineDefinition(name: name, description: description, stages: stages, maxPixels: maxPixels,
-                                  timeLimitSeconds: timeLimit, recipes: recipes)
+                                  timeLimitSeconds: timeLimit, recipes: recipes, videoProxy: videoProxy,
+                                  gridTypes: gridTypes)
+    }
+
+    /// `PREVIEW_VIDEO: {maxHeight: 720, duration: 10 | full, videoBitrate: 2000k, audioBitrate: 128k}`.
+    private static func videoProxy(_ spec: [String: Any], field: String,
+                                   fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> VideoProxyRecipe {
+        try checkKeys(spec, allowed: ["maxHeight", "duration", "videoBitrate", "audioBitrate"], at: field + ".", fail: fail)
+        var recipe = VideoProxyRecipe()
+        if let v = spec["maxHeight"] {
+            guard let n = v as? Int, VideoProxyRecipe.maxHeights.contains(n) else {
+                throw fail("\(field).maxHeight", "expected a whole number of pixels from \(VideoProxyRecipe.maxHeights.lowerBound) to \(VideoProxyRecipe.maxHeights.upperBound)")
+            }
+            recipe.maxHeight = n
+        }
+        if let v = spec["duration"] {
+            if let text = v as? String, text.lowercased() == "full" {
+                recipe.durationSeconds = nil
+            } else if let n = number(v), n > 0, n <= 86_400 {
+                recipe.durationSeconds = n
+            } else {
+                throw fail("\(field).duration", "expected seconds from the start (above 0) or full")
+            }
+        }
+        func kilobits(_ key: String, _ range: ClosedRange<Int>) throws(PipelineDefinitionError) -> Int? {
+            guard let v = spec[key] else { return nil }
+            var value: Int?
+            if let n = v as? Int { value = n }
+            if let text = v as? String {
+                let trimmed = text.lowercased().trimmingCharacters(in: .whitespaces)
+                if trimmed.hasSuffix("m"), let n = Double(trimmed.dropLast()) { value = Int((n * 1000).rounded()) }
+                else if trimmed.hasSuffix("k") { value = Int(trimmed.dropLast()) }
+                else { value = Int(trimmed) }
+            }
+            guard let value, range.contains(value) else {
+                throw fail("\(field).\(key)", "expected kbit/s from \(range.lowerBound)k to \(range.upperBound)k (e.g. 2000k or 2.5M)")
+            }
+            return value
+        }
+        if let n = try kilobits("videoBitrate", VideoProxyRecipe.videoBitrates) { recipe.videoBitrateKbps = n }
+        if let n = try kilobits("audioBitrate", VideoProxyRecipe.audioBitrates) { recipe.audioBitrateKbps = n }
+        return recipe
     }
 
     private static func recipe(
@@ -120,7 +191,7 @@ extension PipelineDefinition {
         fail: (String, String) -> PipelineDefinitionError
     ) throws(PipelineDefinitionError) -> RenditionRecipe {
         try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "watermark", "keepCopyright",
-                                      "pages"],
+                                      "pages", "grid"],
                       at: field + ".", fail: fail)
         func positive(_ key: String) throws(PipelineDefinitionError) -> Int? {
             guard let v = spec[key] else { return nil }

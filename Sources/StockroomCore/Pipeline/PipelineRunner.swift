@@ -121,12 +121,14 @@ public final class PipelineRunner: Sendable {
         return (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
     }
 
-    /// Takes a claimed job through its remaining stages.
-    public func process(_ claimed: Job) -> PipelineEvent {
-        process(claimed, stop: StopSignal())!
+    /// Takes a claimed job through its remaining stages. Nil when the job went back to the queue
+    /// for the second pass of its render stage (its grid thumbnails are made).
+    public func process(_ claimed: Job) -> PipelineEvent? {
+        process(claimed, stop: StopSignal())
     }
 
-    /// Nil when the job was interrupted by `stop` and went back to the queue.
+    /// Nil when the job was interrupted by `stop`, or made its grid thumbnails, and went back to
+    /// the queue.
     func process(_ claimed: Job, stop: StopSignal) -> PipelineEvent? {
         var job = claimed
         var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
@@ -143,6 +145,9 @@ public final class PipelineRunner: Sendable {
                 case .interrupted:
                     try catalog.releaseJob(job, now: Date())
                     log.notice("stopped; the job is back in the queue", metadata: ["stage": "\(job.stage.rawValue)"])
+                    return nil
+                case .requeued:
+                    log.debug("grid thumbnails made; the rest is queued", metadata: ["stage": "\(job.stage.rawValue)"])
                     return nil
                 case let .failed(text, undoVersion):
                     let reason = FailureReason(text)
@@ -190,6 +195,9 @@ public final class PipelineRunner: Sendable {
         case advanced, finished
         /// The run is stopping and the media work was cut short: the job goes back to the queue.
         case interrupted
+        /// The grid thumbnails are made; the job is back in the queue, at a lower priority, for
+        /// the rest of the renditions.
+        case requeued
         /// The file failed for good. `undoVersion`: this job filed a new asset or version that
         /// must be taken back (nothing could be rendered from it).
         case failed(String, undoVersion: Bool = false)
@@ -235,13 +243,22 @@ public final class PipelineRunner: Sendable {
             }
             let fileName = (payload.relativePath ?? payload.sourcePath).map { ($0 as NSString).lastPathComponent } ?? hash
             let draft = AssetDraft(description: description, fileName: fileName, blobHash: hash, byteSize: size)
-            let rendersNext = try definition(libraryId: payload.libraryId).rendersRenditions
-            job = try catalog.recordVersion(job: job, draft: draft, rendersNext: rendersNext, leaseSeconds: leaseSeconds, now: Date())
+            let definition = try definition(libraryId: payload.libraryId)
+            let pending = definition.orderedRecipes.map { type, recipe in
+                PlannedRendition(renditionType: type, recipeHash: PipelineDefinition.recipeHash(recipe),
+                                 format: recipe.format.rawValue, quality: recipe.quality)
+            }
+            job = try catalog.recordVersion(job: job, draft: draft, rendersNext: definition.rendersRenditions,
+                                            pendingRenditions: pending, leaseSeconds: leaseSeconds, now: Date())
             payload = try job.payload.decode(IngestPayload.self)
             return job.status == .running ? .advanced : .finished
 
         case .render:
             return try render(&job, &payload, stop: stop)
+
+        case .webhook:
+            // Never claimed by pipeline workers (see `SQLiteCatalog.claimJob`).
+            return .failed("a webhook delivery is not pipeline work")
         }
     }
 
@@ -257,6 +274,12 @@ public final class PipelineRunner: Sendable {
     /// or the decoder died) fails, and its asset or version is taken back: it is quarantined like
     /// any corrupt file, never catalogued with no renditions. Re-rendering an existing asset
     /// records the failed renditions instead.
+    ///
+    /// Thumbnails first: for a file this job just filed, the first pass makes only the grid
+    /// thumbnails (one small decode: shrink-on-load 8 for a 24 MP JPEG) and puts the job back in
+    /// the queue at `Job.remainingRenditionsPriority`; claims take higher priorities first, so
+    /// the rest of its renditions are made once every file queued so far has its thumbnails.
+    /// From then on a failure is the second pass's: the asset stays, the renditions show FAILED.
     private func render(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal) throws -> StageResult {
         guard let assetId = job.assetId, let asset = try catalog.asset(id: assetId) else {
             throw DomainError.notFound("the asset of job \(job.id!) no longer exists")
@@ -266,14 +289,30 @@ public final class PipelineRunner: Sendable {
         }
         let definition = try definition(libraryId: asset.libraryId)
         let existing = Dictionary(uniqueKeysWithValues: try catalog.renditions(assetId: assetId).map { ($0.renditionType, $0) })
-        let wanted = definition.orderedRecipes.filter { type, recipe in
+        var wanted = definition.orderedRecipes.filter { type, recipe in
             if let only = payload.renditionTypes, !only.contains(type) { return false }
             if payload.force == true { return true }
             guard let current = existing[type] else { return true }
             return current.status != .completed || current.versionId != version.id
                 || current.recipeHash != PipelineDefinition.recipeHash(recipe)
         }
+        let filedNow = payload.outcome == .ingested || payload.outcome == .newVersion
+        let secondPass = payload.gridThumbnailsMade == true
+        let grid = wanted.filter { definition.gridTypes.contains($0.0) }
+        let firstPassOnly = filedNow && !secondPass && !grid.isEmpty && grid.count < wanted.count
+        if firstPassOnly { wanted = grid }
         var rows: [Rendition] = []
+        // The video proxy is one of the larger renditions: never in a file's grid pass.
+        let proxyRecipe = firstPassOnly ? nil : definition.videoProxy.flatMap { recipe -> VideoProxyRecipe? in
+            guard asset.assetType.family == "video" else { return nil }
+            if let only = payload.renditionTypes, !only.contains(.previewVideo) { return nil }
+            if payload.force == true { return recipe }
+            guard let current = existing[.previewVideo] else { return recipe }
+            let stale = current.status != .completed || current.versionId != version.id
+                || current.recipeHash != PipelineDefinition.recipeHash(recipe)
+            return stale ? recipe : nil
+        }
+        var visualContent = true
         if !wanted.isEmpty {
             let media = try mediaEngine(definition)
             let source = try blobs.localFile(for: version.blobHash)
@@ -313,9 +352,10 @@ public final class PipelineRunner: Sendable {
             } catch let error as MediaError {
                 if case .noVisualContent = error {
                     // Audio without cover art: nothing to show, and nothing wrong.
+                    visualContent = false
                 } else if stop.isStopped {
                     return .interrupted
-                } else if payload.outcome == .ingested || payload.outcome == .newVersion {
+                } else if filedNow && !secondPass {
                     return .failed(Self.naming(error.description, file: source, as: payload), undoVersion: true)
                 } else {
                     rows = wanted.map { type, recipe in
@@ -326,13 +366,52 @@ public final class PipelineRunner: Sendable {
                 }
             }
         }
-        payload.renditionsMade = rows.filter { $0.status == .completed }.count
-        payload.renditionsFailed = rows.filter { $0.status == .failed }.count
+        if let proxyRecipe {
+            let row = try previewVideo(assetId: assetId, versionId: version.id!, recipe: proxyRecipe, media: try mediaEngine(definition),
+                                       source: try blobs.localFile(for: version.blobHash), payload: payload)
+            if row.status == .failed && stop.isStopped { return .interrupted }
+            rows.append(row)
+        }
+        // The second pass counts on from the first.
+        let madeBefore = secondPass ? payload.renditionsMade ?? 0 : 0
+        let failedBefore = secondPass ? payload.renditionsFailed ?? 0 : 0
+        payload.renditionsMade = madeBefore + rows.filter { $0.status == .completed }.count
+        payload.renditionsFailed = failedBefore + rows.filter { $0.status == .failed }.count
         if payload.outcome == nil { payload.outcome = .rerendered }
+        if firstPassOnly && visualContent {
+            payload.gridThumbnailsMade = true
+            job.payload = try JSONValue.encoding(payload)
+            job.priority = Job.remainingRenditionsPriority
+            try catalog.recordRenditionsAndRequeue(job: job, renditions: rows, now: Date())
+            return .requeued
+        }
         job.payload = try JSONValue.encoding(payload)
         try catalog.recordRenditions(job: job, renditions: rows, now: Date())
         job.status = .succeeded
         return .finished
+    }
+
+    /// The PREVIEW_VIDEO proxy of a video, made in a temporary file and stored as a blob: a
+    /// completed row, or a failed one with the reason (the poster and thumbnails stand).
+    private func previewVideo(assetId: Int64, versionId: Int64, recipe: VideoProxyRecipe, media: any MediaEngine, source: URL,
+                              payload: IngestPayload) throws -> Rendition {
+        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .previewVideo,
+                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
+        row.format = "mp4"
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-preview-video-\(UUID().uuidString).mp4")
+        defer { try? FileManager.default.removeItem(at: output) }
+        do {
+            let facts = try media.makeVideoProxy(fileAt: source, recipe: recipe, to: output)
+            let stored = try blobs.put(contentsOf: output)
+            row.status = .completed
+            row.blobHash = stored.hash
+            row.byteSize = stored.byteSize
+            row.width = facts.width
+            row.height = facts.height
+        } catch let error as MediaError {
+            row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
+        }
+        return row
     }
 
     /// Libraries name the file they read, which is the blob: a reason names the file as people know it.

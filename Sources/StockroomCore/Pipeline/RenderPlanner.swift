@@ -25,8 +25,11 @@ public struct RenderPlanner: Sendable {
             // FAILED renditions are only retried when asked (`render --asset/--all`): a file that cannot
             // be decoded would otherwise be re-tried on every `--stale` run.
             stale += try catalog.assetIdsWithStaleRenditions(libraryId: library.id!, wanted: wanted)
+            if let proxy = definition.videoProxy {
+                stale += try catalog.videoAssetIdsWithStalePreviewVideo(libraryId: library.id!, recipeHash: PipelineDefinition.recipeHash(proxy))
+            }
         }
-        return stale
+        return Array(Set(stale)).sorted()
     }
 
     /// Queues one render job per asset in a new batch and returns the batch id.

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// The durable job queue on PostgreSQL, shared by every host of a deployment.
 ///
-/// - Claims take the oldest runnable job with `FOR UPDATE SKIP LOCKED`, in one statement, so any
+/// - Claims take the runnable job of the highest priority, the oldest of those, with `FOR UPDATE SKIP LOCKED`, in one statement, so any
 ///   number of claimers on any number of hosts never wait on each other's rows.
 /// - A claim leases the job to its owner (`host:pid:nonce`) until an expiry that `saveProgress`
 ///   renews. Progress, finishing and retrying are fenced by the lease: a worker whose job was
@@ -35,20 +35,20 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
     /// The columns of `Job`, in the order `job(from:)` decodes them.
     static let columns = """
         id, organization_id, stage, status, payload::text, asset_id, dedupe_key, batch_id, attempts, max_attempts, \
-        run_after, lease_owner, lease_expires_at, last_error, created_at, updated_at
+        run_after, lease_owner, lease_expires_at, last_error, created_at, updated_at, priority
         """
 
     static func job(from row: PostgresRow) throws(DomainError) -> Job {
         do {
             let (id, organization, stage, status, payload, assetId, dedupeKey, batchId, attempts, maxAttempts,
-                 runAfter, leaseOwner, leaseExpiresAt, lastError, createdAt, updatedAt) =
+                 runAfter, leaseOwner, leaseExpiresAt, lastError, createdAt, updatedAt, priority) =
                 try row.decode((Int64, String, String, String, String, Int64?, String?, String?, Int, Int,
-                                Date, String?, Date?, String?, Date, Date).self)
+                                Date, String?, Date?, String?, Date, Date, Int).self)
             guard let stage = PipelineStage(rawValue: stage), let status = JobStatus(rawValue: status) else {
                 throw DomainError.storage("job \(id) has an unknown stage or status: \(stage) \(status)")
             }
             var job = Job(id: id, organizationId: organization, stage: stage, payload: try JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)),
-                          assetId: assetId, dedupeKey: dedupeKey, batchId: batchId, maxAttempts: maxAttempts, now: createdAt)
+                          assetId: assetId, dedupeKey: dedupeKey, batchId: batchId, maxAttempts: maxAttempts, priority: priority, now: createdAt)
             job.status = status
             job.attempts = attempts
             job.runAfter = runAfter
@@ -94,11 +94,12 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
                 // index is the arbiter, so two hosts enqueueing the same file race safely.
                 let query: PostgresQuery = """
                     INSERT INTO job (organization_id, stage, status, payload, asset_id, dedupe_key, batch_id, attempts,
-                                     max_attempts, run_after, created_at, updated_at)
+                                     max_attempts, run_after, created_at, updated_at, priority)
                     VALUES (\(job.organizationId), \(job.stage.rawValue), 'QUEUED', \(payload)::jsonb, \(job.assetId),
-                            \(job.dedupeKey), \(job.batchId), 0, \(job.maxAttempts), \(job.runAfter), \(job.createdAt), \(job.updatedAt))
+                            \(job.dedupeKey), \(job.batchId), 0, \(job.maxAttempts), \(job.runAfter), \(job.createdAt), \(job.updatedAt),
+                            \(job.priority))
                     ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('QUEUED', 'RUNNING')
-                    DO UPDATE SET batch_id = EXCLUDED.batch_id
+                    DO UPDATE SET batch_id = EXCLUDED.batch_id, priority = greatest(job.priority, EXCLUDED.priority)
                     RETURNING \(unescaped: Self.columns)
                     """
                 stored += try self.jobs(query, on: connection)
@@ -122,9 +123,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             let query: PostgresQuery = """
                 UPDATE job SET
                   status = CASE WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,
-                  last_error = CASE WHEN attempts >= max_attempts
-                    THEN 'the worker ' || coalesce(lease_owner, '?') || ' stopped during attempt ' || attempts || ' of ' || max_attempts
-                    ELSE last_error END,
+                  last_error = 'the worker ' || coalesce(lease_owner, '?') || ' stopped during attempt ' || attempts || ' of ' || max_attempts,
                   lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
                 WHERE status = 'RUNNING' AND (lease_expires_at < \(now) OR id = ANY(\(dead)))
                 RETURNING \(unescaped: Self.columns)
@@ -159,7 +158,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             WHERE id = (
               SELECT id FROM job
               WHERE status = 'QUEUED' AND run_after <= \(now) AND (\(batchId)::text IS NULL OR batch_id = \(batchId))
-              ORDER BY id
+              ORDER BY priority DESC, id
               FOR UPDATE SKIP LOCKED
               LIMIT 1
             )

@@ -35,6 +35,12 @@ enum PostgresJobQueueMigrations {
             "CREATE INDEX job_batch ON job (batch_id, status)",
             "CREATE UNIQUE INDEX job_dedupe ON job (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('QUEUED', 'RUNNING')",
         ])
+        // Thumbnails first: claims take the highest priority, then the oldest.
+        migrator.register("job-queue-v2-priority", statements: [
+            "ALTER TABLE job ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "DROP INDEX job_claim",
+            "CREATE INDEX job_claim ON job (priority DESC, id) WHERE status = 'QUEUED'",
+        ])
         return migrator
     }
 }

@@ -8,14 +8,18 @@ public struct ResolvedShare: Sendable {
     public var content: SharedContent
     /// What the page may show of each asset, by asset id.
     public var displays: [Int64: SharedDisplay]
+    /// Decisions, comment counts and the selection made through the link (COMMENT and EDIT links).
+    public var review: ShareReviewState
     private var positions: [Int64: Int]
     /// When it was read from the catalog (smart collections with relative dates age).
     public var loadedAt: Date
 
-    public init(link: ShareLink, content: SharedContent, displays: [Int64: SharedDisplay], loadedAt: Date) {
+    public init(link: ShareLink, content: SharedContent, displays: [Int64: SharedDisplay],
+                review: ShareReviewState = ShareReviewState(), loadedAt: Date) {
         self.link = link
         self.content = content
         self.displays = displays
+        self.review = review
         self.loadedAt = loadedAt
         positions = Dictionary(content.assets.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }

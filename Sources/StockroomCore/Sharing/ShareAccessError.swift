@@ -12,6 +12,9 @@ public enum ShareAccessError: Error, Equatable, Sendable, CustomStringConvertibl
     case rateLimited(retryAfterSeconds: Int)
     /// Downloads are off for this link, or its download cap is used up (403).
     case downloadNotAllowed(String)
+    /// The link's access level does not allow this (comments on a VIEW link, a selection on a
+    /// COMMENT link), or a limit of the link is reached (403).
+    case notAllowed(String)
 
     public var description: String {
         switch self {
@@ -20,7 +23,7 @@ public enum ShareAccessError: Error, Equatable, Sendable, CustomStringConvertibl
         case .passwordRequired: return "This link is protected by a password."
         case .wrongPassword: return "The password is not correct."
         case let .rateLimited(seconds): return "Too many attempts. Try again in \(seconds) seconds."
-        case let .downloadNotAllowed(reason): return reason
+        case let .downloadNotAllowed(reason), let .notAllowed(reason): return reason
         }
     }
 }

@@ -25,16 +25,39 @@ public protocol ShareLinkRepository: Sendable {
     func shareAccessLog(linkId: Int64) throws(DomainError) -> [ShareAccessEvent]
     /// The current versions and the completed renditions of `assetIds`, in two queries.
     func sharedFiles(assetIds: [Int64]) throws(DomainError) -> SharedFileRows
+    /// The ids of the libraries whose settings say `requireApproval`.
+    func librariesRequiringApproval(organizationId: String) throws(DomainError) -> Set<Int64>
+}
+
+/// The approval rule of share links: an asset of a library that requires approval is shown once
+/// it is APPROVED; a link made with `includePending` also shows it while it is PENDING. Other
+/// libraries' assets pass (REJECTED, ARCHIVED and EXPIRED ones are withheld everywhere).
+public struct ApprovalGate: Sendable, Equatable {
+    public var librariesRequiringApproval: Set<Int64>
+    public var includePending: Bool
+
+    public init(librariesRequiringApproval: Set<Int64>, includePending: Bool) {
+        self.librariesRequiringApproval = librariesRequiringApproval
+        self.includePending = includePending
+    }
+
+    public func admits(_ asset: Asset) -> Bool {
+        guard librariesRequiringApproval.contains(asset.libraryId) else { return true }
+        return asset.status == .approved || (includePending && asset.status == .pending)
+    }
 }
 
 /// Current versions and completed renditions of a set of assets, keyed by asset id.
 public struct SharedFileRows: Sendable, Equatable {
     public var versions: [Int64: AssetVersion]
     public var renditions: [Int64: [Rendition]]
+    /// Rendition types each asset is still waiting for (PENDING).
+    public var pending: [Int64: Set<RenditionType>]
 
-    public init(versions: [Int64: AssetVersion], renditions: [Int64: [Rendition]]) {
+    public init(versions: [Int64: AssetVersion], renditions: [Int64: [Rendition]], pending: [Int64: Set<RenditionType>] = [:]) {
         self.versions = versions
         self.renditions = renditions
+        self.pending = pending
     }
 }
 

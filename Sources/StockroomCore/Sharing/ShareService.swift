@@ -15,9 +15,13 @@ public struct ShareRequest: Sendable, Equatable {
     public var maxDownloads: Int?
     public var recipientEmail: String?
     public var accessLevel: ShareAccessLevel
+    /// Show assets still PENDING in libraries that require approval (see `ShareLink.includePending`).
+    public var includePending: Bool
 
     public init(target: Target, expiresAt: Date? = nil, password: String? = nil, allowDownload: Bool = true,
-                maxDownloads: Int? = nil, recipientEmail: String? = nil, accessLevel: ShareAccessLevel = .download) {
+                maxDownloads: Int? = nil, recipientEmail: String? = nil, accessLevel: ShareAccessLevel = .download,
+                includePending: Bool = false) {
+        self.includePending = includePending
         self.target = target
         self.expiresAt = expiresAt
         self.password = password
@@ -49,6 +53,9 @@ public struct ShareLinkSummary: Encodable, Sendable, Equatable {
     public var createdBy: String
     public var createdAt: Date
     public var state: State
+    public var includePending: Bool
+    /// The LIGHTBOX collection of an EDIT link's selection, once the client has picked something.
+    public var selectionCollectionId: Int64?
 }
 
 /// Creating, listing and revoking share links, and everything a client's request through one goes
@@ -63,12 +70,16 @@ public struct ShareService: Sendable {
     let recorder: ShareAccessRecorder?
     let grants: DownloadResumeGrants
     let proofTerms: ProofTermsSource?
+    /// Client decisions, comment counts and selections, loaded with COMMENT and EDIT links.
+    let reviews: (any ReviewRepository)?
     /// Token characters used for the indexed lookup; the full token is then compared in constant time.
     static let lookupPrefixLength = 8
 
     public init(shares: any ShareLinkRepository, collections: any CollectionRepository, assets: any AssetCatalogRepository,
                 organizationId: String = Organization.defaultId, bcryptCost: UInt8 = 12, recorder: ShareAccessRecorder? = nil,
-                grants: DownloadResumeGrants = DownloadResumeGrants(), proofTerms: ProofTermsSource? = nil) {
+                grants: DownloadResumeGrants = DownloadResumeGrants(), proofTerms: ProofTermsSource? = nil,
+                reviews: (any ReviewRepository)? = nil) {
+        self.reviews = reviews
         self.shares = shares
         self.collections = collections
         self.assets = assets
@@ -88,13 +99,10 @@ public struct ShareService: Sendable {
         if let max = request.maxDownloads, max < 1 { throw .invalidArgument("--max-downloads must be at least 1") }
         if let password = request.password, password.isEmpty { throw .invalidArgument("the password may not be empty") }
         if let email = request.recipientEmail, !email.contains("@") { throw .invalidArgument("\"\(email)\" is not an email address") }
-        if request.accessLevel == .edit {
-            throw .invalidArgument("access level EDIT is not available yet: use VIEW, DOWNLOAD or COMMENT")
-        }
         var link = ShareLink(organizationId: organizationId, token: SecretToken.generate(), recipientEmail: request.recipientEmail,
                              accessLevel: request.accessLevel, allowDownload: request.allowDownload && request.accessLevel != .view,
                              expiresAt: request.expiresAt, passwordHash: request.password.map { Bcrypt.hash($0, cost: bcryptCost) },
-                             maxDownloads: request.maxDownloads, createdBy: actor.name, now: now)
+                             maxDownloads: request.maxDownloads, includePending: request.includePending, createdBy: actor.name, now: now)
         var collectionSlug: String?
         switch request.target {
         case let .collection(slug):
@@ -153,7 +161,8 @@ public struct ShareService: Sendable {
                                 recipientEmail: link.recipientEmail, accessLevel: link.accessLevel, allowDownload: link.allowDownload,
                                 hasPassword: link.passwordHash != nil, expiresAt: link.expiresAt, maxDownloads: link.maxDownloads,
                                 downloadCount: link.downloadCount, accessCount: link.accessCount, lastAccessedAt: link.lastAccessedAt,
-                                revokedAt: link.revokedAt, createdBy: link.createdBy, createdAt: link.createdAt, state: state)
+                                revokedAt: link.revokedAt, createdBy: link.createdBy, createdAt: link.createdAt, state: state,
+                                includePending: link.includePending, selectionCollectionId: link.selectionCollectionId)
     }
 
     /// The link with this token (revoked or not), for staff commands.
@@ -206,10 +215,12 @@ public struct ShareService: Sendable {
     /// What the link shows now: its members, minus withdrawn and license-expired assets.
     public func content(of link: ShareLink, now: Date = Date()) throws(DomainError) -> SharedContent {
         let scope = try self.scope(of: link)
-        let members = try assets.assets(ids: scope.assetIds).filter { SharedAsset.isShareable($0, at: now) }
+        let gate = try approvalGate(of: link)
+        let members = try assets.assets(ids: scope.assetIds).filter { SharedAsset.isShareable($0, at: now) && gate.admits($0) }
         let rows = try shares.sharedFiles(assetIds: members.compactMap(\.id))
         let shared = members.map { asset in
-            SharedAsset(asset: asset, version: rows.versions[asset.id!], renditions: rows.renditions[asset.id!] ?? [], note: scope.notes[asset.id!])
+            SharedAsset(asset: asset, version: rows.versions[asset.id!], renditions: rows.renditions[asset.id!] ?? [],
+                        pendingRenditionTypes: rows.pending[asset.id!] ?? [], note: scope.notes[asset.id!])
         }
         var title = scope.title, description = scope.description
         if link.assetId != nil, let only = shared.first { title = only.asset.name; description = only.asset.description }
@@ -226,7 +237,11 @@ public struct ShareService: Sendable {
             let terms = proofTerms?.terms(libraryId: asset.asset.libraryId, now: now) ?? .failClosed
             displays[asset.id] = SharedDisplay(asset, link: link, terms: terms)
         }
-        return ResolvedShare(link: link, content: content, displays: displays, loadedAt: now)
+        var review = ShareReviewState()
+        if link.accessLevel.allowsReview, let reviews {
+            do { review = try reviews.reviewState(of: link) } catch { throw .notFound }
+        }
+        return ResolvedShare(link: link, content: content, displays: displays, review: review, loadedAt: now)
     }
 
     /// The file a route asks for, if the link lets that route have it: `display` reaches only
@@ -338,7 +353,8 @@ public struct ShareService: Sendable {
     public func sharedAsset(_ assetId: Int64, of link: ShareLink, now: Date = Date()) throws(ShareAccessError) -> SharedAssetAccess {
         do {
             let scope = try self.scope(of: link)
-            guard scope.assetIds.contains(assetId), let asset = try assets.asset(id: assetId), SharedAsset.isShareable(asset, at: now) else {
+            guard scope.assetIds.contains(assetId), let asset = try assets.asset(id: assetId), SharedAsset.isShareable(asset, at: now),
+                  try approvalGate(of: link).admits(asset) else {
                 throw ShareAccessError.notFound
             }
             return SharedAssetAccess(asset: try files(of: asset, note: scope.notes[assetId]), downloadsAllowed: scope.downloadsAllowed)
@@ -373,8 +389,18 @@ public struct ShareService: Sendable {
     }
 
     private func files(of asset: Asset, note: String?) throws(DomainError) -> SharedAsset {
-        let renditions = try assets.renditions(assetId: asset.id!).filter { $0.status == .completed && $0.blobHash != nil }
-        return SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!), renditions: renditions, note: note)
+        let all = try assets.renditions(assetId: asset.id!)
+        let renditions = all.filter { $0.status == .completed && $0.blobHash != nil }
+        let pending = Set(all.filter { $0.status == .pending || $0.status == .processing }.map(\.renditionType))
+        return SharedAsset(asset: asset, version: try assets.currentVersion(assetId: asset.id!), renditions: renditions,
+                           pendingRenditionTypes: pending, note: note)
+    }
+
+    /// Which assets the link may show by their approval: in a library that requires approval,
+    /// APPROVED ones (and PENDING ones too when the link says `includePending`).
+    private func approvalGate(of link: ShareLink) throws(DomainError) -> ApprovalGate {
+        ApprovalGate(librariesRequiringApproval: try shares.librariesRequiringApproval(organizationId: link.organizationId),
+                     includePending: link.includePending)
     }
 
     static func downloadsAllowed(_ link: ShareLink) -> Bool {

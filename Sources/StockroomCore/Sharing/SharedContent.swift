@@ -21,12 +21,16 @@ public struct SharedAsset: Sendable, Equatable {
     public var version: AssetVersion?
     /// Completed renditions that have bytes.
     public var renditions: [Rendition]
+    /// Rendition types still being made (PENDING): the page shows a placeholder for them.
+    public var pendingRenditionTypes: Set<RenditionType>
     public var note: String?
 
-    public init(asset: Asset, version: AssetVersion?, renditions: [Rendition], note: String?) {
+    public init(asset: Asset, version: AssetVersion?, renditions: [Rendition], pendingRenditionTypes: Set<RenditionType> = [],
+                note: String?) {
         self.asset = asset
         self.version = version
         self.renditions = renditions
+        self.pendingRenditionTypes = pendingRenditionTypes
         self.note = note
     }
 

@@ -59,6 +59,10 @@ public struct SharedDisplay: Sendable, Equatable {
     public var stage: Rendition?
     /// Every rendition type a `view/` request may fetch.
     public var allowed: Set<RenditionType>
+    /// No tile yet, and one is being made: the grid shows a placeholder.
+    public var tilePending: Bool
+    /// A better picture for the large view than `stage` (or the first one) is still being made.
+    public var stagePending: Bool
 
     public init(_ asset: SharedAsset, link: ShareLink, terms: ProofTerms) {
         let proofOnly = SharedFileRule.isProofOnly(link, asset: asset, terms: terms)
@@ -66,7 +70,14 @@ public struct SharedDisplay: Sendable, Equatable {
         let shown = asset.renditions.filter { SharedFileRule.mayDisplay($0, proofOnly: proofOnly, terms: terms) }
         allowed = Set(shown.map(\.renditionType))
         let byType = Dictionary(shown.map { ($0.renditionType, $0) }, uniquingKeysWith: { a, _ in a })
-        tile = SharedFileRule.tileOrder.lazy.compactMap { byType[$0] }.first
-        stage = SharedFileRule.stageOrder.lazy.compactMap { byType[$0] }.first
+        let tile = SharedFileRule.tileOrder.lazy.compactMap { byType[$0] }.first
+        let stage = SharedFileRule.stageOrder.lazy.compactMap { byType[$0] }.first
+        self.tile = tile
+        self.stage = stage
+        // Pending rows have no size yet; the display rule's types (or the proof alone) stand in.
+        let waiting = asset.pendingRenditionTypes.filter { proofOnly ? $0 == .watermarked : SharedFileRule.displayTypes.contains($0) }
+        tilePending = tile == nil && SharedFileRule.tileOrder.contains { waiting.contains($0) }
+        let better = SharedFileRule.stageOrder.prefix { $0 != stage?.renditionType }
+        stagePending = better.contains { waiting.contains($0) }
     }
 }

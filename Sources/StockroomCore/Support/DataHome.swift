@@ -16,6 +16,8 @@ public struct DataHome: Sendable {
     public let catalog: any Catalog
     public let blobs: any BlobStore
     public let backends: BackendConfiguration
+    /// Outbound webhooks (`webhooks:` in stockroom.yml); empty when none are configured.
+    public let webhooks: WebhookConfiguration
 
     public var catalogURL: URL { root.appendingPathComponent("catalog.sqlite") }
 
@@ -80,6 +82,14 @@ public struct DataHome: Sendable {
         self.backends = backends
         self.catalog = try Self.openCatalog(backends.catalog, home: root)
         self.blobs = try backends.openBlobStore(home: root)
+        // Every process that opens the home gives new endpoints their start in the activity log,
+        // so an endpoint receives what happens from the moment it was configured, whoever does it.
+        self.webhooks = try WebhookConfiguration.load(home: root, environment: environment)
+        if let sqlite = catalog as? SQLiteCatalog {
+            try sqlite.registerWebhookEndpoints(webhooks.endpoints.map(\.id), now: Date())
+        } else if !webhooks.endpoints.isEmpty {
+            throw .invalidArgument("webhooks: stockroom.yml configures webhooks, which work on a SQLite catalog; this home's catalog is \(catalog.backendName)")
+        }
     }
 
     /// The SQLite file in the home, or the PostgreSQL database the URL names (migrated on open,

@@ -20,7 +20,11 @@ struct AdminAPIController: Sendable {
     static let maxLimit = 500
 
     var assets: any AssetCatalogRepository { home.catalog }
-    var comments: any CommentRepository { home.catalog }
+    var comments: CommentService { CommentService(comments: home.catalog, assets: home.catalog) }
+    func activity() throws(DomainError) -> ActivityService {
+        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog,
+                        shares: shares)
+    }
 
     var endpoints: RouteCollection<StockroomRequestContext> {
         let routes = RouteCollection(context: StockroomRequestContext.self)
@@ -48,6 +52,7 @@ struct AdminAPIController: Sendable {
         routes.get("shares/{token}", use: getShare)
         routes.delete("shares/{token}", use: revokeShare)
         routes.get("shares/{token}/log", use: shareLog)
+        routes.get("activity", use: listActivity)
         return routes
     }
 
@@ -156,10 +161,10 @@ struct AdminAPIController: Sendable {
         if let details = patch.licenseDetails, case .object = details {} else if patch.licenseDetails != nil {
             throw DomainError.invalidArgument("licenseDetails must be a JSON object")
         }
-        let catalog = home.catalog, actor = context.actor.name
+        let catalog = home.catalog, actor = context.actor
         let updated = try await blocking { () throws -> AssetResource in
             _ = try existingAsset(id)
-            return try resource(try catalog.updateAsset(id: id, applying: patch, by: actor))
+            return try resource(try catalog.updateAsset(id: id, applying: patch, as: actor))
         }
         return try JSONResponse.make(updated)
     }
@@ -189,9 +194,15 @@ struct AdminAPIController: Sendable {
         let catalog = home.catalog
         let file = try await blocking { () throws -> SharedFile in
             let asset = try existingAsset(id)
+            let rows = try catalog.renditions(assetId: id)
             let shared = SharedAsset(asset: asset, version: try catalog.currentVersion(assetId: id),
-                                     renditions: try catalog.renditions(assetId: id).filter { $0.status == .completed }, note: nil)
-            guard let file = shared.renditionFile(type) else { throw DomainError.notFound("asset \(id) has no completed \(type.rawValue) rendition") }
+                                     renditions: rows.filter { $0.status == .completed }, note: nil)
+            guard let file = shared.renditionFile(type) else {
+                if rows.contains(where: { $0.renditionType == type && $0.status == .pending }) {
+                    throw DomainError.notFound("asset \(id)'s \(type.rawValue) rendition is still being made (PENDING)")
+                }
+                throw DomainError.notFound("asset \(id) has no completed \(type.rawValue) rendition")
+            }
             return file
         }
         return try await fileResponse(file, request: request, context: context)
@@ -202,45 +213,41 @@ struct AdminAPIController: Sendable {
     @Sendable func listComments(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let id = try assetId(context)
         let comments = self.comments
-        return try JSONResponse.make(try await blocking { CommentThread.build(from: try comments.comments(assetId: try existingAsset(id).id!)) })
+        return try JSONResponse.make(try await blocking { try comments.threads(assetId: id) })
     }
 
+    /// Validated as a client's comment is (`CommentRules`): text, and an annotation that fits the asset.
     @Sendable func addComment(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let id = try assetId(context)
         let body = try await Self.body(CreateCommentBody.self, of: request)
-        let content = body.content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !content.isEmpty else { throw DomainError.invalidArgument("a comment needs content") }
-        guard content.count <= 10_000 else { throw DomainError.invalidArgument("a comment is at most 10000 characters") }
-        try Self.validate(body.annotation)
         let comments = self.comments, actor = context.actor
-        let comment = try await blocking { () throws -> Comment in
-            _ = try existingAsset(id)
-            return try comments.addComment(Comment(assetId: id, parentId: body.parentId, content: content, authorId: body.authorId ?? actor.name,
-                                                   authorType: actor.kind.rawValue, annotation: body.annotation))
+        let comment = try await blocking {
+            try comments.add(assetId: id, content: body.content, parentId: body.parentId, annotation: body.annotation,
+                             authorId: body.authorId, by: actor)
         }
         return try JSONResponse.make(comment, status: .created)
     }
 
     @Sendable func resolveComment(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         guard let id = Int64(try context.parameters.require("id")), id > 0 else { throw DomainError.notFound("no such comment") }
-        let comments = self.comments, actor = context.actor.name
-        return try JSONResponse.make(try await blocking { try comments.resolveComment(id: id, by: actor, at: Date()) })
+        let comments = self.comments, actor = context.actor
+        return try JSONResponse.make(try await blocking { try comments.resolve(id, by: actor) })
     }
 
-    /// Coordinates are fractions of the picture (0…1); a timestamp is seconds from the start.
-    static func validate(_ annotation: Annotation?) throws(DomainError) {
-        guard let annotation else { return }
-        let unit = 0.0...1.0
-        switch annotation {
-        case let .point(x, y):
-            guard unit.contains(x), unit.contains(y) else { throw .invalidArgument("point coordinates are fractions between 0 and 1") }
-        case let .rect(x, y, w, h):
-            guard unit.contains(x), unit.contains(y), w > 0, h > 0, x + w <= 1.000001, y + h <= 1.000001 else {
-                throw .invalidArgument("a rect lies within the picture: x, y, width, height are fractions and x+width, y+height ≤ 1")
-            }
-        case let .timestamp(time):
-            guard time >= 0 else { throw .invalidArgument("a timestamp is seconds from the start, not negative") }
-        }
+    // MARK: Activity
+
+    /// `since` (`7d`, `2026-01-31`, an instant), `actor`, `entity` (`asset:12`, `collection:SLUG`,
+    /// `share:TOKEN`, `library:SLUG`), `limit` 1–1000 (default 100), `offset`; newest first.
+    @Sendable func listActivity(_ request: Request, context: StockroomRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let limit = try Self.integer(parameters["limit"].map(String.init), name: "limit", default: 100, range: 1...ActivityService.maxLimit)
+        let offset = try Self.integer(parameters["offset"].map(String.init), name: "offset", default: 0, range: 0...10_000_000)
+        let since = parameters["since"].map(String.init), actor = parameters["actor"].map(String.init)
+        let entity = parameters["entity"].map(String.init)
+        let activity = try self.activity()
+        return try JSONResponse.make(try await blocking {
+            try activity.entries(since: since, actor: actor, entity: entity, limit: limit, offset: offset)
+        })
     }
 
     // MARK: Collections
@@ -267,8 +274,8 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func deleteCollection(_ request: Request, context: StockroomRequestContext) async throws -> Response {
-        let collections = self.collections, slug = try context.parameters.require("slug")
-        try await blocking { try collections.deleteCollection(slug: slug) }
+        let collections = self.collections, slug = try context.parameters.require("slug"), actor = context.actor
+        try await blocking { try collections.deleteCollection(slug: slug, by: actor) }
         return Response(status: .noContent)
     }
 
@@ -283,8 +290,8 @@ struct AdminAPIController: Sendable {
     @Sendable func removeItem(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
         guard let assetId = Int64(try context.parameters.require("assetId")) else { throw DomainError.notFound("that asset is not in \(slug)") }
-        let collections = self.collections
-        let removed = try await blocking { try collections.removeAssets([assetId], from: slug) }
+        let collections = self.collections, actor = context.actor
+        let removed = try await blocking { try collections.removeAssets([assetId], from: slug, by: actor) }
         guard removed == 1 else { throw DomainError.notFound("that asset is not in \(slug)") }
         return Response(status: .noContent)
     }
@@ -308,7 +315,7 @@ struct AdminAPIController: Sendable {
         let shareRequest = ShareRequest(target: target, expiresAt: try body.expires.map { text throws(DomainError) in try ShareExpiry.parse(text) },
                                         password: body.password, allowDownload: body.allowDownload ?? true,
                                         maxDownloads: body.maxDownloads, recipientEmail: body.recipientEmail,
-                                        accessLevel: body.accessLevel ?? .download)
+                                        accessLevel: body.accessLevel ?? .download, includePending: body.includePending ?? false)
         // bcrypt takes a noticeable moment: on the blocking pool like every catalog write.
         let shares = self.shares, actor = context.actor
         let summary = try await blocking { () throws -> ShareLinkSummary in

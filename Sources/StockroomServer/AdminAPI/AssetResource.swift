@@ -48,6 +48,8 @@ struct CreateShareBody: Decodable {
     var maxDownloads: Int?
     var recipientEmail: String?
     var accessLevel: ShareAccessLevel?
+    /// Show PENDING assets of libraries that require approval.
+    var includePending: Bool?
 }
 
 /// `POST /api/v1/assets/{id}/comments`.

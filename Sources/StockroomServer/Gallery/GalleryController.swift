@@ -17,6 +17,7 @@ struct GalleryController: Sendable {
     let files: BlobResponder
     let signer: ShareSessionSigner
     let limiter: PasswordAttemptLimiter
+    let review: ClientReviewService
     let configuration: ServerConfiguration
 
     var shares: ShareService { edge.shares }
@@ -29,6 +30,10 @@ struct GalleryController: Sendable {
         routes.get("{token}", use: gallery)
         routes.post("{token}/password", use: password)
         routes.get("{token}/assets/{assetId}", use: assetDetail)
+        routes.get("{token}/assets/{assetId}/comments", use: listComments)
+        routes.post("{token}/assets/{assetId}/comments", use: postComment)
+        routes.put("{token}/assets/{assetId}/review", use: putReview)
+        routes.put("{token}/assets/{assetId}/selection", use: putSelection)
         routes.get("{token}/assets/{assetId}/view/{file}", use: view)
         routes.get("{token}/assets/{assetId}/download/{file}", use: download)
         routes.get("{token}/download-all", use: downloadAll)
@@ -45,16 +50,22 @@ struct GalleryController: Sendable {
             return HTMLResponse.make(GalleryPage.passwordForm(title: "Protected link", action: "/s/\(token)/password", error: nil),
                                      status: .unauthorized)
         }
+        let filter = try Self.reviewFilter(request)
         shares.recordPageView(of: entry.share.link, client: client(request, context))
+        let key = filter?.rawValue ?? "all"
         if request.wantsJSON {
-            let body = try entry.page("json") {
-                ByteBuffer(bytes: try JSONEncoder.stockroom.encode(SharedContentView(entry.share, base: "/s/\(token)")))
+            let body = try entry.page("json:\(key)") {
+                ByteBuffer(bytes: JSONResponse.htmlSafeJSON(try JSONEncoder.stockroom.encode(SharedContentView(entry.share, base: "/s/\(token)", filter: filter))))
             }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                                   .xContentTypeOptions: "nosniff"],
                             body: .init(byteBuffer: body))
         }
-        let body = entry.page("html") { ByteBuffer(string: GalleryPage.gallery(SharedContentView(entry.share, base: "/s/\(token)"))) }
-        return Response(status: .ok, headers: HTMLResponse.headers, body: .init(byteBuffer: body))
+        let body = entry.page("html:\(key)") {
+            ByteBuffer(string: GalleryPage.gallery(SharedContentView(entry.share, base: "/s/\(token)", filter: filter), base: "/s/\(token)"))
+        }
+        let scripts = entry.share.link.accessLevel.allowsReview
+        return Response(status: .ok, headers: scripts ? HTMLResponse.reviewHeaders : HTMLResponse.headers, body: .init(byteBuffer: body))
     }
 
     @Sendable func assetDetail(_ request: Request, context: StockroomRequestContext) async throws -> Response {
@@ -64,9 +75,14 @@ struct GalleryController: Sendable {
         shares.recordPageView(of: share.link, assetId: asset.id, client: client(request, context))
         let view = SharedContentView(share, base: "/s/\(token)")
         let assetView = SharedAssetView(asset, display: share.display(of: asset), base: "/s/\(token)",
-                                        downloadsAllowed: share.content.downloadsAllowed)
-        if request.wantsJSON { return try JSONResponse.make(assetView, headers: [.cacheControl: "no-store"]) }
-        return HTMLResponse.make(GalleryPage.detail(assetView, in: view, galleryURL: "/s/\(token)"))
+                                        downloadsAllowed: share.content.downloadsAllowed, access: share.link.accessLevel, state: share.review)
+        if request.wantsJSON { return try JSONResponse.make(assetView, headers: [.cacheControl: "no-store"], htmlSafe: true) }
+        guard share.link.accessLevel.allowsReview else {
+            return HTMLResponse.make(GalleryPage.detail(assetView, in: view, galleryURL: "/s/\(token)"))
+        }
+        let review = self.review
+        let threads = try await edge.work.run { try review.threads(of: asset, in: share) }
+        return HTMLResponse.make(GalleryPage.detail(assetView, in: view, galleryURL: "/s/\(token)", threads: threads), scripts: true)
     }
 
     // MARK: Password
@@ -196,6 +212,15 @@ struct GalleryController: Sendable {
 
     // MARK: Helpers
 
+    /// `?review=approved|rejected|open` on the gallery; anything else there is a 400.
+    static func reviewFilter(_ request: Request) throws(DomainError) -> ReviewDecision? {
+        guard let text = request.uri.queryParameters["review"].map(String.init), !text.isEmpty, text.lowercased() != "all" else { return nil }
+        guard let decision = ReviewDecision(input: text) else {
+            throw .invalidArgument("review must be one of all, approved, rejected, open")
+        }
+        return decision
+    }
+
     /// Whether the request may see the link: it has no password, or the request carries a valid session.
     private func hasSession(_ request: Request, for link: ShareLink) -> Bool {
         guard link.passwordHash != nil else { return true }
@@ -204,18 +229,18 @@ struct GalleryController: Sendable {
     }
 
     /// The live link for this request, with its password session checked.
-    private func authorize(_ request: Request, token: String) async throws -> ResolvedShare {
+    func authorize(_ request: Request, token: String) async throws -> ResolvedShare {
         let share = try await edge.entry(token: token).share
         guard hasSession(request, for: share.link) else { throw ShareAccessError.passwordRequired }
         return share
     }
 
-    private func assetId(_ context: StockroomRequestContext) throws -> Int64 {
+    func assetId(_ context: StockroomRequestContext) throws -> Int64 {
         guard let text = context.parameters.get("assetId"), let id = Int64(text), id > 0 else { throw ShareAccessError.notFound }
         return id
     }
 
-    private func client(_ request: Request, _ context: StockroomRequestContext) -> ShareClient {
+    func client(_ request: Request, _ context: StockroomRequestContext) -> ShareClient {
         ShareClient(address: context.clientAddress, userAgent: request.headers[.userAgent])
     }
 }

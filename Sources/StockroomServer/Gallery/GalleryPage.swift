@@ -5,18 +5,22 @@ import StockroomCore
 /// The client gallery's pages, rendered from plain values. Every piece of catalog text goes
 /// through `HTML.escape`; pages load nothing from elsewhere (inline CSS, no scripts needed).
 enum GalleryPage {
-    static func gallery(_ view: SharedContentView) -> String {
+    static func gallery(_ view: SharedContentView, base: String) -> String {
         let e = HTML.escape
         var tiles = ""
         for asset in view.assets {
             let picture = asset.thumbnailUrl.map { "<img src=\"\(e($0))\" alt=\"\(e(asset.name))\" loading=\"lazy\">" }
-                ?? "<span class=\"placeholder\">\(e(asset.mediaKind.uppercased()))</span>"
+                ?? (asset.thumbnailPending ? "<span class=\"placeholder pending\">Being prepared…</span>"
+                    : "<span class=\"placeholder\">\(e(asset.mediaKind.uppercased()))</span>")
             let badge = asset.durationSeconds.map { "<span class=\"badge\">\(e(formatDuration($0)))</span>" } ?? ""
+            let decision = asset.review.map { GalleryReviewMarkup.badge($0.decision) } ?? ""
+            let count = asset.commentCount.flatMap { $0 > 0 ? "<span class=\"count\" title=\"Comments\">\($0)</span>" : nil } ?? ""
+            let pick = asset.selectionUrl.map { GalleryReviewMarkup.pickButton(selected: asset.selected ?? false, url: $0) } ?? ""
             tiles += """
-            <li class="tile"><a href="\(e(asset.detailUrl))">
-              <div class="frame">\(picture)\(badge)</div>
+            <li class="tile" data-asset-id="\(asset.id)"\(asset.review.map { " data-decision=\"\($0.decision.rawValue)\"" } ?? "")><a href="\(e(asset.detailUrl))">
+              <div class="frame">\(picture)\(badge)\(decision)\(count)</div>
               <div class="caption"><span class="name">\(e(asset.name))</span><span class="meta">\(e(shortMeta(asset)))</span></div>
-            </a></li>
+            </a>\(pick)</li>
 
             """
         }
@@ -26,20 +30,29 @@ enum GalleryPage {
             let total = view.assets.compactMap(\.byteSize).reduce(0, +)
             actions = "<a class=\"button primary\" href=\"\(e(all))\" download>Download all<small>\(e(formatBytes(total))) · zip</small></a>"
         }
-        let empty = view.assets.isEmpty ? "<p class=\"empty\">Nothing to show here yet.</p>" : ""
-        return page(title: view.title, body: """
+        let empty = view.assets.isEmpty ? "<p class=\"empty\">\(view.filter == nil ? "Nothing to show here yet." : "Nothing here with that decision.")</p>" : ""
+        var reviewFacts = ""
+        var reviewBar = ""
+        if let summary = view.reviewSummary {
+            reviewFacts = " · <span id=\"review-summary\">\(e(summary.description))</span>"
+            if let selected = view.selectedCount { reviewFacts += " · <span id=\"selected-count\">\(selected)</span> selected" }
+            reviewBar = "<div class=\"reviewbar\">\(GalleryReviewMarkup.filters(summary, current: view.filter, total: view.assetCount))\(GalleryReviewMarkup.nameField())</div>"
+        }
+        let scripts = view.reviewSummary != nil
+        return page(title: view.title, scripts: scripts, data: scripts ? ["gallery-base": base] : [:], body: """
         <header class="hero">
           <div class="brand">Stockroom</div>
           <div class="heading">
             <div>
               <h1>\(e(view.title))</h1>
               \(view.description.map { "<p class=\"lede\">\(e($0))</p>" } ?? "")
-              <p class="facts">\(e(count))\(view.expiresAt.map { " · available until \(e(formatDate($0)))" } ?? "")\(view.downloadsRemaining.map { " · \($0) download\($0 == 1 ? "" : "s") left" } ?? "")\(view.accessLevel == .view ? (view.proofsOnly ? " · view only: watermarked proofs" : " · view only") : "")</p>
+              <p class="facts">\(e(count))\(view.expiresAt.map { " · available until \(e(formatDate($0)))" } ?? "")\(view.downloadsRemaining.map { " · \($0) download\($0 == 1 ? "" : "s") left" } ?? "")\(view.accessLevel == .view ? (view.proofsOnly ? " · view only: watermarked proofs" : " · view only") : "")\(reviewFacts)</p>
             </div>
             <div class="actions">\(actions)</div>
           </div>
         </header>
         <main>
+          \(reviewBar)
           <ul class="grid">
         \(tiles)  </ul>
           \(empty)
@@ -47,7 +60,7 @@ enum GalleryPage {
         """)
     }
 
-    static func detail(_ asset: SharedAssetView, in view: SharedContentView, galleryURL: String) -> String {
+    static func detail(_ asset: SharedAssetView, in view: SharedContentView, galleryURL: String, threads: [CommentThread]? = nil) -> String {
         let e = HTML.escape
         let index = view.assets.firstIndex { $0.id == asset.id } ?? 0
         let previous = index > 0 ? view.assets[index - 1].detailUrl : nil
@@ -59,9 +72,22 @@ enum GalleryPage {
                 media = "<video src=\"\(e(url))\" controls preload=\"metadata\"\(asset.thumbnailUrl.map { " poster=\"\(e($0))\"" } ?? "")></video>"
             } else if type.hasPrefix("audio/") {
                 media = "<audio src=\"\(e(url))\" controls preload=\"metadata\"></audio>"
+            } else if let threads {
+                // The picture clients point at: markers are placed in percent of it.
+                media = """
+                <figure class="canvas" id="canvas"><img id="picture" src="\(e(url))" alt="\(e(asset.name))" draggable="false">\(GalleryReviewMarkup.markers(threads))</figure>
+                """
             } else {
                 media = "<img src=\"\(e(url))\" alt=\"\(e(asset.name))\">"
             }
+        }
+        if asset.previewPending {
+            // The larger picture is still being made: what there is, marked as interim, or a placeholder.
+            let interim = asset.previewUrl.map { "<img class=\"interim\" src=\"\(e($0))\" alt=\"\(e(asset.name))\">" } ?? ""
+            media = "<figure class=\"pending\">\(interim)<figcaption class=\"placeholder\">The full-size preview is being prepared. Reload in a moment.</figcaption></figure>"
+        }
+        if let threads, asset.mediaKind == "video" || asset.mediaKind == "audio" {
+            media += GalleryReviewMarkup.timeline(threads, duration: asset.durationSeconds)
         }
         var facts: [(String, String)] = []
         if let name = asset.originalFilename { facts.append(("File", name)) }
@@ -79,12 +105,25 @@ enum GalleryPage {
         let downloads = asset.downloads.map { d -> String in
             let dims: String = d.width.flatMap { w in d.height.map { h -> String in " · \(w)×\(h)" } } ?? ""
             return "<a class=\"button\(d.kind == "ORIGINAL" ? " primary" : "")\" href=\"\(e(d.url))\" download>\(e(d.label))<small>\(e(d.byteSize.map(formatBytes) ?? ""))\(e(dims))</small></a>"
+        }.joined(separator: "\n") + asset.pendingDownloads.map { kind -> String in
+            let label = RenditionType(rawValue: kind)?.label ?? kind
+            return "<span class=\"button pending\" aria-disabled=\"true\">\(e(label))<small>being prepared</small></span>"
         }.joined(separator: "\n")
         let nav: String = [String?](arrayLiteral:
             previous.map { "<a class=\"nav prev\" href=\"\(e($0))\" aria-label=\"Previous\">‹</a>" },
             next.map { "<a class=\"nav next\" href=\"\(e($0))\" aria-label=\"Next\">›</a>" }
         ).compactMap { $0 }.joined()
-        return page(title: "\(asset.name) · \(view.title)", body: """
+        var reviewPanel = ""
+        var data: [String: String] = [:]
+        if let threads, let review = asset.review {
+            reviewPanel = GalleryReviewMarkup.nameField()
+                + (asset.selectionUrl.map { GalleryReviewMarkup.pickButton(selected: asset.selected ?? false, url: $0) } ?? "")
+                + GalleryReviewMarkup.decision(review)
+                + GalleryReviewMarkup.comments(threads, mediaKind: asset.mediaKind, duration: asset.durationSeconds)
+            data = ["gallery-base": galleryURL, "asset-base": asset.detailUrl, "media-kind": asset.mediaKind]
+            if let duration = asset.durationSeconds { data["duration"] = String(format: "%.3f", duration) }
+        }
+        return page(title: "\(asset.name) · \(view.title)", scripts: threads != nil, data: data, body: """
         <div class="viewer">
           <div class="stage">\(media)\(nav)</div>
           <aside class="panel">
@@ -93,6 +132,7 @@ enum GalleryPage {
             <p class="counter">\(index + 1) of \(view.assetCount)</p>
             \(asset.description.map { "<p class=\"lede\">\(e($0))</p>" } ?? "")
             \(asset.note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")
+            \(reviewPanel)
             <dl>\(rows)</dl>
             \(downloads.isEmpty ? "" : "<div class=\"downloads\"><h2>Download</h2>\(downloads)</div>")
           </aside>
@@ -136,8 +176,10 @@ enum GalleryPage {
         """)
     }
 
-    private static func page(title: String, body: String) -> String {
-        """
+    /// A whole page; `scripts` adds the gallery script, `data` attributes on `<body>` for it.
+    private static func page(title: String, scripts: Bool = false, data: [String: String] = [:], body: String) -> String {
+        let attributes = data.sorted { $0.key < $1.key }.map { " data-\($0.key)=\"\(HTML.escape($0.value))\"" }.joined()
+        return """
         <!doctype html>
         <html lang="en">
         <head>
@@ -146,10 +188,11 @@ enum GalleryPage {
         <meta name="robots" content="noindex, nofollow">
         <meta name="referrer" content="no-referrer">
         <title>\(HTML.escape(title))</title>
-        <style>\(css)</style>
+        <style>\(css)\(scripts ? GalleryReviewMarkup.css : "")</style>
         </head>
-        <body>
+        <body\(attributes)>
         \(body)
+        \(scripts ? "<script src=\"\(GalleryScript.path)\" defer></script>" : "")
         </body>
         </html>
         """
@@ -205,6 +248,11 @@ enum GalleryPage {
     .badge{position:absolute;right:8px;bottom:8px;background:rgba(0,0,0,.7);color:#fff;font-size:12px;padding:2px 7px;border-radius:6px}
     .placeholder{font-size:12px;font-weight:700;letter-spacing:.12em;color:var(--muted)}
     .placeholder.big{font-size:18px;padding:120px 0}
+    .placeholder.pending{letter-spacing:.02em;font-weight:600}
+    .stage figure.pending{margin:0;display:flex;flex-direction:column;align-items:center;gap:12px}
+    .stage figure.pending img.interim{filter:blur(1px);opacity:.85}
+    .stage figure.pending figcaption{color:#bbb}
+    .button.pending{opacity:.55;cursor:default}
     .caption{padding:10px 12px 12px;display:flex;flex-direction:column;gap:2px}
     .name{font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
     .meta{font-size:12px;color:var(--muted)}

@@ -39,9 +39,24 @@ struct SharedAssetView: Encodable {
     var previewMimeType: String?
     /// Whether the pictures shown are watermarked proofs (a VIEW link).
     var proofOnly: Bool
+    /// The grid picture is still being made (`thumbnailUrl` is null until it is).
+    var thumbnailPending: Bool
+    /// A larger picture than `previewUrl` (or the first one) is still being made.
+    var previewPending: Bool
     var downloads: [Download]
+    /// COMMENT and EDIT links: the decision through this link, the comment count, the routes.
+    var review: ReviewStateView?
+    var commentCount: Int?
+    var commentsUrl: String?
+    var reviewUrl: String?
+    /// EDIT links: whether the asset is in the client's selection, and the route to change it.
+    var selected: Bool?
+    var selectionUrl: String?
+    /// Rendition types the link will offer for download once they are made (PENDING).
+    var pendingDownloads: [String]
 
-    init(_ shared: SharedAsset, display: SharedDisplay, base: String, downloadsAllowed: Bool) {
+    init(_ shared: SharedAsset, display: SharedDisplay, base: String, downloadsAllowed: Bool,
+         access: ShareAccessLevel = .download, state: ShareReviewState = ShareReviewState()) {
         let asset = shared.asset
         id = shared.id
         name = asset.name
@@ -67,6 +82,10 @@ struct SharedAssetView: Encodable {
         previewUrl = display.stage.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
         previewMimeType = display.stage.map { MediaTypes.mimeType(forFormat: $0.format ?? "") }
         proofOnly = display.proofOnly
+        thumbnailPending = display.tilePending
+        previewPending = display.stagePending
+        pendingDownloads = downloadsAllowed
+            ? RenditionType.allCases.filter { shared.pendingRenditionTypes.contains($0) }.map(\.rawValue) : []
         var downloads: [Download] = []
         if downloadsAllowed {
             if let original = shared.originalFile {
@@ -83,6 +102,33 @@ struct SharedAssetView: Encodable {
             }
         }
         self.downloads = downloads
+        if access.allowsReview {
+            review = ReviewStateView(state.reviews[shared.id], assetId: shared.id)
+            commentCount = state.commentCounts[shared.id] ?? 0
+            commentsUrl = "\(assetBase)/comments"
+            reviewUrl = "\(assetBase)/review"
+        }
+        if access.allowsSelection {
+            selected = state.selected.contains(shared.id)
+            selectionUrl = "\(assetBase)/selection"
+        }
+    }
+}
+
+/// A client's decision on one asset as the gallery shows it (`OPEN` when there is none).
+struct ReviewStateView: Encodable, Sendable {
+    var assetId: Int64
+    var decision: ReviewDecision
+    var note: String?
+    var authorName: String?
+    var decidedAt: Date?
+
+    init(_ review: AssetReview?, assetId: Int64) {
+        self.assetId = assetId
+        decision = review?.decision ?? .open
+        note = review?.note
+        authorName = review?.authorName
+        decidedAt = review?.decidedAt
     }
 }
 
@@ -92,15 +138,21 @@ struct SharedContentView: Encodable {
     var description: String?
     var recipientEmail: String?
     var expiresAt: Date?
-    /// `VIEW`, `DOWNLOAD` or `COMMENT`: what the link lets the client do.
+    /// `VIEW`, `DOWNLOAD`, `COMMENT` or `EDIT`: what the link lets the client do.
     var accessLevel: ShareAccessLevel
     var downloadsAllowed: Bool
     var downloadsRemaining: Int?
     var downloadAllUrl: String?
     var assetCount: Int
+    /// COMMENT and EDIT links: approved, rejected and open counts over every shared asset.
+    var reviewSummary: ReviewSummary?
+    /// EDIT links: how many assets the client has picked.
+    var selectedCount: Int?
+    /// The decision `assets` is filtered by (`?review=approved|rejected|open`), if any.
+    var filter: ReviewDecision?
     var assets: [SharedAssetView]
 
-    init(_ share: ResolvedShare, base: String, now: Date = Date()) {
+    init(_ share: ResolvedShare, base: String, filter: ReviewDecision? = nil, now: Date = Date()) {
         let content = share.content, link = share.link
         let visible = share.visibleAssets(now: now)
         title = content.title
@@ -112,7 +164,14 @@ struct SharedContentView: Encodable {
         downloadsRemaining = link.maxDownloads.map { max(0, $0 - link.downloadCount) }
         downloadAllUrl = content.downloadsAllowed && !visible.isEmpty ? "\(base)/download-all" : nil
         assetCount = visible.count
-        assets = visible.map { SharedAssetView($0, display: share.display(of: $0), base: base, downloadsAllowed: content.downloadsAllowed) }
+        let level = link.accessLevel, state = share.review
+        if level.allowsReview { reviewSummary = ReviewSummary(assetIds: visible.map(\.id), reviews: state.reviews) }
+        if level.allowsSelection { selectedCount = visible.filter { state.selected.contains($0.id) }.count }
+        self.filter = level.allowsReview ? filter : nil
+        let shown = self.filter.map { wanted in visible.filter { state.decision(of: $0.id) == wanted } } ?? visible
+        assets = shown.map {
+            SharedAssetView($0, display: share.display(of: $0), base: base, downloadsAllowed: content.downloadsAllowed, access: level, state: state)
+        }
     }
 
     /// Whether every picture the page shows is a watermarked proof.

@@ -9,7 +9,11 @@ enum DecodingErrorMessage {
         "status": AssetStatus.allCases.map(\.rawValue),
         "license": LicenseType.allCases.map(\.rawValue),
         "type": CollectionType.allCases.map(\.rawValue),
-        "accessLevel": ShareAccessLevel.allCases.filter { $0 != .edit }.map(\.rawValue),
+        "accessLevel": ShareAccessLevel.allCases.map(\.rawValue),
+    ]
+    /// Fields whose last key alone is ambiguous, by their whole path.
+    static let allowedValuesByPath: [String: [String]] = [
+        "annotation.type": ["point", "rect", "timestamp"],
     ]
 
     static func describe(_ error: DecodingError) -> String {
@@ -20,7 +24,7 @@ enum DecodingErrorMessage {
             return "\(path(context.codingPath)) must be \(kind(of: type))"
         case let .dataCorrupted(context):
             guard let last = context.codingPath.last else { return "the body is not valid JSON" }
-            if let allowed = allowedValues[last.stringValue] {
+            if let allowed = allowedValuesByPath[path(context.codingPath)] ?? allowedValues[last.stringValue] {
                 return "\(path(context.codingPath)) must be one of \(allowed.joined(separator: ", "))"
             }
             return "\(path(context.codingPath)) has a value that is not allowed"

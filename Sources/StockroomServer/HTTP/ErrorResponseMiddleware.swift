@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import StockroomCore
 
 /// Turns errors into responses at the HTTP boundary, in one shape: `{"error": {"code", "message"}}`
@@ -25,6 +26,10 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             let message = error.body ?? Self.defaultMessage(error.status, request: request)
             return ErrorBody.response(status: error.status, code: ErrorBody.code(for: error.status), message: message, request: request,
                                       headers: error.headers)
+        } catch is NIOTooManyBytesError {
+            // A body over the route's limit (`collectBody(upTo:)`).
+            return ErrorBody.response(status: .contentTooLarge, code: "payload_too_large", message: "the request body is too large",
+                                      request: request)
         } catch let error as CancellationError {
             // The client went away: nothing to answer, nothing to report.
             throw error
@@ -98,9 +103,16 @@ extension Request {
         return accept.contains("application/json") && !accept.contains("text/html")
     }
 
-    /// A browser navigating a share link: HTML unless JSON is asked for; API routes always JSON.
+    /// A browser navigating a share link: HTML unless JSON is asked for; API routes and the
+    /// review routes (JSON in, JSON out) always JSON.
     var prefersHTML: Bool {
-        uri.path.hasPrefix("/s/") && !wantsJSON
+        uri.path.hasPrefix("/s/") && !wantsJSON && !isClientReviewRoute
+    }
+
+    /// `/s/{token}/assets/{assetId}/comments`, `…/review`, `…/selection`.
+    var isClientReviewRoute: Bool {
+        let parts = uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[1] == "s" && parts[3] == "assets" && ["comments", "review", "selection"].contains(parts[5])
     }
 }
 
@@ -111,7 +123,7 @@ extension ShareAccessError: HTTPResponseError {
         case .expired: return .gone
         case .passwordRequired, .wrongPassword: return .unauthorized
         case .rateLimited: return .tooManyRequests
-        case .downloadNotAllowed: return .forbidden
+        case .downloadNotAllowed, .notAllowed: return .forbidden
         }
     }
 
@@ -123,6 +135,7 @@ extension ShareAccessError: HTTPResponseError {
         case .wrongPassword: return "wrong_password"
         case .rateLimited: return "rate_limited"
         case .downloadNotAllowed: return "download_not_allowed"
+        case .notAllowed: return "forbidden"
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StockroomCore
 
 /// How `stockroom serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -29,13 +30,17 @@ public struct ServerConfiguration: Sendable {
     public var smallBlobCacheBytes: Int
     /// How often batched access-log rows are written.
     public var accessLogInterval: Duration
+    /// What share-link clients may write per address and link in ten minutes (comments, decisions, picks).
+    public var clientWriteLimits: [ClientActionLimiter.Action: ClientActionLimiter.Limit]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
                 wrongPasswordDelay: Duration = .seconds(1), maxPasswordFailures: Int = 5, maxPasswordAttemptsPerLink: Int = 50,
                 passwordWindow: TimeInterval = 600, publicBaseURL: String? = nil, headerReadTimeout: Duration = .seconds(10),
                 idleTimeout: Duration = .seconds(60), maxConnections: Int = 1_024, blockingThreads: Int = 4,
                 smallBlobMaxBytes: Int = 512 * 1024, smallBlobCacheBytes: Int = 64 * 1024 * 1024,
-                accessLogInterval: Duration = .milliseconds(200)) {
+                accessLogInterval: Duration = .milliseconds(200),
+                clientWriteLimits: [ClientActionLimiter.Action: ClientActionLimiter.Limit] = ClientActionLimiter.standardLimits) {
+        self.clientWriteLimits = clientWriteLimits
         self.host = host
         self.port = port
         self.secureCookies = secureCookies

@@ -13,7 +13,11 @@ extension PostgresCatalog: JobQueue {
                 var job = reclaimed.failed[index]
                 let reason = "Stockroom stopped unexpectedly \(job.attempts) times while working on this file "
                     + "(at the \(job.stage.rawValue.lowercased()) stage); it is set aside so it cannot stop Stockroom again"
+                // Once its grid thumbnails are made the asset stays, and the rest shows FAILED.
                 if job.stage == .render { try Self.takeBackVersion(tx, of: &job, now: now) }
+                if job.stage == .render, let assetId = job.assetId {
+                    try Self.failPendingRenditions(tx, assetId: assetId, reason: reason, now: now)
+                }
                 var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
                 payload.failedStage = job.stage
                 payload.reason = reason

@@ -2,7 +2,8 @@ import Foundation
 import StockroomMedia
 
 extension PostgresCatalog: PipelineCatalog {
-    public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
+    public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, pendingRenditions: [PlannedRendition],
+                              leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
         try write { tx throws(DomainError) -> Job in
             var job = job
             var payload = try Self.decode(IngestPayload.self, from: job.payload)
@@ -100,6 +101,7 @@ extension PostgresCatalog: PipelineCatalog {
             }
             job.payload = try Self.jsonValue(payload)
             if rendersNext {
+                try Self.markPending(tx, assetId: job.assetId!, renditions: pendingRenditions, now: now)
                 job.stage = .render
                 try Self.saveProgress(tx, job, leaseSeconds: leaseSeconds, now: now)
             } else {
@@ -121,19 +123,67 @@ extension PostgresCatalog: PipelineCatalog {
         return candidate
     }
 
+    /// The renditions the render stage will make for the asset's new current version, as PENDING
+    /// rows. A row of an older version keeps its file (a take-back makes it COMPLETED again).
+    static func markPending(_ tx: PostgresTransaction, assetId: Int64, renditions: [PlannedRendition], now: Date) throws(DomainError) {
+        guard !renditions.isEmpty,
+              let versionId = try tx.scalar(Int64.self, "SELECT id FROM asset_version WHERE asset_id = ? AND is_current", [assetId]) else { return }
+        for planned in renditions {
+            _ = try tx.execute("""
+                INSERT INTO rendition (asset_id, version_id, rendition_type, recipe_hash, format, quality, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)
+                ON CONFLICT (asset_id, rendition_type) DO UPDATE SET status = 'PENDING', error = NULL, updated_at = excluded.updated_at
+                """, [assetId, versionId, planned.renditionType.rawValue, planned.recipeHash, planned.format, Int64(planned.quality), now, now])
+        }
+    }
+
+    static func storeRenditions(_ tx: PostgresTransaction, _ renditions: [Rendition], now: Date) throws(DomainError) {
+        for var rendition in renditions {
+            // When the row became what it is: a batch's timeline (scripts/bench) reads it.
+            rendition.updatedAt = now
+            if let existing = try tx.record(Rendition.self, from: "rendition", where: "t.asset_id = ? AND t.rendition_type = ?",
+                                            [rendition.assetId, rendition.renditionType.rawValue]) {
+                rendition.id = existing.id
+                rendition.createdAt = existing.createdAt
+                try tx.update(rendition, in: "rendition", id: rendition.id)
+            } else {
+                _ = try tx.insert(rendition, into: "rendition")
+            }
+        }
+    }
+
     public func recordRenditions(job: Job, renditions: [Rendition], now: Date) throws(DomainError) {
         try write { tx throws(DomainError) in
-            for var rendition in renditions {
-                if let existing = try tx.record(Rendition.self, from: "rendition", where: "t.asset_id = ? AND t.rendition_type = ?",
-                                                [rendition.assetId, rendition.renditionType.rawValue]) {
-                    rendition.id = existing.id
-                    rendition.createdAt = existing.createdAt
-                    try tx.update(rendition, in: "rendition", id: rendition.id)
-                } else {
-                    _ = try tx.insert(rendition, into: "rendition")
+            try Self.storeRenditions(tx, renditions, now: now)
+            if let assetId = job.assetId {
+                // What this render was to make and did not (no outcome; audio without cover art) is not pending any more.
+                let only = (try? job.payload.decode(IngestPayload.self))?.renditionTypes
+                if only?.isEmpty != true {
+                    let made = renditions.map(\.renditionType.rawValue)
+                    let limited = only.map { Self.array($0.map(\.rawValue)) }
+                    _ = try tx.execute("""
+                        DELETE FROM rendition WHERE asset_id = ? AND status = 'PENDING'
+                          AND NOT (rendition_type = ANY(?::text[]))
+                          AND (?::text[] IS NULL OR rendition_type = ANY(?::text[]))
+                        """, [assetId, Self.array(made), limited, limited])
                 }
             }
             try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
+        }
+    }
+
+    public func recordRenditionsAndRequeue(job: Job, renditions: [Rendition], now: Date) throws(DomainError) {
+        try write { tx throws(DomainError) in
+            try Self.storeRenditions(tx, renditions, now: now)
+            // Back in the queue for the rest, fenced by the lease like every stage write.
+            let changed = try tx.execute("""
+                UPDATE job SET status = 'QUEUED', stage = ?, payload = ?::jsonb, asset_id = ?, priority = ?, attempts = 0,
+                               lease_owner = NULL, lease_expires_at = NULL, run_after = ?, updated_at = ?
+                WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?
+                """, [job.stage.rawValue, try PostgresJobQueue.payloadText(job.payload), job.assetId, Int64(job.priority), now, now,
+                      job.id, job.leaseOwner])
+            if changed == 0 { throw Self.leaseLost(job) }
+            _ = try tx.execute("SELECT pg_notify(?, '')", [PostgresJobQueue.channel])
         }
     }
 
@@ -143,6 +193,9 @@ extension PostgresCatalog: PipelineCatalog {
 
     static func recordFailure(_ tx: PostgresTransaction, job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
         let failure = try tx.insert(failure, into: "ingest_failure")
+        if job.stage == .render, let assetId = job.assetId {
+            try failPendingRenditions(tx, assetId: assetId, reason: failure.reason, now: now)
+        }
         try finish(tx, job, status: .failed, error: failure.reason, now: now)
         try tx.logActivity(Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
                                     entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
@@ -159,10 +212,17 @@ extension PostgresCatalog: PipelineCatalog {
         }
     }
 
+    /// A render that failed for good: what it was to make shows FAILED with the reason.
+    static func failPendingRenditions(_ tx: PostgresTransaction, assetId: Int64, reason: String, now: Date) throws(DomainError) {
+        _ = try tx.execute("UPDATE rendition SET status = 'FAILED', error = ?, updated_at = ? WHERE asset_id = ? AND status = 'PENDING'",
+                           [reason, now, assetId])
+    }
+
     /// Removes what a job's version stage filed, for a file that failed after it: the new asset,
-    /// or the new version (the one before it is current again, with its technical columns).
+    /// or the new version (the one before it is current again, with its technical columns and
+    /// renditions). Not once the file's grid thumbnails are made: then the asset stays.
     static func takeBackVersion(_ tx: PostgresTransaction, of job: inout Job, now: Date) throws(DomainError) {
-        guard var payload = try? job.payload.decode(IngestPayload.self),
+        guard var payload = try? job.payload.decode(IngestPayload.self), payload.gridThumbnailsMade != true,
               let assetId = job.assetId, var asset = try tx.record(Asset.self, from: "asset", id: assetId) else { return }
         switch payload.outcome {
         case .ingested:
@@ -173,6 +233,10 @@ extension PostgresCatalog: PipelineCatalog {
             if let number = payload.versionNumber {
                 try tx.execute("DELETE FROM asset_version WHERE asset_id = ? AND version_number = ?", [assetId, number])
             }
+            // The older version's renditions, made PENDING by the version stage, are its own again;
+            // rows it had no file for are left to `render --stale`.
+            try tx.execute("UPDATE rendition SET status = 'COMPLETED' WHERE asset_id = ? AND status = 'PENDING' AND blob_hash IS NOT NULL", [assetId])
+            try tx.execute("DELETE FROM rendition WHERE asset_id = ? AND status = 'PENDING'", [assetId])
             if var previous = try tx.records(AssetVersion.self, from: "asset_version", where: "t.asset_id = ?", [assetId],
                                              orderBy: "t.version_number DESC", limit: 1).first {
                 previous.isCurrent = true
@@ -268,7 +332,7 @@ extension PostgresCatalog: PipelineCatalog {
                 WHERE a.library_id = ?
                   AND (SELECT count(*) FROM unnest(?::text[], ?::text[]) AS w(rendition_type, recipe_hash)
                        JOIN rendition r ON r.asset_id = a.id AND r.rendition_type = w.rendition_type
-                        AND r.recipe_hash = w.recipe_hash AND r.version_id = v.id) < ?
+                        AND r.recipe_hash = w.recipe_hash AND r.version_id = v.id AND r.status <> 'PENDING') < ?
                 ORDER BY a.id
                 """, [libraryId, Self.array(sorted.map(\.key.rawValue)), Self.array(sorted.map(\.value)), wanted.count])
         }

@@ -117,7 +117,12 @@ extension PostgresCatalog: ShareLinkRepository {
                                             [ids], orderBy: "t.id") {
                 renditions[rendition.assetId, default: []].append(rendition)
             }
-            return SharedFileRows(versions: versions, renditions: renditions)
+            var pending: [Int64: Set<RenditionType>] = [:]
+            for waiting in try tx.records(Rendition.self, from: "rendition",
+                                          where: "t.asset_id = ANY(?::bigint[]) AND t.status IN ('PENDING', 'PROCESSING')", [ids]) {
+                pending[waiting.assetId, default: []].insert(waiting.renditionType)
+            }
+            return SharedFileRows(versions: versions, renditions: renditions, pending: pending)
         }
     }
 }

@@ -11,22 +11,33 @@ enum PostgresCatalogMigrations {
     static var migrator: PostgresMigrator {
         var migrator = PostgresMigrator()
         migrator.register("catalog-v1", statements: v1)
-        migrator.register("catalog-v2-statement-change-triggers", statements: v2StatementChangeTriggers)
+        migrator.register("catalog-v2-client-review", statements: clientReview)
+        migrator.register("catalog-v3-statement-change-triggers", statements: v3StatementChangeTriggers)
         return migrator
     }
 
     static let observedTables = CatalogChangeCounter.observedTables
+
+    /// Client comments keep their author's name and link; links keep whether they show PENDING
+    /// assets and the collection of an EDIT link's selection (the SQLite catalog's `v4-client-review`).
+    private static let clientReview: [String] = [
+        "ALTER TABLE comment ADD COLUMN author_name TEXT",
+        "ALTER TABLE comment ADD COLUMN share_link_id BIGINT REFERENCES share_link(id) ON DELETE SET NULL",
+        "CREATE INDEX comment_share ON comment (share_link_id, created_at) WHERE share_link_id IS NOT NULL",
+        "ALTER TABLE share_link ADD COLUMN include_pending BOOLEAN NOT NULL DEFAULT false",
+        "ALTER TABLE share_link ADD COLUMN selection_collection_id BIGINT REFERENCES collection(id) ON DELETE SET NULL",
+    ]
 
     /// v1 bumped `catalog_change` once per updated row on `asset` and `share_link` (to leave
     /// counter-only updates out). In one transaction those updates of the one counter row pile
     /// up dead versions that every next update walks: a bulk tag of 500 000 assets ran for
     /// tens of minutes. Statement-level triggers with transition tables bump once per statement
     /// that changed anything besides the counters.
-    private static let v2StatementChangeTriggers: [String] = [
+    private static let v3StatementChangeTriggers: [String] = [
         "DROP TRIGGER catalog_change_asset_update ON asset",
         "DROP TRIGGER catalog_change_share_link_update ON share_link",
         """
-        CREATE FUNCTION stockroom_asset_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION stockroom_asset_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
                      WHERE o.download_count IS NOT DISTINCT FROM n.download_count) THEN
@@ -36,7 +47,7 @@ enum PostgresCatalogMigrations {
         END $$
         """,
         """
-        CREATE FUNCTION stockroom_share_link_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION stockroom_share_link_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
                      WHERE o.access_count IS NOT DISTINCT FROM n.access_count) THEN
