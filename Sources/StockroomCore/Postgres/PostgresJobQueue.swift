@@ -15,16 +15,25 @@ import PostgresNIO
 /// - Retry rules are the SQLite queue's: a failed attempt goes back after `delay` while
 ///   `attempts < maxAttempts`, else the job fails; a live job with the same `dedupeKey` is adopted
 ///   into the new batch instead of duplicated.
-/// - Enqueueing and requeueing `NOTIFY stockroom_jobs`; `waitForJobs(timeout:)` blocks on a
-///   `LISTEN` connection, so idle workers wake as soon as there is work.
+/// - Enqueueing and requeueing `NOTIFY stockroom_jobs` (`stockroom_jobs_SCHEMA` for a catalog in
+///   a schema of its own: notifications are database-wide, and another home's work must not wake
+///   this one's workers); `waitForJobs(timeout:)` blocks on a `LISTEN` connection, so idle
+///   workers wake as soon as there is work.
 public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
-    public static let channel = "stockroom_jobs"
-
     public let pool: PostgresConnectionPool
+    /// The notification channel of this queue.
+    public let channel: String
 
     /// Opens the queue and applies its migrations.
     public init(pool: PostgresConnectionPool) throws(DomainError) {
         self.pool = pool
+        // LISTEN takes the channel as an identifier, so the schema must be a plain one; a channel
+        // name has at most 63 bytes, and a shared prefix only costs a spurious wake-up.
+        if let schema = pool.schema {
+            channel = "stockroom_jobs_\(try PostgresConnectionPool.identifier(schema).prefix(48))"
+        } else {
+            channel = "stockroom_jobs"
+        }
         try PostgresJobQueueMigrations.migrator.migrate(pool)
     }
 
@@ -104,7 +113,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
                     """
                 stored += try self.jobs(query, on: connection)
             }
-            try pool.run("SELECT pg_notify(\(Self.channel), '')", on: connection)
+            try pool.run("SELECT pg_notify(\(channel), '')", on: connection)
             return stored
         }
     }
@@ -133,7 +142,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             reclaimed.requeued = changed.filter { $0.status == .queued }.count
             reclaimed.failed = changed.filter { $0.status == .failed }
             if reclaimed.requeued > 0 {
-                try pool.run("SELECT pg_notify(\(Self.channel), '')", on: connection)
+                try pool.run("SELECT pg_notify(\(channel), '')", on: connection)
             }
             return reclaimed
         }
@@ -147,7 +156,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             WHERE id = \(id) AND status = 'RUNNING' AND lease_owner = \(job.leaseOwner)
             """)
         _ = updated
-        try pool.run("SELECT pg_notify(\(Self.channel), '')")
+        try pool.run("SELECT pg_notify(\(channel), '')")
     }
 
     public func claimJob(owner: LeaseOwner, leaseSeconds: Double, batchId: String?, now: Date) throws(DomainError) -> Job? {
@@ -203,7 +212,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             guard let row = result.rows.first, let text = try? row.decode(String.self), let status = JobStatus(rawValue: text) else {
                 throw Self.leaseLost(job)
             }
-            if status == .queued { try pool.run("SELECT pg_notify(\(Self.channel), '')", on: connection) }
+            if status == .queued { try pool.run("SELECT pg_notify(\(channel), '')", on: connection) }
             return status
         }
     }
@@ -253,14 +262,14 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
         defer { listenerLock.unlock() }
         if let listener, !listener.isClosed { return }
         let connection = try pool.connect()
-        connection.addListener(channel: Self.channel) { [weak self] _, _ in
+        connection.addListener(channel: channel) { [weak self] _, _ in
             guard let self else { return }
             self.signal.withLock {
                 self.notifications += 1
                 self.signal.broadcast()
             }
         }
-        try pool.run("LISTEN \(unescaped: Self.channel)", on: connection)
+        try pool.run("LISTEN \(unescaped: channel)", on: connection)
         listener = connection
     }
 

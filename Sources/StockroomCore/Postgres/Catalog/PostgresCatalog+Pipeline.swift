@@ -183,7 +183,7 @@ extension PostgresCatalog: PipelineCatalog {
                 """, [job.stage.rawValue, try PostgresJobQueue.payloadText(job.payload), job.assetId, Int64(job.priority), now, now,
                       job.id, job.leaseOwner])
             if changed == 0 { throw Self.leaseLost(job) }
-            _ = try tx.execute("SELECT pg_notify(?, '')", [PostgresJobQueue.channel])
+            _ = try tx.execute("SELECT pg_notify(?, '')", [queue.channel])
         }
     }
 
