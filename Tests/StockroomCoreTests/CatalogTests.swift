@@ -153,4 +153,23 @@ struct CatalogTests {
         #expect(throws: (any Error).self) { try fixture.insertRow(version(2), into: "asset_version") }
         #expect(try fixture.count("asset_version") == 1)
     }
+
+    @Test("the change counter moves on edits, bulk edits included, and not on download counts", arguments: CatalogBackend.available)
+    func changeCounter(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let library = try fixture.library("brand")
+        let assets = try (0..<3).map { try fixture.asset("a\($0).jpg", in: library) }
+        let counter = fixture.catalog.changes
+        let start = try counter.refresh()
+        try fixture.catalog.recordAssetDownload(assetId: assets[0].id!, at: Date())
+        #expect(try counter.refresh() == start)
+        let report = try TaggingService(tags: fixture.catalog).change(.add, tags: ["bulk"], on: .ids(assets.map { $0.id! }), by: .system)
+        #expect(report.changed == 3)
+        let afterBulk = try counter.refresh()
+        #expect(afterBulk > start)
+        var patch = AssetPatch()
+        patch.description = "edited"
+        _ = try fixture.catalog.updateAsset(id: assets[1].id!, applying: patch, by: "t")
+        #expect(try counter.refresh() > afterBulk)
+    }
 }

@@ -57,7 +57,7 @@ public struct HomeMigration: Sendable {
         for copy in CatalogTableCopy.all {
             tables.append(try copyTable(copy, from: sqlite, progress: progress, onEvent: onEvent))
         }
-        if !finishedBefore { try resetIdentities() }
+        if !finishedBefore { try finishTables() }
         guard try sourceChangeVersion(sqlite) == changeVersion else {
             throw .conflict("the old home changed while it was being migrated; stop every process using it and migrate again into an empty catalog")
         }
@@ -184,8 +184,10 @@ public struct HomeMigration: Sendable {
         return types
     }
 
-    /// Moves every identity sequence past the copied ids, so new rows get fresh ones.
-    private func resetIdentities() throws(DomainError) {
+    /// Moves every identity sequence past the copied ids, so new rows get fresh ones, and
+    /// gathers the planner's statistics (a bulk load leaves none until autovacuum comes by, and
+    /// tag search on a fresh million-asset catalog would be planned blind).
+    private func finishTables() throws(DomainError) {
         try target.write { tx throws(DomainError) in
             let withIds = Set(try tx.column(String.self, """
                 SELECT table_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'id'
@@ -196,6 +198,7 @@ public struct HomeMigration: Sendable {
                     FROM \(copy.table)
                     """)
             }
+            try tx.execute("ANALYZE \(CatalogTableCopy.all.map(\.table).joined(separator: ", "))")
         }
     }
 
