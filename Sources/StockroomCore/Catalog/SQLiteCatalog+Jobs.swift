@@ -45,30 +45,17 @@ extension SQLiteCatalog: JobQueue {
                     job.lastError = "the webhook dispatcher stopped during attempt \(job.attempts) of \(job.maxAttempts)"
                     try job.update(db)
                 } else if job.attempts >= job.maxAttempts {
-                    let reason = "Stockroom stopped unexpectedly \(job.attempts) times while working on this file "
-                        + "(at the \(job.stage.rawValue.lowercased()) stage); it is set aside so it cannot stop Stockroom again"
                     // A render that never finished: what the version stage filed is taken back,
                     // as for any file nothing could be rendered from.
                     // Once its grid thumbnails are made the asset stays, and the rest shows FAILED.
                     if job.stage == .render { try Self.takeBackVersion(db, of: &job, now: now) }
                     if job.stage == .render, let assetId = job.assetId {
-                        try Self.failPendingRenditions(db, assetId: assetId, reason: reason, now: now)
+                        try Self.failPendingRenditions(db, assetId: assetId, reason: job.repeatedDeathReason, now: now)
                     }
-                    var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
-                    payload.failedStage = job.stage
-                    payload.reason = reason
-                    payload.outcome = .failed
-                    job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
-                    job.status = .failed
-                    job.lastError = reason
+                    var failure = job.setAsideAfterRepeatedDeaths(now: now)
                     try job.update(db)
-                    var failure = IngestFailure(organizationId: job.organizationId, libraryId: payload.libraryId == 0 ? nil : payload.libraryId,
-                                                sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
-                                                stage: job.stage.rawValue, reason: reason, now: now)
                     try failure.insert(db)
-                    try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
-                                                      entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
-                                                      description: "\(failure.stage): \(reason)", now: now))
+                    try Self.logActivity(db, .ingestFailed(failure, now: now))
                     reclaimed.failed.append(job)
                 } else {
                     job.status = .queued

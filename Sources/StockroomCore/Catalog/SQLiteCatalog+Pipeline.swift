@@ -236,9 +236,7 @@ extension SQLiteCatalog: PipelineCatalog {
             try failPendingRenditions(db, assetId: assetId, reason: failure.reason, now: now)
         }
         try Self.finish(db, job, status: .failed, error: failure.reason, now: now)
-        try Self.logActivity(db, Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
-                                          entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
-                                          description: "\(failure.stage): \(failure.reason)", now: now))
+        try Self.logActivity(db, .ingestFailed(failure, now: now))
     }
 
     public func recordRenderFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) -> Job {

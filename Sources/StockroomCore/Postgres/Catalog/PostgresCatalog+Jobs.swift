@@ -11,28 +11,15 @@ extension PostgresCatalog: JobQueue {
         for index in reclaimed.failed.indices {
             reclaimed.failed[index] = try write { tx throws(DomainError) -> Job in
                 var job = reclaimed.failed[index]
-                let reason = "Stockroom stopped unexpectedly \(job.attempts) times while working on this file "
-                    + "(at the \(job.stage.rawValue.lowercased()) stage); it is set aside so it cannot stop Stockroom again"
                 // Once its grid thumbnails are made the asset stays, and the rest shows FAILED.
                 if job.stage == .render { try Self.takeBackVersion(tx, of: &job, now: now) }
                 if job.stage == .render, let assetId = job.assetId {
-                    try Self.failPendingRenditions(tx, assetId: assetId, reason: reason, now: now)
+                    try Self.failPendingRenditions(tx, assetId: assetId, reason: job.repeatedDeathReason, now: now)
                 }
-                var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
-                payload.failedStage = job.stage
-                payload.reason = reason
-                payload.outcome = .failed
-                job.payload = (try? JSONValue.encoding(payload)) ?? job.payload
-                job.lastError = reason
+                let failure = try tx.insert(job.setAsideAfterRepeatedDeaths(now: now), into: "ingest_failure")
                 try tx.execute("UPDATE job SET payload = ?::jsonb, asset_id = ?, last_error = ? WHERE id = ?",
-                               [try PostgresJobQueue.payloadText(job.payload), job.assetId, reason, job.id])
-                let failure = try tx.insert(IngestFailure(
-                    organizationId: job.organizationId, libraryId: payload.libraryId == 0 ? nil : payload.libraryId,
-                    sourcePath: payload.sourcePath ?? payload.relativePath ?? "asset \(job.assetId ?? 0)",
-                    stage: job.stage.rawValue, reason: reason, now: now), into: "ingest_failure")
-                try tx.logActivity(Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
-                                            entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
-                                            description: "\(failure.stage): \(reason)", now: now))
+                               [try PostgresJobQueue.payloadText(job.payload), job.assetId, job.lastError, job.id])
+                try tx.logActivity(.ingestFailed(failure, now: now))
                 return job
             }
         }

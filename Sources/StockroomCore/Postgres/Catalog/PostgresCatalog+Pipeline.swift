@@ -197,9 +197,7 @@ extension PostgresCatalog: PipelineCatalog {
             try failPendingRenditions(tx, assetId: assetId, reason: failure.reason, now: now)
         }
         try finish(tx, job, status: .failed, error: failure.reason, now: now)
-        try tx.logActivity(Activity(organizationId: failure.organizationId, actor: .system, action: "ingest.failed",
-                                    entityType: "file", entityId: String(failure.id!), entityTitle: failure.sourcePath,
-                                    description: "\(failure.stage): \(failure.reason)", now: now))
+        try tx.logActivity(.ingestFailed(failure, now: now))
     }
 
     public func recordRenderFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) -> Job {
