@@ -26,17 +26,7 @@ struct VideoProxyTests {
     }
 
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw MediaError.io("\(tool) \(arguments.joined(separator: " ")) failed") }
-        return String(decoding: data, as: UTF8.self)
+        try ServerEnvironment.output(of: tool, arguments)
     }
 
     /// Codec, size and duration of each stream, and the container's duration, as ffprobe reads them.

@@ -138,20 +138,8 @@ final class ShareFixture: @unchecked Sendable {
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError.toolFailed("\(tool) \(arguments.joined(separator: " "))") }
-        return String(decoding: data, as: UTF8.self)
+        try ServerEnvironment.output(of: tool, arguments)
     }
-
-    enum FixtureError: Error { case toolFailed(String) }
 }
 
 /// A tiny seeded generator for test bytes.

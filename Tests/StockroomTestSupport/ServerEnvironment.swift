@@ -50,6 +50,25 @@ public enum ServerEnvironment {
         public var description: String
     }
 
+    /// A tool's standard output as text, its standard error discarded (ffmpeg, vips and
+    /// exiftool write a lot there, and nobody reads it); throws on a non-zero exit.
+    @discardableResult
+    public static func output(of tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ProcessFailed(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Runs a program to completion and returns its standard output; throws on a non-zero exit.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Data {
