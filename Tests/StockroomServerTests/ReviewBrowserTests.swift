@@ -167,6 +167,11 @@ struct ReviewBrowserTests {
                 try await page.waitUntil("document.getElementById('player').readyState >= 1")
                 let duration = number(try await page.evaluate("document.getElementById('player').duration")) ?? -1
                 #expect(abs(duration - 8) < 0.2, "duration \(duration)")
+                // The reviewer names themself first: that click is the user gesture Chromium wants
+                // before an <audio> may play (muted or not).
+                let name = try await page.centre(of: "#author-name")
+                try await page.click(x: name.x, y: name.y)
+                try await page.type("Ana Lima")
                 _ = try await page.evaluate("(() => { const a = document.getElementById('player'); a.muted = true; return a.play().then(() => true); })()")
                 try await page.waitUntil("document.getElementById('player').currentTime > 1.0", timeout: .seconds(20))
                 _ = try await page.evaluate("document.getElementById('player').pause()")
@@ -177,9 +182,6 @@ struct ReviewBrowserTests {
                 // The time field follows the player; the comment is placed there.
                 try await page.waitUntil("Math.abs(parseFloat(document.getElementById('at-time').value) - document.getElementById('player').currentTime) < 0.06")
                 let shown = Double(try await page.evaluate("document.getElementById('at-time').value").stringValue ?? "") ?? -1
-                let name = try await page.centre(of: "#author-name")
-                try await page.click(x: name.x, y: name.y)
-                try await page.type("Ana Lima")
                 _ = try await page.evaluate("document.getElementById('at-time-on').checked = true")
                 let text = try await page.centre(of: "#comment-text")
                 try await page.click(x: text.x, y: text.y)

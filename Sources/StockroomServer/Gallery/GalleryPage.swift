@@ -271,7 +271,7 @@ enum GalleryPage {
     .stage{position:sticky;top:0;height:100vh;background:#0e0e10;display:flex;align-items:center;justify-content:center;padding:24px}
     .stage img,.stage video{max-width:100%;max-height:calc(100vh - 48px);object-fit:contain;border-radius:4px}
     .audio-player{margin:0;width:80%;display:flex;flex-direction:column;gap:10px}
-    .audio-player audio{width:100%}
+    .stage .audio-player audio{width:100%}
     .waveform{position:relative;cursor:pointer;line-height:0}
     .waveform img{width:100%;height:auto;max-height:none;border-radius:4px}
     .playhead{position:absolute;top:0;bottom:0;left:0;width:2px;background:#ff5a36;pointer-events:none}
