@@ -130,6 +130,15 @@ struct WaveformTests {
         }
     }
 
+    @Test func theTimeLimitStopsTheDecode() throws {
+        let file = try audio("limited.wav", expression: Self.loudTone, seconds: 1)
+        let hurried = try LibMediaEngine(configuration: MediaEngineConfiguration(timeLimitSeconds: 0))
+        #expect(throws: MediaError.timedOut(seconds: 0)) { try hurried.makeWaveform(fileAt: file, recipe: recipe) }
+        #expect(throws: MediaError.timedOut(seconds: 0)) {
+            try hurried.makeAudioProxy(fileAt: file, recipe: AudioProxyRecipe(), to: directory.file("limited.m4a"))
+        }
+    }
+
     @Test func transparentBackgroundsStayTransparentInPNGAndWebP() throws {
         let file = try audio("tone-t.wav", expression: Self.loudTone, seconds: 1)
         for format in WaveformRecipe.formats {
