@@ -199,6 +199,10 @@ struct ReviewBrowserTests {
                 #expect(abs(at - shown) < 0.001 && abs(at - time) < 0.06, "stored \(at), shown \(shown), player \(time)")
                 let tick = try await page.evaluate("document.querySelector('.timeline .tick').style.left")
                 #expect(tick.stringValue.flatMap { Double($0.dropLast()) }.map { abs($0 - at / 8 * 100) < 0.01 } == true, "\(tick)")
+                // A tick takes the player to its comment's moment.
+                try await page.waitUntil("document.getElementById('player').readyState >= 1")
+                _ = try await page.evaluate("document.querySelector('.timeline .tick').click()")
+                try await page.waitUntil("Math.abs(document.getElementById('player').currentTime - \(at)) < 0.01 && parseFloat(document.getElementById('playhead').style.left) > 5")
                 if let screenshots { try await page.screenshot(to: screenshots.appendingPathComponent("gallery-audio.png")) }
             }
         }

@@ -156,10 +156,19 @@ enum GalleryScript {
         });
       }
 
-      // The player's current time fills the time field while it plays.
+      // The player's current time fills the time field while it plays; a tick on the timeline
+      // takes the player to its comment's moment (and the page to the comment).
       var player = document.querySelector(".stage video, .stage audio");
       if (player && $("at-time")) {
         player.addEventListener("timeupdate", function () { $("at-time").value = player.currentTime.toFixed(1); });
+      }
+      if (player) {
+        Array.prototype.forEach.call(document.querySelectorAll(".timeline .tick[data-time]"), function (tick) {
+          tick.addEventListener("click", function () {
+            var time = parseFloat(tick.getAttribute("data-time"));
+            if (isFinite(time)) { player.currentTime = time; }
+          });
+        });
       }
 
       var form = $("comment-form");
