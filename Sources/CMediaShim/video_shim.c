@@ -175,10 +175,14 @@ static int sr_proxy_open_video(sr_proxy *p, const sr_video_proxy_options *option
     if (p->v_index < 0 || (p->in->streams[p->v_index]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return AVERROR_STREAM_NOT_FOUND;
     if (!decoder) return AVERROR_DECODER_NOT_FOUND;
     p->v_in = p->in->streams[p->v_index];
+    if (options->max_pixels > 0 && (int64_t) p->v_in->codecpar->width * p->v_in->codecpar->height > options->max_pixels) {
+        return AVERROR(E2BIG);
+    }
     if (!(p->v_dec = avcodec_alloc_context3(decoder))) return AVERROR(ENOMEM);
     int result = avcodec_parameters_to_context(p->v_dec, p->v_in->codecpar);
     if (result < 0) return result;
     p->v_dec->thread_count = 1;
+    if (options->max_pixels > 0) p->v_dec->max_pixels = options->max_pixels;
     if ((result = avcodec_open2(p->v_dec, decoder, NULL)) < 0) return result;
     if (p->v_dec->width <= 0 || p->v_dec->height <= 0) return AVERROR_INVALIDDATA;
 
@@ -304,7 +308,8 @@ static int sr_proxy_open_audio(sr_proxy *p, const sr_video_proxy_options *option
 int sr_av_video_proxy(sr_av_input *input, const char *out_path, const sr_video_proxy_options *options, int64_t deadline,
                       sr_video_proxy_facts *facts) {
     memset(facts, 0, sizeof *facts);
-    if (options->max_height < 2 || options->video_kbps <= 0 || options->audio_kbps <= 0) return AVERROR(EINVAL);
+    if (options->audio_kbps <= 0) return AVERROR(EINVAL);
+    if (!options->audio_only && (options->max_height < 2 || options->video_kbps <= 0)) return AVERROR(EINVAL);
     sr_proxy p = {0};
     p.in = sr_av_format(input);
     p.deadline = deadline;
@@ -319,8 +324,17 @@ int sr_av_video_proxy(sr_av_input *input, const char *out_path, const sr_video_p
         result = AVERROR(ENOMEM);
         goto done;
     }
-    if ((result = sr_proxy_open_video(&p, options)) < 0) goto done;
+    if (options->audio_only) {
+        p.v_index = -1;
+        p.v_done = 1;
+    } else if ((result = sr_proxy_open_video(&p, options)) < 0) {
+        goto done;
+    }
     if ((result = sr_proxy_open_audio(&p, options)) < 0) goto done;
+    if (options->audio_only && p.a_index < 0) {
+        result = AVERROR_STREAM_NOT_FOUND;
+        goto done;
+    }
     if ((result = avio_open(&p.out->pb, out_path, AVIO_FLAG_WRITE)) < 0) goto done;
     AVDictionary *muxing = NULL;
     // The index at the front: the page plays from the first bytes and seeks with ranges.
@@ -352,7 +366,7 @@ int sr_av_video_proxy(sr_av_input *input, const char *out_path, const sr_video_p
         if (result < 0) goto done;
     }
     if (!p.v_done && (result = sr_proxy_decode(&p, p.v_dec, p.v_decoded, NULL, 1)) < 0) goto done;
-    if (p.v_frames == 0) {
+    if (!options->audio_only && p.v_frames == 0) {
         result = AVERROR_INVALIDDATA;
         goto done;
     }
@@ -362,12 +376,22 @@ int sr_av_video_proxy(sr_av_input *input, const char *out_path, const sr_video_p
         if ((result = avcodec_send_frame(p.a_enc, NULL)) < 0) goto done;
         if ((result = sr_proxy_drain(&p, p.a_enc, p.a_out)) < 0) goto done;
     }
-    if ((result = avcodec_send_frame(p.v_enc, NULL)) < 0) goto done;
-    if ((result = sr_proxy_drain(&p, p.v_enc, p.v_out)) < 0) goto done;
+    if (options->audio_only && p.a_written == 0) {
+        result = AVERROR_INVALIDDATA;
+        goto done;
+    }
+    if (p.v_enc) {
+        if ((result = avcodec_send_frame(p.v_enc, NULL)) < 0) goto done;
+        if ((result = sr_proxy_drain(&p, p.v_enc, p.v_out)) < 0) goto done;
+    }
     if ((result = av_write_trailer(p.out)) < 0) goto done;
-    facts->width = p.quarter_turn ? p.v_enc->height : p.v_enc->width;
-    facts->height = p.quarter_turn ? p.v_enc->width : p.v_enc->height;
-    facts->seconds = p.v_end_seconds;
+    if (p.v_enc) {
+        facts->width = p.quarter_turn ? p.v_enc->height : p.v_enc->width;
+        facts->height = p.quarter_turn ? p.v_enc->width : p.v_enc->height;
+        facts->seconds = p.v_end_seconds;
+    } else {
+        facts->seconds = (double) p.a_written / p.a_enc->sample_rate;
+    }
     facts->has_audio = p.a_index >= 0 && p.a_written > 0;
     result = 0;
 

@@ -59,7 +59,23 @@ public final class LibMediaEngine: MediaEngine {
             throw .noVisualContent("only video files get a preview video")
         }
         let deadline = Deadline(seconds: configuration.timeLimitSeconds)
-        return try VideoProxyEncoder.encode(AVInput(path: path, deadline: deadline), recipe: recipe, to: output)
+        return try VideoProxyEncoder.encode(AVInput(path: path, deadline: deadline, maxPixels: configuration.maxPixels), recipe: recipe, to: output)
+    }
+
+    public func makeAudioProxy(fileAt url: URL, recipe: AudioProxyRecipe, to output: URL) throws(MediaError) -> AudioProxyFacts {
+        guard case let .audioVisual(path) = try identify(url) else {
+            throw .noVisualContent("only audio files get a preview audio")
+        }
+        let deadline = Deadline(seconds: configuration.timeLimitSeconds)
+        return try AudioProxyEncoder.encode(AVInput(path: path, deadline: deadline), recipe: recipe, to: output)
+    }
+
+    public func makeWaveform(fileAt url: URL, recipe: WaveformRecipe) throws(MediaError) -> RenderedImage {
+        guard case let .audioVisual(path) = try identify(url) else {
+            throw .noVisualContent("only audio files get a waveform")
+        }
+        let deadline = Deadline(seconds: configuration.timeLimitSeconds)
+        return try WaveformPicture.render(AVInput(path: path, deadline: deadline), recipe: recipe)
     }
 
     private enum Identification {

@@ -36,7 +36,7 @@ public protocol MediaEngine: Sendable {
     func describe(fileAt url: URL, sidecar: URL?) throws(MediaError) -> MediaDescription
 
     /// Makes every recipe's rendition from one decode of the source (shrink-on-load to the largest
-    /// size needed). Video uses a poster frame, audio its cover art, documents their first page,
+    /// size needed). Video uses a poster frame, audio its cover art (or its waveform), documents their first page,
     /// embedded thumbnail or a text card, fonts a specimen. Throws only when nothing can
     /// be rendered at all (undecodable, no visual content); per-recipe failures are outcomes.
     func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome]
@@ -44,4 +44,12 @@ public protocol MediaEngine: Sendable {
     /// Writes the PREVIEW_VIDEO proxy of a video file to `output` (an H.264/AAC MP4, see
     /// `VideoProxyRecipe`). Throws `noVisualContent` for a file without a video stream.
     func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts
+
+    /// Writes the PREVIEW_AUDIO proxy of an audio file to `output` (AAC in MP4, see
+    /// `AudioProxyRecipe`). Throws `noVisualContent` for a file without an audio stream.
+    func makeAudioProxy(fileAt url: URL, recipe: AudioProxyRecipe, to output: URL) throws(MediaError) -> AudioProxyFacts
+
+    /// Draws the WAVEFORM rendition of an audio file (its first audio stream, whole, mixed to
+    /// mono; see `WaveformRecipe`). Throws `noVisualContent` for a file without an audio stream.
+    func makeWaveform(fileAt url: URL, recipe: WaveformRecipe) throws(MediaError) -> RenderedImage
 }

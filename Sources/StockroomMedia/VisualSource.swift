@@ -56,7 +56,8 @@ struct VisualSource {
         return VisualSource(base: base, size: file.displayedSize)
     }
 
-    /// A poster frame for video; the cover art for audio.
+    /// A poster frame for video; the cover art for audio, or, without cover art, its waveform
+    /// (`WaveformPicture.thumbnailSource`), so an audio file's tile shows what it sounds like.
     static func audioVisual(_ input: AVInput, recipes: [RenditionRecipe], configuration: MediaEngineConfiguration) throws(MediaError) -> VisualSource {
         let video = input.streams.first { stream in
             stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO && sr_av_is_attached_picture(stream) == 0
@@ -65,7 +66,16 @@ struct VisualSource {
             return try posterFrame(input, rotation: Int(sr_av_stream_rotation(video)), recipes: recipes, configuration: configuration)
         }
         guard let art = input.coverArt() else {
-            throw .noVisualContent("audio file without cover art")
+            let waveform: LibvipsImage
+            do throws(MediaError) {
+                waveform = try WaveformPicture.thumbnailSource(input, recipes: recipes)
+            } catch {
+                if case .timedOut = error { throw error }
+                // Audio that does not decode has nothing to show; its WAVEFORM rendition records why.
+                throw .noVisualContent("audio file without cover art whose audio does not decode (\(error.description))")
+            }
+            let base = try waveform.inMemory(deadline: input.deadline) { .vips("cannot draw the waveform: \($0)") }
+            return VisualSource(base: base, size: PixelSize(width: base.width, height: base.height))
         }
         return try coverArt(art, recipes: recipes, configuration: configuration, deadline: input.deadline)
     }

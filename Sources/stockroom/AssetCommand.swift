@@ -170,6 +170,8 @@ struct AssetDetails: Encodable {
         var format: String?
         var quality: Int?
         var byteSize: Int64?
+        /// PREVIEW_AUDIO: the proxy's length in seconds.
+        var durationSeconds: Double?
         var recipeHash: String
         var versionId: Int64
         var blobHash: String?
@@ -192,7 +194,8 @@ struct AssetDetails: Encodable {
             tags: try catalog.tagNames(assetId: id), versions: try catalog.versions(assetId: id),
             renditions: try catalog.renditions(assetId: id).map { r in
                 RenditionRow(renditionType: r.renditionType, status: r.status, width: r.width, height: r.height, format: r.format,
-                             quality: r.quality, byteSize: r.byteSize, recipeHash: r.recipeHash, versionId: r.versionId,
+                             quality: r.quality, byteSize: r.byteSize, durationSeconds: r.durationSeconds, recipeHash: r.recipeHash,
+                             versionId: r.versionId,
                              blobHash: r.blobHash, blobPath: r.blobHash.map { blobs.location(of: $0) }, error: r.error)
             })
     }

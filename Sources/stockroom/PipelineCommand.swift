@@ -44,11 +44,23 @@ struct PipelineCommand: ParsableCommand {
                                       recipeHash: PipelineDefinition.recipeHash(proxy), durationSeconds: proxy.durationSeconds,
                                       videoBitrateKbps: proxy.videoBitrateKbps, audioBitrateKbps: proxy.audioBitrateKbps))
             }
+            if let waveform = definition.waveform {
+                rows.append(RecipeRow(renditionType: .waveform, width: waveform.width, height: waveform.height, fit: "whole file",
+                                      format: waveform.format.rawValue, quality: waveform.quality,
+                                      recipeHash: PipelineDefinition.recipeHash(waveform)))
+            }
+            if let proxy = definition.audioProxy {
+                rows.append(RecipeRow(renditionType: .previewAudio, format: "mp4", recipeHash: PipelineDefinition.recipeHash(proxy),
+                                      durationSeconds: proxy.durationSeconds, audioBitrateKbps: proxy.bitrateKbps))
+            }
             if json { return try printJSON(rows) }
             printTable(["TYPE", "BOX", "FIT", "FORMAT", "QUALITY", "RECIPE"], rows.map { row in
                 guard let width = row.width else {
-                    // PREVIEW_VIDEO: its height, how much of the file, its bitrates.
+                    // PREVIEW_VIDEO: its height, how much of the file, its bitrates; PREVIEW_AUDIO: no picture.
                     let length = row.durationSeconds.map { "first \(Int($0)) s" } ?? "full"
+                    if row.renditionType == .previewAudio {
+                        return [row.renditionType.rawValue, "", length, "mp4 (AAC)", "\(row.audioBitrateKbps ?? 0)k", row.recipeHash]
+                    }
                     return [row.renditionType.rawValue, "×\(row.height ?? 0)", length, "mp4 (H.264/AAC)",
                             "\(row.videoBitrateKbps ?? 0)k/\(row.audioBitrateKbps ?? 0)k", row.recipeHash]
                 }
@@ -58,7 +70,8 @@ struct PipelineCommand: ParsableCommand {
         }
 
         /// One recipe; PREVIEW_VIDEO has `height` (its maximum), `durationSeconds` (absent: the
-        /// whole file) and bitrates instead of a box, fit and quality.
+        /// whole file) and bitrates instead of a box, fit and quality; PREVIEW_AUDIO a duration and
+        /// `audioBitrateKbps` only.
         struct RecipeRow: Encodable {
             var renditionType: RenditionType
             var width: Int?

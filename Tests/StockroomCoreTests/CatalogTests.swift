@@ -14,7 +14,8 @@ struct CatalogTests {
     func freshFileMigrates() throws {
         let home = try openHome()
         #expect(try home.sqliteCatalog!.database.appliedMigrations() == ["v1-catalog", "v2-watch-state", "v2-query-indexes", "v3-share-edge", "v3-documents",
-                                                                  "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs", "v4-job-priority"])
+                                                                  "v3-version-media-failure-details", "v4-client-review", "v4-webhook-jobs", "v4-job-priority",
+                                                                  "v5-audio-renditions"])
         let (journal, foreignKeys) = try home.sqliteCatalog!.database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -33,6 +34,49 @@ struct CatalogTests {
         // Re-opening an up-to-date file is a no-op.
         let again = try DataHome.open(at: dir.url)
         #expect(try again.sqliteCatalog!.database.appliedMigrations() == home.sqliteCatalog!.database.appliedMigrations())
+    }
+
+    @Test("v5-audio-renditions rebuilds the rendition table: rows kept, WAVEFORM and PREVIEW_AUDIO accepted, changes still counted")
+    func audioRenditionsMigrationKeepsRows() throws {
+        let queue = try DatabaseQueue()
+        var migrator = DatabaseMigrator()
+        CatalogMigrations.register(in: &migrator)
+        try migrator.migrate(queue, upTo: "v4-job-priority")
+        let now = "2026-12-01 12:00:00.000"
+        func insertRendition(_ db: Database, _ type: String) throws {
+            try db.execute(sql: """
+                INSERT INTO rendition (assetId, versionId, renditionType, recipeHash, blobHash, width, height, format, status, createdAt, updatedAt)
+                VALUES (1, 1, ?, 'abc', 'blob', 150, 100, 'jpeg', 'COMPLETED', ?, ?)
+                """, arguments: [type, now, now])
+        }
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO library (id, organizationId, name, slug, createdBy, createdAt, updatedAt) VALUES (1, 'org', 'L', 'l', 'me', ?, ?)",
+                           arguments: [now, now])
+            try db.execute(sql: """
+                INSERT INTO asset (id, organizationId, libraryId, name, slug, assetType, createdBy, createdAt, updatedAt)
+                VALUES (1, 'org', 1, 'a.wav', 'a-wav', 'AUDIO_MUSIC', 'me', ?, ?)
+                """, arguments: [now, now])
+            try db.execute(sql: """
+                INSERT INTO asset_version (id, assetId, versionNumber, blobHash, byteSize, mimeType, originalFilename, changeType, createdBy, createdAt)
+                VALUES (1, 1, 1, 'blob', 10, 'audio/wav', 'a.wav', 'INITIAL', 'me', ?)
+                """, arguments: [now])
+            try insertRendition(db, "THUMBNAIL_SMALL")
+        }
+        #expect(throws: DatabaseError.self) { try queue.write { db in try insertRendition(db, "WAVEFORM") } }
+        try migrator.migrate(queue)
+        try queue.write { db in
+            let before = try Int64.fetchOne(db, sql: "SELECT version FROM catalog_change") ?? -1
+            let kept = try #require(try Row.fetchOne(db, sql: "SELECT id, renditionType, width, format FROM rendition"))
+            let id: Int64 = kept["id"], type: String = kept["renditionType"], width: Int = kept["width"], format: String = kept["format"]
+            #expect(id == 1 && type == "THUMBNAIL_SMALL" && width == 150 && format == "jpeg")
+            try insertRendition(db, "WAVEFORM")
+            try insertRendition(db, "PREVIEW_AUDIO")
+            #expect(throws: DatabaseError.self) { try insertRendition(db, "SPECTROGRAM") }
+            #expect(try Int64.fetchOne(db, sql: "SELECT version FROM catalog_change") == before + 2, "the change counter's triggers came back")
+            try db.execute(sql: "DELETE FROM asset")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rendition") == 0, "ON DELETE CASCADE came back")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rendition' AND name LIKE 'rendition_%'") == 2)
+        }
     }
 
     @Test("library slugs are unique per organization", arguments: CatalogBackend.available)

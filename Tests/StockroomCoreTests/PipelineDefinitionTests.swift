@@ -11,7 +11,7 @@ struct PipelineDefinitionTests {
         let definition = try PipelineDirectory.load(Fixtures.repoRoot.appendingPathComponent("Pipelines/default.yml"))
         #expect(definition.name == "default")
         #expect(definition.stages == [.store, .extract, .version, .render])
-        #expect(Set(definition.recipes.keys) == Set(RenditionType.allCases).subtracting([.previewVideo]))
+        #expect(Set(definition.recipes.keys) == Set(RenditionType.allCases).subtracting([.previewVideo, .waveform, .previewAudio]))
         let small = try #require(definition.recipes[.thumbnailSmall])
         #expect(small.width == 150 && small.fit == .inside)
         let square = try #require(definition.recipes[.socialSquare])
@@ -21,6 +21,34 @@ struct PipelineDefinitionTests {
         #expect(definition.recipes[.webOptimized]?.format == .webp)
         #expect(definition.recipes[.watermarked]?.watermark?.text != nil)
         #expect(definition.videoProxy == VideoProxyRecipe(maxHeight: 720, durationSeconds: 10, videoBitrateKbps: 2_000, audioBitrateKbps: 128))
+        // Stockroom's audio additions, with the defaults the recipe types have.
+        #expect(definition.waveform == WaveformRecipe())
+        #expect(definition.audioProxy == AudioProxyRecipe(durationSeconds: nil, bitrateKbps: 128))
+    }
+
+    @Test("WAVEFORM takes a size, colours and png or webp; PREVIEW_AUDIO a duration and a bitrate; each hash follows its fields")
+    func audioRecipes() throws {
+        func parse(_ type: String, _ recipe: String) throws(PipelineDefinitionError) -> PipelineDefinition {
+            try PipelineDefinition.parse(yaml: "name: a\nrenditions:\n  \(type): \(recipe)\n", file: "a.yml")
+        }
+        let drawn = try parse("WAVEFORM", ##"{width: 800, height: 100, colour: "#FF0000", rmsColour: "#00ff0080", background: "#00000000", format: webp}"##)
+        #expect(drawn.waveform == WaveformRecipe(width: 800, height: 100, colour: RGBAColour(red: 255, green: 0, blue: 0),
+                                                 rmsColour: RGBAColour(red: 0, green: 255, blue: 0, alpha: 128),
+                                                 background: RGBAColour(red: 0, green: 0, blue: 0, alpha: 0), format: .webp))
+        #expect(drawn.recipes.isEmpty && drawn.audioProxy == nil)
+        let waveforms = try ["{}", "{width: 600}", "{height: 120}", ##"{colour: "#000000"}"##, ##"{background: "#ffffff"}"##, "{format: webp}"]
+            .map { text throws(PipelineDefinitionError) in PipelineDefinition.recipeHash(try parse("WAVEFORM", text).waveform!) }
+        #expect(Set(waveforms).count == waveforms.count)
+        #expect(try parse("PREVIEW_AUDIO", "{duration: 30, bitrate: 96k}").audioProxy == AudioProxyRecipe(durationSeconds: 30, bitrateKbps: 96))
+        let proxies = try ["{}", "{duration: 30}", "{bitrate: 64k}"]
+            .map { text throws(PipelineDefinitionError) in PipelineDefinition.recipeHash(try parse("PREVIEW_AUDIO", text).audioProxy!) }
+        #expect(Set(proxies).count == proxies.count)
+        for (type, bad, field) in [("WAVEFORM", "{width: 10}", "width"), ("WAVEFORM", "{colour: red}", "colour"),
+                                   ("WAVEFORM", "{format: jpeg}", "format"), ("WAVEFORM", "{size: 300}", "size"),
+                                   ("PREVIEW_AUDIO", "{bitrate: 8k}", "bitrate"), ("PREVIEW_AUDIO", "{duration: never}", "duration")] {
+            #expect(throws: PipelineDefinitionError.self, "\(bad)") { try parse(type, bad) }
+            do { _ = try parse(type, bad) } catch { #expect(error.field == "renditions.\(type).\(field)", "\(error)") }
+        }
     }
 
     @Test("PREVIEW_VIDEO takes a height, a duration or full, and bitrates; its hash follows them")

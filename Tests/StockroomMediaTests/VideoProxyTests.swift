@@ -121,4 +121,33 @@ struct VideoProxyTests {
             #expect(!FileManager.default.fileExists(atPath: directory.file("t.mp4").path))
         }
     }
+
+    /// The transcoder's own pixel limit, as the poster's: a Matroska file whose header declares
+    /// 16000 × 16000 raw frames (256 MP, over the default 200 MP limit; made here from a 256 × 256
+    /// clip by rewriting the track's PixelWidth and PixelHeight) is refused by its declared size
+    /// before a frame is decoded, and so is an honest 1280 × 720 clip under a 0.5 MP limit.
+    @Test func theTranscoderRefusesFramesOverThePixelLimit() throws {
+        let raw = directory.file("raw.mkv")
+        _ = try Self.run(Self.tools!.ffmpeg, [
+            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=256x256:rate=5:duration=1", "-c:v", "rawvideo", "-pix_fmt", "yuv420p",
+            "-y", raw.path,
+        ])
+        var bytes = try Data(contentsOf: raw)
+        for element in [[0xB0, 0x82, 0x01, 0x00], [0xBA, 0x82, 0x01, 0x00]] as [[UInt8]] {
+            let found = try #require(bytes.range(of: Data(element)), "PixelWidth/PixelHeight of 256")
+            bytes.replaceSubrange((found.lowerBound + 2)..<found.upperBound, with: [0x3E, 0x80])
+        }
+        let bomb = directory.file("bomb.mkv")
+        try bytes.write(to: bomb)
+        let output = directory.file("bomb.mp4")
+        #expect(throws: MediaError.tooManyPixels(width: 16000, height: 16000, pages: 1, limit: 200_000_000)) {
+            try engine.makeVideoProxy(fileAt: bomb, recipe: VideoProxyRecipe(maxHeight: 360, durationSeconds: 1), to: output)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+
+        let strict = try LibMediaEngine(configuration: MediaEngineConfiguration(maxPixels: 500_000))
+        #expect(throws: MediaError.tooManyPixels(width: 1280, height: 720, pages: 1, limit: 500_000)) {
+            try strict.makeVideoProxy(fileAt: try clip(seconds: 1), recipe: VideoProxyRecipe(maxHeight: 360, durationSeconds: 1), to: output)
+        }
+    }
 }

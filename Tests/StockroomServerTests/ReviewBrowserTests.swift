@@ -134,4 +134,77 @@ struct ReviewBrowserTests {
             }
         }
     }
+
+    /// An audio asset: the grid shows its waveform thumbnail, the page plays the PREVIEW_AUDIO
+    /// over the WAVEFORM (the playhead moves), and a comment at the player's current time is
+    /// stored as a timestamp annotation and drawn on the timeline.
+    @Test func theAudioPlaysOverItsWaveformAndACommentAtTheCurrentTimeIsStored() async throws {
+        @Sendable func number(_ value: JSONValue) -> Double? { if case let .number(n) = value { return n }; return nil }
+        let fixture = try ShareFixture()
+        let track = try fixture.addAudio(try fixture.toneAIFF(seconds: 8), name: "Jingle, take 3", durationSeconds: 8)
+        let collection = try fixture.collections.createCollection(name: "Sound", by: .system)
+        _ = try fixture.collections.addAssets([track.id!], to: collection.slug, by: .system)
+        let link = try fixture.shares.createShare(ShareRequest(target: .collection(slug: collection.slug), accessLevel: .comment), by: .system)
+        let screenshots = ProcessInfo.processInfo.environment["STOCKROOM_SCREENSHOT_DIR"].map { URL(fileURLWithPath: $0) }
+
+        try await withLiveServer(fixture) { (client: any TestClientProtocol) async throws -> Void in
+            let port = try #require(client.port)
+            let gallery = "http://127.0.0.1:\(port)/s/\(link.token)"
+            try await HeadlessChromium.with { browser in
+                let page = try await browser.newPage()
+                try await page.navigate(gallery)
+                try await page.waitUntil("(() => { const i = document.querySelector('.tile img'); return i && i.complete && i.naturalWidth > 0; })()")
+                #expect(try await page.evaluate("document.querySelector('.tile img').getAttribute('src')")
+                    == .string("/s/\(link.token)/assets/\(track.id!)/view/THUMBNAIL_MEDIUM"))
+
+                try await page.navigate("\(gallery)/assets/\(track.id!)")
+                try await page.waitUntil("(() => { const i = document.querySelector('#waveform img'); return i && i.complete && i.naturalWidth > 0; })()")
+                #expect(try await page.evaluate("document.querySelector('#waveform img').getAttribute('src')")
+                    == .string("/s/\(link.token)/assets/\(track.id!)/view/WAVEFORM"))
+                #expect(number(try await page.evaluate("document.querySelector('#waveform img').naturalWidth")) == 1200)
+                #expect(try await page.evaluate("document.getElementById('player').getAttribute('src')")
+                    == .string("/s/\(link.token)/assets/\(track.id!)/view/PREVIEW_AUDIO"))
+                try await page.waitUntil("document.getElementById('player').readyState >= 1")
+                let duration = number(try await page.evaluate("document.getElementById('player').duration")) ?? -1
+                #expect(abs(duration - 8) < 0.2, "duration \(duration)")
+                // The reviewer names themself first: that click is the user gesture Chromium wants
+                // before an <audio> may play (muted or not).
+                let name = try await page.centre(of: "#author-name")
+                try await page.click(x: name.x, y: name.y)
+                try await page.type("Ana Lima")
+                _ = try await page.evaluate("(() => { const a = document.getElementById('player'); a.muted = true; return a.play().then(() => true); })()")
+                try await page.waitUntil("document.getElementById('player').currentTime > 1.0", timeout: .seconds(20))
+                _ = try await page.evaluate("document.getElementById('player').pause()")
+                try await page.waitUntil("parseFloat(document.getElementById('playhead').style.left) > 5")
+                let time = number(try await page.evaluate("document.getElementById('player').currentTime")) ?? -1
+                #expect(time > 1.0 && time < 8.1)
+
+                // The time field follows the player; the comment is placed there.
+                try await page.waitUntil("Math.abs(parseFloat(document.getElementById('at-time').value) - document.getElementById('player').currentTime) < 0.06")
+                let shown = Double(try await page.evaluate("document.getElementById('at-time').value").stringValue ?? "") ?? -1
+                _ = try await page.evaluate("document.getElementById('at-time-on').checked = true")
+                let text = try await page.centre(of: "#comment-text")
+                try await page.click(x: text.x, y: text.y)
+                try await page.type("The bell comes in too early here")
+                let submit = try await page.centre(of: "#comment-submit")
+                try await page.click(x: submit.x, y: submit.y)
+                try await page.waitUntil("document.querySelectorAll('.timeline .tick').length === 1")
+
+                let stored = try fixture.home.sqliteCatalog!.comments(assetId: track.id!)
+                #expect(stored.map(\.content) == ["The bell comes in too early here"])
+                guard case let .timestamp(at)? = stored.first?.annotation else {
+                    Issue.record("not a timestamp: \(String(describing: stored.first?.annotation))")
+                    return
+                }
+                #expect(abs(at - shown) < 0.001 && abs(at - time) < 0.06, "stored \(at), shown \(shown), player \(time)")
+                let tick = try await page.evaluate("document.querySelector('.timeline .tick').style.left")
+                #expect(tick.stringValue.flatMap { Double($0.dropLast()) }.map { abs($0 - at / 8 * 100) < 0.01 } == true, "\(tick)")
+                // A tick takes the player to its comment's moment.
+                try await page.waitUntil("document.getElementById('player').readyState >= 1")
+                _ = try await page.evaluate("document.querySelector('.timeline .tick').click()")
+                try await page.waitUntil("Math.abs(document.getElementById('player').currentTime - \(at)) < 0.01 && parseFloat(document.getElementById('playhead').style.left) > 5")
+                if let screenshots { try await page.screenshot(to: screenshots.appendingPathComponent("gallery-audio.png")) }
+            }
+        }
+    }
 }

@@ -19,6 +19,9 @@ public protocol Catalog: LibraryRepository, FolderRepository, AssetCatalogReposi
     func assetCount() throws(DomainError) -> Int
     /// Video assets whose PREVIEW_VIDEO is missing, made from an older version, or by another recipe.
     func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64]
+    /// Audio assets whose `renditionType` (WAVEFORM, PREVIEW_AUDIO) is missing, made from an
+    /// older version, or by another recipe.
+    func audioAssetIdsWithStaleRendition(libraryId: Int64, renditionType: RenditionType, recipeHash: String) throws(DomainError) -> [Int64]
     /// The media engine's description of a version, if it was recorded.
     func versionDescription(versionId: Int64) throws(DomainError) -> MediaDescription?
     /// Records the description of a version that predates per-version descriptions.

@@ -45,7 +45,47 @@ enum CatalogMigrations {
         migrator.registerMigration("v4-job-priority") { db in
             try db.execute(sql: jobPriority)
         }
+        // WAVEFORM and PREVIEW_AUDIO for audio assets: the rendition table is rebuilt with the
+        // longer CHECK list (and its change-counter triggers made again).
+        migrator.registerMigration("v5-audio-renditions") { db in
+            try db.execute(sql: audioRenditions)
+        }
     }
+
+    private static let audioRenditions = """
+    CREATE TABLE rendition_rebuilt (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+        versionId INTEGER NOT NULL REFERENCES asset_version(id) ON DELETE CASCADE,
+        renditionType TEXT NOT NULL CHECK (renditionType IN ('THUMBNAIL_SMALL','THUMBNAIL_MEDIUM','THUMBNAIL_LARGE','PREVIEW',
+            'PREVIEW_VIDEO','WEB_OPTIMIZED','SOCIAL_SQUARE','SOCIAL_STORY','WATERMARKED','LOW_RES','WAVEFORM','PREVIEW_AUDIO')),
+        recipeHash TEXT NOT NULL,
+        blobHash TEXT,
+        width INTEGER,
+        height INTEGER,
+        format TEXT,
+        quality INTEGER,
+        byteSize INTEGER,
+        durationSeconds REAL,
+        startTime REAL,
+        status TEXT NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING','PROCESSING','COMPLETED','FAILED')),
+        error TEXT,
+        createdAt DATETIME NOT NULL,
+        updatedAt DATETIME NOT NULL,
+        UNIQUE (assetId, renditionType)
+    );
+    INSERT INTO rendition_rebuilt (id, assetId, versionId, renditionType, recipeHash, blobHash, width, height, format, quality,
+                                   byteSize, durationSeconds, startTime, status, error, createdAt, updatedAt)
+        SELECT id, assetId, versionId, renditionType, recipeHash, blobHash, width, height, format, quality,
+               byteSize, durationSeconds, startTime, status, error, createdAt, updatedAt FROM rendition;
+    DROP TABLE rendition;
+    ALTER TABLE rendition_rebuilt RENAME TO rendition;
+    CREATE INDEX rendition_status ON rendition(status);
+    CREATE INDEX rendition_blob ON rendition(blobHash);
+    CREATE TRIGGER catalog_change_rendition_insert AFTER INSERT ON rendition BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_rendition_delete AFTER DELETE ON rendition BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    CREATE TRIGGER catalog_change_rendition_update AFTER UPDATE ON rendition FOR EACH ROW BEGIN UPDATE catalog_change SET version = version + 1 WHERE id = 1; END;
+    """
 
     private static let jobPriority = """
     ALTER TABLE job ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
@@ -316,7 +356,7 @@ enum CatalogMigrations {
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
         versionId INTEGER NOT NULL REFERENCES asset_version(id) ON DELETE CASCADE,
-        renditionType TEXT NOT NULL \(check("renditionType", RenditionType.allCases.map(\.rawValue))),
+        renditionType TEXT NOT NULL CHECK (renditionType IN ('THUMBNAIL_SMALL','THUMBNAIL_MEDIUM','THUMBNAIL_LARGE','PREVIEW','PREVIEW_VIDEO','WEB_OPTIMIZED','SOCIAL_SQUARE','SOCIAL_STORY','WATERMARKED','LOW_RES')),
         recipeHash TEXT NOT NULL,
         blobHash TEXT,
         width INTEGER,

@@ -408,4 +408,17 @@ extension SQLiteCatalog {
                 """, arguments: [libraryId, recipeHash])
         }
     }
+
+    public func audioAssetIdsWithStaleRendition(libraryId: Int64, renditionType: RenditionType, recipeHash: String) throws(DomainError) -> [Int64] {
+        try read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT a.id FROM asset a
+                JOIN asset_version v ON v.assetId = a.id AND v.isCurrent
+                WHERE a.libraryId = ? AND a.assetType LIKE 'AUDIO%'
+                  AND NOT EXISTS (SELECT 1 FROM rendition r WHERE r.assetId = a.id AND r.renditionType = ?
+                                  AND r.recipeHash = ? AND r.versionId = v.id)
+                ORDER BY a.id
+                """, arguments: [libraryId, renditionType.rawValue, recipeHash])
+        }
+    }
 }

@@ -25,7 +25,7 @@ public final class ContainedMediaEngine: MediaEngine {
             switch reply.result {
             case let .described(description): return .success(description)
             case let .failed(error): return .failure(error)
-            case .rendered, .videoProxy: throw MediaWorkerViolation("renditions in reply to a describe request")
+            case .rendered, .videoProxy, .audioProxy, .waveform: throw MediaWorkerViolation("renditions in reply to a describe request")
             }
         }
         return try result.get(translating: step, limits: pool.limits)
@@ -44,7 +44,8 @@ public final class ContainedMediaEngine: MediaEngine {
                 return .success(try Self.accept(outcomes, body: body, scratch: scratch, recipes: recipes, limits: limits))
             case let .failed(error):
                 return .failure(error)
-            case .described, .videoProxy: throw MediaWorkerViolation("a description or a video in reply to a render request")
+            case .described, .videoProxy, .audioProxy, .waveform:
+                throw MediaWorkerViolation("a description or a video in reply to a render request")
             }
         }
         return try result.get(translating: step, limits: limits)
@@ -71,8 +72,59 @@ public final class ContainedMediaEngine: MediaEngine {
                 return .success(facts)
             case let .failed(error):
                 return .failure(error)
-            case .described, .rendered:
+            case .described, .rendered, .audioProxy, .waveform:
                 throw MediaWorkerViolation("a description or images in reply to a preview-video request")
+            }
+        }
+        return try result.get(translating: step, limits: limits)
+    }
+
+    public func makeAudioProxy(fileAt url: URL, recipe: AudioProxyRecipe, to output: URL) throws(MediaError) -> AudioProxyFacts {
+        let step = MediaWorkStep(decoder: "the audio decoder", activity: "making the preview audio")
+        let limits = pool.limits
+        let result = try pool.perform(step: step, configuration: configuration, needsScratch: true, work: { scratch in
+            .audioProxy(file: url.path, recipe: recipe, scratchDirectory: scratch?.url.path ?? "")
+        }) { reply, body, scratch throws(MediaWorkerViolation) -> Result<AudioProxyFacts, MediaError> in
+            guard body.isEmpty else { throw MediaWorkerViolation("a preview audio with a body of \(body.count) bytes") }
+            switch reply.result {
+            case let .audioProxy(facts, bytes):
+                guard facts.durationSeconds.isFinite, facts.durationSeconds > 0,
+                      facts.durationSeconds <= (recipe.durationSeconds ?? .greatestFiniteMagnitude) + 1 else {
+                    throw MediaWorkerViolation("a preview audio of \(facts.durationSeconds) s")
+                }
+                guard case let .file(name, count) = bytes, let scratch else {
+                    throw MediaWorkerViolation("a preview audio that is not a file in the scratch directory")
+                }
+                try scratch.moveOutput(name: name, count: count, cap: limits.outputFileBytes, to: output)
+                return .success(facts)
+            case let .failed(error):
+                return .failure(error)
+            case .described, .rendered, .videoProxy, .waveform:
+                throw MediaWorkerViolation("a description, images or a video in reply to a preview-audio request")
+            }
+        }
+        return try result.get(translating: step, limits: limits)
+    }
+
+    public func makeWaveform(fileAt url: URL, recipe: WaveformRecipe) throws(MediaError) -> RenderedImage {
+        let step = MediaWorkStep(decoder: "the audio decoder", activity: "drawing the waveform")
+        let limits = pool.limits
+        let result = try pool.perform(step: step, configuration: configuration, needsScratch: false, work: { _ in
+            .waveform(file: url.path, recipe: recipe)
+        }) { reply, body, _ throws(MediaWorkerViolation) -> Result<RenderedImage, MediaError> in
+            switch reply.result {
+            case let .waveform(facts):
+                guard facts.name == "WAVEFORM", facts.width == recipe.width, facts.height == recipe.height,
+                      facts.format == recipe.format, case let .inline(offset, count) = facts.bytes,
+                      offset == 0, count > 0, count == body.count, count <= limits.inlineByteLimit else {
+                    throw MediaWorkerViolation("a waveform of \(facts.width)×\(facts.height) that does not match its recipe or body")
+                }
+                return .success(RenderedImage(name: facts.name, data: body, width: facts.width, height: facts.height,
+                                              format: facts.format, quality: facts.quality))
+            case let .failed(error):
+                return .failure(error)
+            case .described, .rendered, .videoProxy, .audioProxy:
+                throw MediaWorkerViolation("a description, images or a video in reply to a waveform request")
             }
         }
         return try result.get(translating: step, limits: limits)

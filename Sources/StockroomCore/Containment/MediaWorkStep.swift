@@ -18,6 +18,9 @@ struct MediaWorkStep: Sendable, Equatable {
         switch description.kind {
         case .video:
             MediaWorkStep(decoder: "the video decoder", activity: "making the poster frame")
+        case .audio where description.av?.hasCoverArt == false:
+            // Without cover art the thumbnails are the waveform: the audio itself is decoded.
+            MediaWorkStep(decoder: "the audio decoder", activity: "drawing the waveform thumbnails")
         case .audio:
             MediaWorkStep(decoder: "the cover-art decoder", activity: "reading the cover art")
         case .image:

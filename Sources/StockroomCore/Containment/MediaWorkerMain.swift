@@ -120,6 +120,25 @@ public enum MediaWorkerMain {
             } catch {
                 return (.failed(error), Data())
             }
+        case let .audioProxy(file, recipe, scratchDirectory):
+            let output = URL(fileURLWithPath: scratchDirectory).appendingPathComponent("preview-audio.mp4")
+            do throws(MediaError) {
+                let facts = try engine.makeAudioProxy(fileAt: URL(fileURLWithPath: file), recipe: recipe, to: output)
+                let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? NSNumber)?.intValue ?? 0
+                guard size > 0 else { return (.failed(.io("the preview audio came out empty")), Data()) }
+                return (.audioProxy(facts, bytes: .file(name: output.lastPathComponent, count: size)), Data())
+            } catch {
+                return (.failed(error), Data())
+            }
+        case let .waveform(file, recipe):
+            do throws(MediaError) {
+                let image = try engine.makeWaveform(fileAt: URL(fileURLWithPath: file), recipe: recipe)
+                return (.waveform(MediaWorkerProtocol.RenderedFacts(
+                    name: image.name, width: image.width, height: image.height, format: image.format, quality: image.quality,
+                    bytes: .inline(offset: 0, count: image.data.count))), image.data)
+            } catch {
+                return (.failed(error), Data())
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import StockroomMedia
 /// that an older peer could misread bumps `version`.
 public enum MediaWorkerProtocol {
     /// 2: the `videoProxy` work and result (PREVIEW_VIDEO).
-    public static let version = 2
+    /// 3: the `audioProxy` (PREVIEW_AUDIO) and `waveform` (WAVEFORM) work and results.
+    public static let version = 3
 
     /// The worker's first frame: which protocol it speaks and the limits it put on itself.
     public struct Hello: Codable, Sendable, Equatable {
@@ -43,6 +44,10 @@ public enum MediaWorkerProtocol {
                     scratchDirectory: String, inlineByteLimit: Int)
         /// The PREVIEW_VIDEO proxy, written as a file in `scratchDirectory`.
         case videoProxy(file: String, recipe: VideoProxyRecipe, scratchDirectory: String)
+        /// The PREVIEW_AUDIO proxy, written as a file in `scratchDirectory`.
+        case audioProxy(file: String, recipe: AudioProxyRecipe, scratchDirectory: String)
+        /// The WAVEFORM image, sent inline (it is small: at most 4096 × 1024 pixels, compressed).
+        case waveform(file: String, recipe: WaveformRecipe)
     }
 
     public struct Reply: Codable, Sendable, Equatable {
@@ -55,6 +60,10 @@ public enum MediaWorkerProtocol {
         case rendered([Outcome])
         /// The proxy's facts and its file in the scratch directory (always `.file`).
         case videoProxy(VideoProxyFacts, bytes: ByteLocation)
+        /// The audio proxy's facts and its file in the scratch directory (always `.file`).
+        case audioProxy(AudioProxyFacts, bytes: ByteLocation)
+        /// The waveform image, its bytes in the body (always `.inline`).
+        case waveform(RenderedFacts)
         /// The engine refused or failed the file: an expected outcome, not a worker fault.
         case failed(MediaError)
     }

@@ -56,6 +56,9 @@ public enum RenditionType: String, Codable, Sendable, CaseIterable {
     case thumbnailSmall = "THUMBNAIL_SMALL", thumbnailMedium = "THUMBNAIL_MEDIUM", thumbnailLarge = "THUMBNAIL_LARGE"
     case preview = "PREVIEW", previewVideo = "PREVIEW_VIDEO", webOptimized = "WEB_OPTIMIZED"
     case socialSquare = "SOCIAL_SQUARE", socialStory = "SOCIAL_STORY", watermarked = "WATERMARKED", lowRes = "LOW_RES"
+    /// Stockroom's extensions of the spec's set, for audio assets (Docs/media.md, "Audio"): the
+    /// waveform picture, and an AAC proxy every browser plays.
+    case waveform = "WAVEFORM", previewAudio = "PREVIEW_AUDIO"
 }
 
 public enum RenditionStatus: String, Codable, Sendable, CaseIterable {

@@ -14,6 +14,10 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var recipes: [RenditionType: RenditionRecipe]
     /// The PREVIEW_VIDEO recipe (`renditions.PREVIEW_VIDEO`): video assets only.
     public var videoProxy: VideoProxyRecipe? = nil
+    /// The WAVEFORM recipe (`renditions.WAVEFORM`): audio assets only.
+    public var waveform: WaveformRecipe? = nil
+    /// The PREVIEW_AUDIO recipe (`renditions.PREVIEW_AUDIO`): audio assets only.
+    public var audioProxy: AudioProxyRecipe? = nil
     /// The renditions a grid of assets shows (a recipe's `grid:`; by default THUMBNAIL_SMALL and
     /// THUMBNAIL_MEDIUM). A new file's render stage makes these first; the rest of its renditions
     /// follow once every file queued before has its grid thumbnails. Scheduling only: not part of
@@ -37,6 +41,16 @@ public struct PipelineDefinition: Sendable, Equatable {
 
     /// The PREVIEW_VIDEO recipe's hash: any change to height, duration or bitrates changes it.
     public static func recipeHash(_ recipe: VideoProxyRecipe) -> String {
+        hash(of: recipe)
+    }
+
+    /// The WAVEFORM recipe's hash: any change to size, colours or format changes it.
+    public static func recipeHash(_ recipe: WaveformRecipe) -> String {
+        hash(of: recipe)
+    }
+
+    /// The PREVIEW_AUDIO recipe's hash: a changed duration or bitrate changes it.
+    public static func recipeHash(_ recipe: AudioProxyRecipe) -> String {
         hash(of: recipe)
     }
 
@@ -116,6 +130,8 @@ extension PipelineDefinition {
 
         var recipes: [RenditionType: RenditionRecipe] = [:]
         var videoProxy: VideoProxyRecipe?
+        var waveform: WaveformRecipe?
+        var audioProxy: AudioProxyRecipe?
         var gridTypes: Set<RenditionType> = []
         if let raw = root["renditions"] {
             guard let map = raw as? [String: Any] else { throw fail("renditions", "expected a mapping of rendition type to recipe") }
@@ -135,15 +151,94 @@ extension PipelineDefinition {
                     videoProxy = try self.videoProxy(spec, field: field, fail: fail)
                     continue
                 }
+                if type == .waveform {
+                    waveform = try self.waveform(spec, field: field, fail: fail)
+                    continue
+                }
+                if type == .previewAudio {
+                    audioProxy = try self.audioProxy(spec, field: field, fail: fail)
+                    continue
+                }
                 recipes[type] = try recipe(type: type, spec, keepCopyright: keepCopyright, field: field, fail: fail)
             }
         }
-        if stages.contains(.render) && recipes.isEmpty && videoProxy == nil {
+        if stages.contains(.render) && recipes.isEmpty && videoProxy == nil && waveform == nil && audioProxy == nil {
             throw fail("renditions", "the render stage is on but no renditions are defined")
         }
         return PipelineDefinition(name: name, description: description, stages: stages, maxPixels: maxPixels,
                                   timeLimitSeconds: timeLimit, recipes: recipes, videoProxy: videoProxy,
-                                  gridTypes: gridTypes)
+                                  waveform: waveform, audioProxy: audioProxy, gridTypes: gridTypes)
+    }
+
+    /// `WAVEFORM: {width: 1200, height: 240, colour: "#8da9ff", rmsColour: "#3d63dd", background: "#f3f4f7", format: png}`.
+    private static func waveform(_ spec: [String: Any], field: String,
+                                 fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> WaveformRecipe {
+        try checkKeys(spec, allowed: ["width", "height", "colour", "rmsColour", "background", "format", "quality"], at: field + ".", fail: fail)
+        var recipe = WaveformRecipe()
+        if let v = spec["width"] {
+            guard let n = v as? Int, WaveformRecipe.widths.contains(n) else {
+                throw fail("\(field).width", "expected a whole number of pixels from \(WaveformRecipe.widths.lowerBound) to \(WaveformRecipe.widths.upperBound)")
+            }
+            recipe.width = n
+        }
+        if let v = spec["height"] {
+            guard let n = v as? Int, WaveformRecipe.heights.contains(n) else {
+                throw fail("\(field).height", "expected a whole number of pixels from \(WaveformRecipe.heights.lowerBound) to \(WaveformRecipe.heights.upperBound)")
+            }
+            recipe.height = n
+        }
+        for key in ["colour", "rmsColour", "background"] {
+            guard let v = spec[key] else { continue }
+            guard let text = v as? String, let colour = RGBAColour(hex: text) else {
+                throw fail("\(field).\(key)", "expected a colour written #rrggbb or #rrggbbaa (quoted in YAML)")
+            }
+            switch key {
+            case "colour": recipe.colour = colour
+            case "rmsColour": recipe.rmsColour = colour
+            default: recipe.background = colour
+            }
+        }
+        if let v = spec["format"] {
+            guard let text = v as? String, let format = RenditionRecipe.ImageFormat(rawValue: text.lowercased()),
+                  WaveformRecipe.formats.contains(format) else {
+                throw fail("\(field).format", "expected png or webp")
+            }
+            recipe.format = format
+        }
+        if let v = spec["quality"] {
+            guard let q = v as? Int, (1...100).contains(q) else { throw fail("\(field).quality", "expected a whole number from 1 to 100") }
+            recipe.quality = q
+        }
+        return recipe
+    }
+
+    /// `PREVIEW_AUDIO: {duration: full | 30, bitrate: 128k}`.
+    private static func audioProxy(_ spec: [String: Any], field: String,
+                                   fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> AudioProxyRecipe {
+        try checkKeys(spec, allowed: ["duration", "bitrate"], at: field + ".", fail: fail)
+        var recipe = AudioProxyRecipe()
+        if let v = spec["duration"] {
+            if let text = v as? String, text.lowercased() == "full" {
+                recipe.durationSeconds = nil
+            } else if let n = number(v), n > 0, n <= 86_400 {
+                recipe.durationSeconds = n
+            } else {
+                throw fail("\(field).duration", "expected seconds from the start (above 0) or full")
+            }
+        }
+        if let v = spec["bitrate"] {
+            var value: Int?
+            if let n = v as? Int { value = n }
+            if let text = v as? String {
+                let trimmed = text.lowercased().trimmingCharacters(in: .whitespaces)
+                value = trimmed.hasSuffix("k") ? Int(trimmed.dropLast()) : Int(trimmed)
+            }
+            guard let value, AudioProxyRecipe.bitrates.contains(value) else {
+                throw fail("\(field).bitrate", "expected kbit/s from \(AudioProxyRecipe.bitrates.lowerBound)k to \(AudioProxyRecipe.bitrates.upperBound)k (e.g. 128k)")
+            }
+            recipe.bitrateKbps = value
+        }
+        return recipe
     }
 
     /// `PREVIEW_VIDEO: {maxHeight: 720, duration: 10 | full, videoBitrate: 2000k, audioBitrate: 128k}`.

@@ -312,6 +312,16 @@ public final class PipelineRunner: Sendable {
                 || current.recipeHash != PipelineDefinition.recipeHash(recipe)
             return stale ? recipe : nil
         }
+        // Audio: the waveform and the playable proxy, like the video proxy never in the grid pass.
+        func staleForAudio(_ type: RenditionType, _ hash: String) -> Bool {
+            guard !firstPassOnly, asset.assetType.family == "audio" else { return false }
+            if let only = payload.renditionTypes, !only.contains(type) { return false }
+            if payload.force == true { return true }
+            guard let current = existing[type] else { return true }
+            return current.status != .completed || current.versionId != version.id || current.recipeHash != hash
+        }
+        let waveformRecipe = definition.waveform.flatMap { staleForAudio(.waveform, PipelineDefinition.recipeHash($0)) ? $0 : nil }
+        let audioProxyRecipe = definition.audioProxy.flatMap { staleForAudio(.previewAudio, PipelineDefinition.recipeHash($0)) ? $0 : nil }
         var visualContent = true
         if !wanted.isEmpty {
             let media = try mediaEngine(definition)
@@ -372,6 +382,18 @@ public final class PipelineRunner: Sendable {
             if row.status == .failed && stop.isStopped { return .interrupted }
             rows.append(row)
         }
+        if let waveformRecipe {
+            let row = try waveform(assetId: assetId, versionId: version.id!, recipe: waveformRecipe, media: try mediaEngine(definition),
+                                   source: try blobs.localFile(for: version.blobHash), payload: payload)
+            if row.status == .failed && stop.isStopped { return .interrupted }
+            rows.append(row)
+        }
+        if let audioProxyRecipe {
+            let row = try previewAudio(assetId: assetId, versionId: version.id!, recipe: audioProxyRecipe, media: try mediaEngine(definition),
+                                       source: try blobs.localFile(for: version.blobHash), payload: payload)
+            if row.status == .failed && stop.isStopped { return .interrupted }
+            rows.append(row)
+        }
         // The second pass counts on from the first.
         let madeBefore = secondPass ? payload.renditionsMade ?? 0 : 0
         let failedBefore = secondPass ? payload.renditionsFailed ?? 0 : 0
@@ -408,6 +430,49 @@ public final class PipelineRunner: Sendable {
             row.byteSize = stored.byteSize
             row.width = facts.width
             row.height = facts.height
+        } catch let error as MediaError {
+            row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
+        }
+        return row
+    }
+
+    /// The WAVEFORM picture of an audio file: a completed row, or a failed one with the reason.
+    private func waveform(assetId: Int64, versionId: Int64, recipe: WaveformRecipe, media: any MediaEngine, source: URL,
+                          payload: IngestPayload) throws -> Rendition {
+        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .waveform,
+                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
+        row.format = recipe.format.rawValue
+        row.quality = recipe.quality
+        do {
+            let image = try media.makeWaveform(fileAt: source, recipe: recipe)
+            let stored = try blobs.put(image.data)
+            row.status = .completed
+            row.blobHash = stored.hash
+            row.byteSize = stored.byteSize
+            row.width = image.width
+            row.height = image.height
+        } catch let error as MediaError {
+            row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
+        }
+        return row
+    }
+
+    /// The PREVIEW_AUDIO proxy of an audio file, made in a temporary file and stored as a blob.
+    private func previewAudio(assetId: Int64, versionId: Int64, recipe: AudioProxyRecipe, media: any MediaEngine, source: URL,
+                              payload: IngestPayload) throws -> Rendition {
+        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .previewAudio,
+                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
+        // MP4 holding audio only: served (and named) as audio/mp4, so the page gives it an <audio>.
+        row.format = "m4a"
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-preview-audio-\(UUID().uuidString).m4a")
+        defer { try? FileManager.default.removeItem(at: output) }
+        do {
+            let facts = try media.makeAudioProxy(fileAt: source, recipe: recipe, to: output)
+            let stored = try blobs.put(contentsOf: output)
+            row.status = .completed
+            row.blobHash = stored.hash
+            row.byteSize = stored.byteSize
+            row.durationSeconds = facts.durationSeconds
         } catch let error as MediaError {
             row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
         }

@@ -28,6 +28,14 @@ public struct RenderPlanner: Sendable {
             if let proxy = definition.videoProxy {
                 stale += try catalog.videoAssetIdsWithStalePreviewVideo(libraryId: library.id!, recipeHash: PipelineDefinition.recipeHash(proxy))
             }
+            if let waveform = definition.waveform {
+                stale += try catalog.audioAssetIdsWithStaleRendition(libraryId: library.id!, renditionType: .waveform,
+                                                                     recipeHash: PipelineDefinition.recipeHash(waveform))
+            }
+            if let proxy = definition.audioProxy {
+                stale += try catalog.audioAssetIdsWithStaleRendition(libraryId: library.id!, renditionType: .previewAudio,
+                                                                     recipeHash: PipelineDefinition.recipeHash(proxy))
+            }
         }
         return Array(Set(stale)).sorted()
     }

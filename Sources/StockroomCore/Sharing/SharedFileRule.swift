@@ -24,19 +24,22 @@ public struct ProofTerms: Sendable, Equatable {
 
 /// The one rule for which renditions a page may show, on every route that returns them.
 ///
-/// Shown are screen-size pictures only (thumbnails, PREVIEW, LOW_RES, WATERMARKED, and the
-/// PREVIEW_VIDEO proxy), none with an edge longer than the PREVIEW recipe's; never the original,
+/// Shown are screen-size pictures only (thumbnails, PREVIEW, LOW_RES, WATERMARKED, the WAVEFORM,
+/// and the PREVIEW_VIDEO proxy), none with an edge longer than the PREVIEW recipe's, and an audio
+/// file's PREVIEW_AUDIO proxy (no pixels; at most the recipe's bitrate); never the original,
 /// WEB_OPTIMIZED or the social crops, which are downloads. A VIEW link is a proof: where the
 /// asset's pipeline has a WATERMARKED recipe (or the asset has such a rendition) it shows the
 /// WATERMARKED rendition and nothing else.
 public enum SharedFileRule {
     public static let displayTypes: Set<RenditionType> = [
         .thumbnailSmall, .thumbnailMedium, .thumbnailLarge, .preview, .lowRes, .watermarked, .previewVideo,
+        .waveform, .previewAudio,
     ]
 
     public static func mayDisplay(_ rendition: Rendition, proofOnly: Bool, terms: ProofTerms) -> Bool {
         guard displayTypes.contains(rendition.renditionType), rendition.blobHash != nil else { return false }
         if proofOnly { return rendition.renditionType == .watermarked }
+        if rendition.renditionType == .previewAudio { return true }
         guard let width = rendition.width, let height = rendition.height else { return false }
         return max(width, height) <= terms.maxDisplayEdge
     }
@@ -49,7 +52,7 @@ public enum SharedFileRule {
     /// Renditions for a grid tile, best first.
     static let tileOrder: [RenditionType] = [.thumbnailMedium, .thumbnailLarge, .thumbnailSmall, .lowRes, .preview, .watermarked]
     /// Renditions for the large view, best first.
-    static let stageOrder: [RenditionType] = [.previewVideo, .preview, .watermarked, .lowRes, .thumbnailLarge, .thumbnailMedium, .thumbnailSmall]
+    static let stageOrder: [RenditionType] = [.previewVideo, .previewAudio, .preview, .watermarked, .lowRes, .thumbnailLarge, .thumbnailMedium, .thumbnailSmall]
 }
 
 /// What the page of one asset may show through one link.

@@ -71,7 +71,11 @@ enum GalleryPage {
             if type.hasPrefix("video/") {
                 media = "<video src=\"\(e(url))\" controls preload=\"metadata\"\(asset.thumbnailUrl.map { " poster=\"\(e($0))\"" } ?? "")></video>"
             } else if type.hasPrefix("audio/") {
-                media = "<audio src=\"\(e(url))\" controls preload=\"metadata\"></audio>"
+                // The waveform is the picture; the playhead walks over it and a click seeks.
+                let waveform = asset.waveformUrl.map { waveform in
+                    "<div class=\"waveform\" id=\"waveform\"><img src=\"\(e(waveform))\" alt=\"Waveform of \(e(asset.name))\" draggable=\"false\"><span class=\"playhead\" id=\"playhead\"></span></div>"
+                } ?? asset.thumbnailUrl.map { "<img src=\"\(e($0))\" alt=\"\(e(asset.name))\">" } ?? ""
+                media = "<figure class=\"audio-player\">\(waveform)<audio id=\"player\" src=\"\(e(url))\" controls preload=\"metadata\"></audio></figure>"
             } else if let threads {
                 // The picture clients point at: markers are placed in percent of it.
                 media = """
@@ -123,7 +127,9 @@ enum GalleryPage {
             data = ["gallery-base": galleryURL, "asset-base": asset.detailUrl, "media-kind": asset.mediaKind]
             if let duration = asset.durationSeconds { data["duration"] = String(format: "%.3f", duration) }
         }
-        return page(title: "\(asset.name) · \(view.title)", scripts: threads != nil, data: data, body: """
+        // The waveform's playhead needs the script on any link, not only the review ones.
+        let playsAudio = media.contains("id=\"waveform\"")
+        return page(title: "\(asset.name) · \(view.title)", scripts: threads != nil || playsAudio, data: data, body: """
         <div class="viewer">
           <div class="stage">\(media)\(nav)</div>
           <aside class="panel">
@@ -264,6 +270,11 @@ enum GalleryPage {
     .viewer{display:grid;grid-template-columns:minmax(0,1fr) 360px;min-height:100vh}
     .stage{position:sticky;top:0;height:100vh;background:#0e0e10;display:flex;align-items:center;justify-content:center;padding:24px}
     .stage img,.stage video{max-width:100%;max-height:calc(100vh - 48px);object-fit:contain;border-radius:4px}
+    .audio-player{margin:0;width:80%;display:flex;flex-direction:column;gap:10px}
+    .stage .audio-player audio{width:100%}
+    .waveform{position:relative;cursor:pointer;line-height:0}
+    .waveform img{width:100%;height:auto;max-height:none;border-radius:4px}
+    .playhead{position:absolute;top:0;bottom:0;left:0;width:2px;background:#ff5a36;pointer-events:none}
     .stage audio{width:80%}
     .nav{position:absolute;top:50%;transform:translateY(-50%);width:44px;height:44px;border-radius:50%;background:rgba(255,255,255,.14);color:#fff;font-size:28px;display:flex;align-items:center;justify-content:center}
     .nav:hover{background:rgba(255,255,255,.28)}.prev{left:16px}.next{right:16px}

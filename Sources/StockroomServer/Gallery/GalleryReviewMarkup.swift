@@ -79,7 +79,7 @@ enum GalleryReviewMarkup {
         var ticks = ""
         for (number, comment, _) in numbered(threads) {
             guard case let .timestamp(time)? = comment.annotation, let id = comment.id else { continue }
-            ticks += "<a class=\"tick\" href=\"#comment-\(id)\" style=\"left:\(percent(min(1, time / duration)))\" title=\"\(GalleryPage.formatDuration(time))\">\(number)</a>"
+            ticks += "<a class=\"tick\" href=\"#comment-\(id)\" style=\"left:\(percent(min(1, time / duration)))\" title=\"\(GalleryPage.formatDuration(time))\" data-time=\"\(String(format: "%.3f", time))\">\(number)</a>"
         }
         return "<div class=\"timeline\" aria-label=\"Comments on the timeline\">\(ticks)</div>"
     }

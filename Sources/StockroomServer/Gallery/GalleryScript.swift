@@ -138,10 +138,37 @@ enum GalleryScript {
         $("reply-cancel").addEventListener("click", function () { replyTo = null; $("reply-state").hidden = true; });
       }
 
-      // The player's current time fills the time field while it plays.
+      // Audio: the playhead walks over the waveform; a click on it seeks there.
+      var waveform = $("waveform"), playhead = $("playhead"), audio = $("player");
+      if (waveform && playhead && audio) {
+        var place = function () {
+          var length = audio.duration;
+          playhead.style.left = (isFinite(length) && length > 0 ? Math.min(1, audio.currentTime / length) * 100 : 0) + "%";
+        };
+        audio.addEventListener("timeupdate", place);
+        audio.addEventListener("loadedmetadata", place);
+        audio.addEventListener("seeked", place);
+        waveform.addEventListener("click", function (event) {
+          var box = waveform.getBoundingClientRect();
+          if (isFinite(audio.duration) && box.width > 0) {
+            audio.currentTime = Math.max(0, Math.min(1, (event.clientX - box.left) / box.width)) * audio.duration;
+          }
+        });
+      }
+
+      // The player's current time fills the time field while it plays; a tick on the timeline
+      // takes the player to its comment's moment (and the page to the comment).
       var player = document.querySelector(".stage video, .stage audio");
       if (player && $("at-time")) {
         player.addEventListener("timeupdate", function () { $("at-time").value = player.currentTime.toFixed(1); });
+      }
+      if (player) {
+        Array.prototype.forEach.call(document.querySelectorAll(".timeline .tick[data-time]"), function (tick) {
+          tick.addEventListener("click", function () {
+            var time = parseFloat(tick.getAttribute("data-time"));
+            if (isFinite(time)) { player.currentTime = time; }
+          });
+        });
       }
 
       var form = $("comment-form");

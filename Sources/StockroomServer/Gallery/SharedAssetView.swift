@@ -37,6 +37,8 @@ struct SharedAssetView: Encodable {
     var thumbnailUrl: String?
     var previewUrl: String?
     var previewMimeType: String?
+    /// Audio: the WAVEFORM picture the player shows (the playhead moves over it).
+    var waveformUrl: String?
     /// Whether the pictures shown are watermarked proofs (a VIEW link).
     var proofOnly: Bool
     /// The grid picture is still being made (`thumbnailUrl` is null until it is).
@@ -81,6 +83,7 @@ struct SharedAssetView: Encodable {
         thumbnailUrl = display.tile.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
         previewUrl = display.stage.map { "\(assetBase)/view/\($0.renditionType.rawValue)" }
         previewMimeType = display.stage.map { MediaTypes.mimeType(forFormat: $0.format ?? "") }
+        waveformUrl = display.allowed.contains(.waveform) ? "\(assetBase)/view/\(RenditionType.waveform.rawValue)" : nil
         proofOnly = display.proofOnly
         thumbnailPending = display.tilePending
         previewPending = display.stagePending
@@ -191,6 +194,8 @@ extension RenditionType {
         case .socialStory: return "Social story"
         case .watermarked: return "Watermarked"
         case .lowRes: return "Low resolution"
+        case .waveform: return "Waveform"
+        case .previewAudio: return "Preview audio"
         }
     }
 }

@@ -85,6 +85,19 @@ extension PostgresCatalog {
         Int(try read { tx throws(DomainError) in try tx.scalar(Int64.self, "SELECT count(*) FROM asset") } ?? 0)
     }
 
+    public func audioAssetIdsWithStaleRendition(libraryId: Int64, renditionType: RenditionType, recipeHash: String) throws(DomainError) -> [Int64] {
+        try read { tx throws(DomainError) in
+            try tx.column(Int64.self, """
+                SELECT a.id FROM asset a
+                JOIN asset_version v ON v.asset_id = a.id AND v.is_current
+                WHERE a.library_id = ? AND a.asset_type LIKE 'AUDIO%'
+                  AND NOT EXISTS (SELECT 1 FROM rendition r WHERE r.asset_id = a.id AND r.rendition_type = ?
+                                  AND r.recipe_hash = ? AND r.version_id = v.id)
+                ORDER BY a.id
+                """, [libraryId, renditionType.rawValue, recipeHash])
+        }
+    }
+
     public func videoAssetIdsWithStalePreviewVideo(libraryId: Int64, recipeHash: String) throws(DomainError) -> [Int64] {
         try read { tx throws(DomainError) in
             try tx.column(Int64.self, """

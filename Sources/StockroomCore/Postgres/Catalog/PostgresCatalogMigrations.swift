@@ -13,10 +13,20 @@ enum PostgresCatalogMigrations {
         migrator.register("catalog-v1", statements: v1)
         migrator.register("catalog-v2-client-review", statements: clientReview)
         migrator.register("catalog-v3-statement-change-triggers", statements: v3StatementChangeTriggers)
+        migrator.register("catalog-v4-audio-renditions", statements: audioRenditions)
         return migrator
     }
 
     static let observedTables = CatalogChangeCounter.observedTables
+
+    /// WAVEFORM and PREVIEW_AUDIO for audio assets (the SQLite catalog's `v5-audio-renditions`).
+    private static let audioRenditions: [String] = [
+        "ALTER TABLE rendition DROP CONSTRAINT rendition_rendition_type_check",
+        """
+        ALTER TABLE rendition ADD CONSTRAINT rendition_rendition_type_check CHECK (rendition_type IN ('THUMBNAIL_SMALL','THUMBNAIL_MEDIUM',
+          'THUMBNAIL_LARGE','PREVIEW','PREVIEW_VIDEO','WEB_OPTIMIZED','SOCIAL_SQUARE','SOCIAL_STORY','WATERMARKED','LOW_RES','WAVEFORM','PREVIEW_AUDIO'))
+        """,
+    ]
 
     /// Client comments keep their author's name and link; links keep whether they show PENDING
     /// assets and the collection of an EDIT link's selection (the SQLite catalog's `v4-client-review`).
