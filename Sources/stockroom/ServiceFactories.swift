@@ -20,6 +20,6 @@ extension GlobalOptions {
     }
 
     func activityService(_ home: DataHome) throws(DomainError) -> ActivityService {
-        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog, shares: shareService(home))
+        ActivityService(activity: home.catalog, collections: home.catalog, libraries: home.catalog, shares: shareService(home))
     }
 }
