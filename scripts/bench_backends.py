@@ -61,14 +61,19 @@ def postgres_cpu(postmaster: int | None) -> float | None:
 
 
 def find_postmaster(url: str) -> int | None:
-    """The server process behind a local URL: the parent of its checkpointer (our own backend
-    would be gone by the time we look)."""
-    try:
-        out = subprocess.run(["psql", url, "-Atc", "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'"],
-                             capture_output=True, text=True, timeout=30)
-        return parent_pid(int(out.stdout.strip()))
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
+    """The server process behind a local URL: the `postgres` process started with `-p PORT`
+    (its children, the backends, were forked from it and keep that command line's parent)."""
+    port = str(urllib.parse.urlsplit(url).port or 5432)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = [a.decode(errors="replace") for a in (entry / "cmdline").read_bytes().split(b"\0")]
+        except OSError:
+            continue
+        if words and words[0].endswith("/postgres") and "-p" in words and words[words.index("-p") + 1:][:1] == [port]:
+            return int(entry.name)
+    return None
 
 
 def find_moto(url: str) -> int | None:
