@@ -6,7 +6,7 @@ extension GlobalOptions {
     }
 
     func shareService(_ home: DataHome) -> ShareService {
-        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.sqliteCatalog)
+        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.catalog)
     }
 
     func apiKeyService(_ home: DataHome) -> APIKeyService {

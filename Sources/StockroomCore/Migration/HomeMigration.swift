@@ -214,13 +214,6 @@ public struct HomeMigration: Sendable {
         if let unknown = tables.first(where: { !known.contains($0) && !CatalogTableCopy.isLeftBehind($0) }) {
             throw .storage("cannot migrate: the catalog has a table this version of stockroom does not know (\(unknown))")
         }
-        if tables.contains("share_review") {
-            let decisions = try readSource(sqlite) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM share_review") ?? 0 }
-            if decisions > 0 {
-                throw .storage("cannot migrate: \(decisions) client review decisions (share_review) have no PostgreSQL table yet; "
-                    + "export them with `stockroom review list TOKEN --csv` first, or keep this home on SQLite")
-            }
-        }
     }
 
     private func sourceChangeVersion(_ sqlite: SQLiteCatalog) throws(DomainError) -> Int64 {
