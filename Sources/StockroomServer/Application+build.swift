@@ -64,7 +64,7 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
     let proofTerms = ProofTermsSource(libraries: home.catalog, pipelines: PipelineDirectory.standard(home: home.root))
     let collections = CollectionService(collections: home.catalog, assets: home.catalog)
     let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, recorder: recorder,
-                              proofTerms: proofTerms, reviews: home.sqliteCatalog)
+                              proofTerms: proofTerms, reviews: home.catalog)
     let files = BlobResponder(blobs: home.blobs, work: work, verified: VerifiedBlobs(),
                               small: SmallBlobCache(maxBlobBytes: configuration.smallBlobMaxBytes, capacityBytes: configuration.smallBlobCacheBytes),
                               verifyBeforeRangeLimit: 256 * 1024 * 1024, logger: logger)
@@ -74,7 +74,7 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
         signer: ShareSessionSigner(secret: try ServerSecret.loadOrCreate(in: home)),
         limiter: PasswordAttemptLimiter(maxPerAddress: configuration.maxPasswordFailures,
                                         maxPerLink: configuration.maxPasswordAttemptsPerLink, window: configuration.passwordWindow),
-        review: ClientReviewService(comments: home.catalog, reviews: home.sqliteCatalog,
+        review: ClientReviewService(comments: home.catalog, reviews: home.catalog,
                                     limiter: ClientActionLimiter(limits: configuration.clientWriteLimits)),
         configuration: configuration
     )

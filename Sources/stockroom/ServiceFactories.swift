@@ -6,7 +6,7 @@ extension GlobalOptions {
     }
 
     func shareService(_ home: DataHome) -> ShareService {
-        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.sqliteCatalog)
+        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, reviews: home.catalog)
     }
 
     func apiKeyService(_ home: DataHome) -> APIKeyService {
@@ -20,6 +20,6 @@ extension GlobalOptions {
     }
 
     func activityService(_ home: DataHome) throws(DomainError) -> ActivityService {
-        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog, shares: shareService(home))
+        ActivityService(activity: home.catalog, collections: home.catalog, libraries: home.catalog, shares: shareService(home))
     }
 }

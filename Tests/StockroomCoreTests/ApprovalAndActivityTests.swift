@@ -71,6 +71,37 @@ struct ApprovalAndActivityTests {
         #expect(logged[0].actorName == "Sam")
     }
 
+    @Test("the activity log reads alike on both catalogs: newest first, total, time, actor, entity, share link, paging",
+          arguments: CatalogBackend.available)
+    func activityLogOnBothCatalogs(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let library = try fixture.library("brand")
+        let assets = try (0..<3).map { try fixture.asset("a\($0).jpg", in: library) }
+        let tagging = TaggingService(tags: fixture.catalog)
+        _ = try tagging.change(.add, tags: ["summer"], on: .ids(assets.map { $0.id! }), by: Actor(kind: .user, name: "Sam"))
+        _ = try tagging.change(.remove, tags: ["summer"], on: .ids([assets[0].id!]), by: .system)
+        let asset = "\(assets[1].id!)"
+        for (action, daysAgo, link) in [("test.old", 10.0, 7.0), ("test.through-link", 1.0, 7.0), ("test.other-link", 0.5, 8.0)] {
+            try fixture.insertRow(Activity(actor: Actor(kind: .client, name: "Ana"), action: action, entityType: "asset", entityId: asset,
+                                           entityTitle: "a1.jpg", description: nil, metadata: .object(["shareLinkId": .number(link)]),
+                                           now: Date().addingTimeInterval(-daysAgo * 86_400)), into: "activity")
+        }
+        func actions(_ filter: ActivityFilter) throws -> [String] { try fixture.catalog.activity(matching: filter).entries.map(\.action) }
+        let all = try fixture.catalog.activity(matching: ActivityFilter(limit: 100))
+        #expect(all.total == 6 && all.entries.count == 6)
+        #expect(all.entries.map(\.action) == ["tags.remove", "tags.add", "library.created", "test.other-link", "test.through-link", "test.old"])
+        #expect(try actions(ActivityFilter(since: Date().addingTimeInterval(-2 * 86_400)))
+            == ["tags.remove", "tags.add", "library.created", "test.other-link", "test.through-link"])
+        #expect(try actions(ActivityFilter(entity: .init(type: "library", id: "\(library.id!)"))) == ["library.created"])
+        #expect(try actions(ActivityFilter(actorName: "sam")) == ["tags.add"])
+        #expect(try actions(ActivityFilter(actorName: "ANA", entity: .init(type: "asset", id: asset))) == ["test.other-link", "test.through-link", "test.old"])
+        #expect(try actions(ActivityFilter(entity: .init(type: "share_link", id: "7", throughShareLinkId: 7))) == ["test.through-link", "test.old"])
+        #expect(try actions(ActivityFilter(entity: .init(type: "collection", id: "", title: "a1.jpg"))).isEmpty)
+        #expect(try actions(ActivityFilter(entity: .init(type: "asset", id: "", title: "a1.jpg"))).count == 3)
+        let page = try fixture.catalog.activity(matching: ActivityFilter(limit: 2, offset: 1))
+        #expect(page.total == 6 && page.entries.map(\.action) == ["tags.add", "library.created"])
+    }
+
     @Test func theActivityLogIsFilteredByTimeActorAndEntity() throws {
         let fixture = try ReviewFixture(in: dir)
         let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)

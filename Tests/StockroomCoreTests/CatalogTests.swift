@@ -184,6 +184,31 @@ struct CatalogTests {
         #expect(try fixture.count("tag") == 1)
     }
 
+    /// On PostgreSQL `asset_tag`'s references are statement-level triggers (catalog-v4), not
+    /// foreign keys: they must still refuse a missing asset or tag and follow a deleted tag.
+    @Test("a tag assignment needs its asset and its tag; deleting a tag or an asset removes its assignments", arguments: CatalogBackend.available)
+    func tagReferences(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let library = try LibraryService(libraries: fixture.catalog, folders: fixture.catalog).createLibrary(name: "Refs", by: .system)
+        let asset = try fixture.insertRow(Asset(libraryId: library.id!, folderId: nil, name: "x.jpg", slug: "x-jpg", assetType: .imagePhoto),
+                                          into: "asset")
+        let other = try fixture.insertRow(Asset(libraryId: library.id!, folderId: nil, name: "y.jpg", slug: "y-jpg", assetType: .imagePhoto),
+                                          into: "asset")
+        let summer = try fixture.insertRow(Tag(name: "Summer"), into: "tag")
+        let winter = try fixture.insertRow(Tag(name: "Winter"), into: "tag")
+        #expect(throws: (any Error).self) { try fixture.insertJoinRow(AssetTagRow(assetId: other.id! + 1000, tagId: summer.id!), into: "asset_tag") }
+        #expect(throws: (any Error).self) { try fixture.insertJoinRow(AssetTagRow(assetId: asset.id!, tagId: winter.id! + 1000), into: "asset_tag") }
+        #expect(try fixture.count("asset_tag") == 0)
+        for (assetId, tagId) in [(asset.id!, summer.id!), (asset.id!, winter.id!), (other.id!, winter.id!)] {
+            try fixture.insertJoinRow(AssetTagRow(assetId: assetId, tagId: tagId), into: "asset_tag")
+        }
+        try fixture.deleteRow(from: "tag", id: summer.id!)
+        #expect(try fixture.count("asset_tag") == 2)
+        try fixture.deleteRow(from: "asset", id: asset.id!)
+        #expect(try fixture.count("asset_tag") == 1)
+        #expect(try fixture.count("tag") == 1)
+    }
+
     @Test("only one current version per asset", arguments: CatalogBackend.available)
     func singleCurrentVersion(_ backend: CatalogBackend) throws {
         let fixture = try QueryFixture(backend)

@@ -9,6 +9,60 @@ struct ClientReviewTests {
     let dir = TemporaryDirectory()
     let ana = ShareClient(address: "10.0.0.7", userAgent: "Browser/1")
 
+    @Test("decisions and an EDIT link's selection on both catalogs: upsert, clear, state, selection collection, activity, cascade",
+          arguments: CatalogBackend.available)
+    func decisionsAndSelectionOnBothCatalogs(_ backend: CatalogBackend) throws {
+        let fixture = try QueryFixture(backend)
+        let library = try fixture.library("client-work")
+        let image = try fixture.asset("harbour.jpg", in: library), video = try fixture.asset("boats.mp4", in: library, type: .videoEdited)
+        let link = try fixture.shareLink("review-token", collection: try fixture.collection("picks", items: [image, video]))
+        let client = Actor(kind: .client, name: "Ana")
+        let catalog = fixture.catalog
+        let approved = try catalog.recordReview(AssetReview(shareLinkId: link.id!, assetId: image.id!, decision: .approved, note: "lovely",
+                                                            authorName: "Ana", decidedAt: QueryFixture.now),
+                                                by: client, assetName: image.name, details: ["ipAddress": .string("10.0.0.7")])
+        #expect(approved.id != nil && approved.decision == .approved && approved.note == "lovely")
+        // The same decision again changes nothing and logs nothing; another one replaces it.
+        _ = try catalog.recordReview(approved, by: client, assetName: image.name, details: [:])
+        _ = try catalog.recordReview(AssetReview(shareLinkId: link.id!, assetId: video.id!, decision: .rejected, note: nil,
+                                                 authorName: "Ana", decidedAt: QueryFixture.now), by: client, assetName: video.name, details: [:])
+        let changed = try catalog.recordReview(AssetReview(shareLinkId: link.id!, assetId: image.id!, decision: .rejected, note: "too dark",
+                                                           authorName: "Ana", decidedAt: QueryFixture.now.addingTimeInterval(60)),
+                                               by: client, assetName: image.name, details: [:])
+        #expect(changed.id == approved.id && changed.decision == .rejected)
+        #expect(try catalog.reviews(shareLinkId: link.id!).map { "\($0.assetId):\($0.decision.rawValue)" }
+                == ["\(image.id!):REJECTED", "\(video.id!):REJECTED"])
+        _ = try catalog.recordReview(AssetReview(shareLinkId: link.id!, assetId: video.id!, decision: .open, note: nil,
+                                                 authorName: "Ana", decidedAt: QueryFixture.now), by: client, assetName: video.name, details: [:])
+        #expect(try catalog.reviews(shareLinkId: link.id!).map(\.assetId) == [image.id!])
+
+        // The selection: a LIGHTBOX collection made on the first pick and remembered on the link.
+        let none = try catalog.setSelected(false, assetId: video.id!, assetName: video.name, link: link, name: "Ana's picks",
+                                           by: client, details: [:], now: QueryFixture.now)
+        #expect(none == ShareSelection(collectionSlug: nil, assetIds: []))
+        var selection = try catalog.setSelected(true, assetId: video.id!, assetName: video.name, link: link, name: "Ana's picks",
+                                                by: client, details: [:], now: QueryFixture.now)
+        selection = try catalog.setSelected(true, assetId: image.id!, assetName: image.name, link: link, name: "Ana's picks",
+                                            by: client, details: [:], now: QueryFixture.now)
+        selection = try catalog.setSelected(true, assetId: image.id!, assetName: image.name, link: link, name: "Ana's picks",
+                                            by: client, details: [:], now: QueryFixture.now)
+        #expect(selection == ShareSelection(collectionSlug: "selection-\(link.id!)", assetIds: [video.id!, image.id!]))
+        let lightbox = try #require(try catalog.collection(slug: "selection-\(link.id!)", organizationId: Organization.defaultId))
+        #expect(lightbox.collectionType == .lightbox)
+        selection = try catalog.setSelected(false, assetId: video.id!, assetName: video.name, link: link, name: "Ana's picks",
+                                            by: client, details: [:], now: QueryFixture.now)
+        #expect(selection.assetIds == [image.id!])
+
+        let state = try catalog.reviewState(of: link)
+        #expect(state.reviews.keys.sorted() == [image.id!] && state.reviews[image.id!]?.note == "too dark")
+        #expect(state.selected == [image.id!])
+        // (The selection's collection.created is left out by the fixture, with its own setup entries.)
+        #expect(try fixture.activities().map(\.action) == ["review.decided", "review.decided", "review.decided", "review.decided",
+                                                            "selection.added", "selection.added", "selection.removed"])
+        try fixture.deleteRow(from: "asset", id: image.id!)
+        #expect(try catalog.reviews(shareLinkId: link.id!).isEmpty)
+    }
+
     @Test func commentTextNamesAndAnnotationsAreValidated() throws {
         let fixture = try ReviewFixture(in: dir)
         #expect(try CommentRules.content("  looks good \n") == "looks good")

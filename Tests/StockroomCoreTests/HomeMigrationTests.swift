@@ -46,12 +46,16 @@ struct HomeMigrationTests {
         _ = try home.catalog.addComment(Comment(assetId: assets[0].id!, content: "crop tighter", authorId: "ana"), by: .system,
                                         assetName: assets[0].name, details: [:], linkCap: nil)
         let (_, secret) = try APIKeyService(keys: home.catalog).createKey(name: "publisher")
+        _ = try home.catalog.recordReview(AssetReview(shareLinkId: picks.id!, assetId: assets[0].id!, decision: .approved, note: "yes",
+                                                      authorName: "Ana", decidedAt: Date()),
+                                          by: Actor(kind: .client, name: "Ana"), assetName: assets[0].name, details: [:])
 
         let sqlite = try #require(home.sqliteCatalog)
         let sourceCounts = try Self.sqliteCounts(sqlite)
         let sourceBlobs = try home.blobs.allHashes().sorted()
         #expect(sourceBlobs.count > 12)
-        #expect(sourceCounts["asset_version"] == 6 && sourceCounts["share_access"]! >= 1 && sourceCounts["asset_text"]! >= 1)
+        #expect(sourceCounts["asset_version"] == 6 && sourceCounts["share_access"]! >= 1 && sourceCounts["asset_text"]! >= 1
+                && sourceCounts["share_review"] == 1)
 
         // The new backends: an empty schema and an empty bucket.
         let schema = try PostgresTestSchema()
@@ -138,6 +142,8 @@ struct HomeMigrationTests {
         #expect(try movedShares.accessLog(token: picks.token).count == (try shares.accessLog(token: picks.token)).count)
         #expect(APIKeyService(keys: moved.catalog).authenticate(secret) != nil)
         #expect(try moved.catalog.comments(assetId: assets[0].id!).map(\.content) == ["crop tighter"])
+        #expect(try moved.catalog.reviews(shareLinkId: picks.id!).map { "\($0.assetId) \($0.decision.rawValue) \($0.note ?? "")" }
+                == ["\(assets[0].id!) APPROVED yes"])
 
         // New rows get new ids after the copied ones.
         let next = try LibraryService(libraries: moved.catalog, folders: moved.catalog).createLibrary(name: "After", by: .system)

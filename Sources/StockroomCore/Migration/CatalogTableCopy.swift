@@ -45,6 +45,7 @@ struct CatalogTableCopy: Sendable {
         CatalogTableCopy("share_link"),
         CatalogTableCopy("share_access"),
         CatalogTableCopy("comment"),
+        CatalogTableCopy("share_review"),
         CatalogTableCopy("activity"),
         CatalogTableCopy("api_key"),
         CatalogTableCopy("ingest_failure"),
@@ -60,12 +61,10 @@ struct CatalogTableCopy: Sendable {
 
     /// SQLite tables that are not copied: bookkeeping of SQLite itself, GRDB's migrations, the
     /// FTS5 index's shadow tables, the change counter (PostgreSQL keeps its own), and the
-    /// webhook cursors (webhooks run on a SQLite catalog only). `share_review` has no PostgreSQL
-    /// table yet either: a home with client decisions is refused (HomeMigration), an empty one
-    /// loses nothing.
+    /// webhook cursors (webhooks run on a SQLite catalog only).
     static func isLeftBehind(_ sqliteTable: String) -> Bool {
         sqliteTable.hasPrefix("sqlite_") || sqliteTable.hasPrefix("grdb_") || sqliteTable.hasPrefix("asset_text_")
-            || sqliteTable == "catalog_change" || sqliteTable == "webhook_cursor" || sqliteTable == "share_review"
+            || sqliteTable == "catalog_change" || sqliteTable == "webhook_cursor"
     }
 
     func count(_ db: Database) throws -> Int {

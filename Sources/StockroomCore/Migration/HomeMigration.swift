@@ -184,9 +184,11 @@ public struct HomeMigration: Sendable {
         return types
     }
 
-    /// Moves every identity sequence past the copied ids, so new rows get fresh ones, and
-    /// gathers the planner's statistics (a bulk load leaves none until autovacuum comes by, and
-    /// tag search on a fresh million-asset catalog would be planned blind).
+    /// Moves every identity sequence past the copied ids, so new rows get fresh ones, then
+    /// vacuums and analyzes the copied tables: a bulk load leaves no planner statistics and no
+    /// visibility map until autovacuum comes by, so tag search on a fresh million-asset catalog
+    /// would be planned blind and could not count from `asset_tag_tag` alone (index-only scans
+    /// need the pages marked all-visible).
     private func finishTables() throws(DomainError) {
         try target.write { tx throws(DomainError) in
             let withIds = Set(try tx.column(String.self, """
@@ -198,8 +200,9 @@ public struct HomeMigration: Sendable {
                     FROM \(copy.table)
                     """)
             }
-            try tx.execute("ANALYZE \(CatalogTableCopy.all.map(\.table).joined(separator: ", "))")
         }
+        // VACUUM cannot run inside a transaction block: its own statement on a pooled connection.
+        _ = try target.pool.run(PostgresTransaction.query("VACUUM (ANALYZE) \(CatalogTableCopy.all.map(\.table).joined(separator: ", "))", []))
     }
 
     /// A table of the old catalog that this migration does not know would be lost: refuse.
@@ -210,13 +213,6 @@ public struct HomeMigration: Sendable {
         let known = Set(CatalogTableCopy.all.map(\.table))
         if let unknown = tables.first(where: { !known.contains($0) && !CatalogTableCopy.isLeftBehind($0) }) {
             throw .storage("cannot migrate: the catalog has a table this version of stockroom does not know (\(unknown))")
-        }
-        if tables.contains("share_review") {
-            let decisions = try readSource(sqlite) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM share_review") ?? 0 }
-            if decisions > 0 {
-                throw .storage("cannot migrate: \(decisions) client review decisions (share_review) have no PostgreSQL table yet; "
-                    + "export them with `stockroom review list TOKEN --csv` first, or keep this home on SQLite")
-            }
         }
     }
 

@@ -22,7 +22,7 @@ struct AdminAPIController: Sendable {
     var assets: any AssetCatalogRepository { home.catalog }
     var comments: CommentService { CommentService(comments: home.catalog, assets: home.catalog) }
     func activity() throws(DomainError) -> ActivityService {
-        ActivityService(activity: try home.requireSQLiteCatalog("the activity log"), collections: home.catalog, libraries: home.catalog,
+        ActivityService(activity: home.catalog, collections: home.catalog, libraries: home.catalog,
                         shares: shares)
     }
 

@@ -3,7 +3,14 @@ import Foundation
 extension PostgresCatalog: LibraryRepository {
     public func createLibrary(_ library: Library) throws(DomainError) -> Library {
         do {
-            return try write { tx throws(DomainError) in try tx.insert(library, into: "library") }
+            return try write { tx throws(DomainError) in
+                let library = try tx.insert(library, into: "library")
+                try tx.logActivity(Activity(
+                    organizationId: library.organizationId, actor: Actor(recordedName: library.createdBy), action: "library.created",
+                    entityType: "library", entityId: String(library.id!), entityTitle: library.slug,
+                    description: "Created library \"\(library.name)\" (\(library.slug))", now: library.createdAt))
+                return library
+            }
         } catch .alreadyExists {
             throw .alreadyExists("a library with slug \"\(library.slug)\" already exists")
         }

@@ -1,9 +1,10 @@
 import Foundation
 
 // What client review added to the shared repository protocols, on PostgreSQL. Comments keep who
-// wrote them through which link, link settings round-trip, staff changes are logged with their
-// actor. Decisions, selections, approvals in bulk, the activity reader and webhooks live in the
-// SQLite catalog only for now (`DataHome.reviewCatalog` refuses them here with one line).
+// wrote them through which link, link settings round-trip. Decisions and selections are in
+// `PostgresCatalog+ShareReviews`, the activity reader in `PostgresCatalog+Activity`; approvals in
+// bulk and webhooks live in the SQLite catalog only for now (`DataHome.requireSQLiteCatalog`
+// refuses them here with one line).
 
 extension PostgresCatalog {
     public func createAPIKey(_ key: APIKey, by actor: Actor) throws(DomainError) -> APIKey {

@@ -94,6 +94,9 @@ extension PostgresCatalog: TagRepository {
             var tagIds: [Int64] = []
             for name in tags { tagIds.append(try Self.ensureTag(tx, name: name, organizationId: organizationId)) }
             let ids = Self.array(tagIds)
+            // Touched first: the update locks the changed assets, so the reference check of the
+            // inserted tag rows (catalog-v4) finds them already locked by this transaction.
+            try Self.touchChanged(tx, by: actor, now: now)
             if operation == .set {
                 try tx.execute("DELETE FROM asset_tag WHERE asset_id IN (SELECT asset_id FROM changed_asset) AND NOT (tag_id = ANY(?::bigint[]))", [ids])
             }
@@ -106,7 +109,6 @@ extension PostgresCatalog: TagRepository {
                     ON CONFLICT DO NOTHING
                     """, [ids])
             }
-            try Self.touchChanged(tx, by: actor, now: now)
             let verb = switch operation {
             case .add: "Added tags"
             case .remove: "Removed tags"
