@@ -95,10 +95,13 @@ public struct IngestService: Sendable {
         return (batchId, try catalog.enqueue(jobs))
     }
 
-    /// Runs the batch to completion and sums it up.
+    /// Runs the batch to completion and sums it up. `onGridThumbnails` hears of each file whose
+    /// grid thumbnails are made before its other renditions (PipelineRunner, "thumbnails first").
     public func run(batchId: String, workers: Int, stop: StopSignal = StopSignal(),
+                    onGridThumbnails: @escaping @Sendable (PipelineEvent) -> Void = { _ in },
                     onEvent: @escaping @Sendable (PipelineEvent) -> Void = { _ in }) async throws(DomainError) -> IngestSummary {
-        await runner.run(workers: workers, batchId: batchId, untilDrained: true, stop: stop, onEvent: onEvent)
+        await runner.run(workers: workers, batchId: batchId, untilDrained: true, stop: stop,
+                         onGridThumbnails: onGridThumbnails, onEvent: onEvent)
         return try summary(batchId: batchId)
     }
 
