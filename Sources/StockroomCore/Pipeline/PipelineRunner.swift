@@ -55,6 +55,15 @@ public final class PipelineRunner: Sendable {
     public func run(workers: Int, batchId: String?, untilDrained: Bool, stop: StopSignal = StopSignal(),
                     onGridThumbnails: @escaping @Sendable (PipelineEvent) -> Void = { _ in },
                     onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
+        await run(workers: workers, batchId: batchId, untilDrained: untilDrained, stop: stop, originalsAhead: nil,
+                  onGridThumbnails: onGridThumbnails, onEvent: onEvent)
+    }
+
+    /// `originalsAhead`: a lane storing the batch's originals ahead of the workers, whose store
+    /// stages take the blobs it made.
+    func run(workers: Int, batchId: String?, untilDrained: Bool, stop: StopSignal, originalsAhead: OriginalsAhead?,
+             onGridThumbnails: @escaping @Sendable (PipelineEvent) -> Void,
+             onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
         reclaim(onEvent: onEvent)
         if let interruptMediaWork { stop.whenStopped(interruptMediaWork) }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -63,7 +72,7 @@ public final class PipelineRunner: Sendable {
                 group.enter()
                 let thread = Thread { [self] in
                     self.workerLoop(index: index, batchId: batchId, untilDrained: untilDrained, stop: stop,
-                                    onGridThumbnails: onGridThumbnails, onEvent: onEvent)
+                                    originalsAhead: originalsAhead, onGridThumbnails: onGridThumbnails, onEvent: onEvent)
                     group.leave()
                 }
                 thread.name = "stockroom-worker-\(index)"
@@ -90,7 +99,7 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    private func workerLoop(index: Int, batchId: String?, untilDrained: Bool, stop: StopSignal,
+    private func workerLoop(index: Int, batchId: String?, untilDrained: Bool, stop: StopSignal, originalsAhead: OriginalsAhead?,
                             onGridThumbnails: @Sendable (PipelineEvent) -> Void, onEvent: @Sendable (PipelineEvent) -> Void) {
         var idleSleep = 0.02
         while !stop.isStopped {
@@ -116,7 +125,7 @@ public final class PipelineRunner: Sendable {
                 continue
             }
             idleSleep = 0.02
-            switch process(job, stop: stop) {
+            switch process(job, stop: stop, originalsAhead: originalsAhead) {
             case let .finished(event): onEvent(event)
             case let .gridThumbnailsMade(event): onGridThumbnails(event)
             case .backInQueue: break
@@ -147,14 +156,14 @@ public final class PipelineRunner: Sendable {
         case backInQueue
     }
 
-    func process(_ claimed: Job, stop: StopSignal) -> ProcessOutcome {
+    func process(_ claimed: Job, stop: StopSignal, originalsAhead: OriginalsAhead? = nil) -> ProcessOutcome {
         var job = claimed
         var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
         let log = logger.with(["job": "\(job.id!)", "file": "\(payload.relativePath ?? "-")"])
         do {
             while job.status == .running {
                 log.debug("stage", metadata: ["stage": "\(job.stage.rawValue)"])
-                switch try runStage(&job, &payload, stop: stop) {
+                switch try runStage(&job, &payload, stop: stop, originalsAhead: originalsAhead) {
                 case .advanced:
                     continue
                 case .finished:
@@ -221,7 +230,8 @@ public final class PipelineRunner: Sendable {
         case failed(String, undoVersion: Bool = false)
     }
 
-    private func runStage(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal) throws -> StageResult {
+    private func runStage(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal,
+                          originalsAhead: OriginalsAhead?) throws -> StageResult {
         switch job.stage {
         case .store:
             guard let source = payload.sourcePath else { return .failed("the job names no file") }
@@ -231,7 +241,7 @@ public final class PipelineRunner: Sendable {
                let size = (try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? NSNumber, size.int64Value > max {
                 return .failed("file of \(size.int64Value) bytes exceeds the library's limit of \(max) bytes")
             }
-            let stored = try blobs.put(contentsOf: url)
+            let stored = try originalsAhead?.take(source) ?? blobs.put(contentsOf: url)
             payload.blobHash = stored.hash
             payload.byteSize = stored.byteSize
             return try advance(&job, payload, to: .extract)
