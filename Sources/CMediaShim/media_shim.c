@@ -284,12 +284,12 @@ int sr_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out,
 
 // MARK: saving
 
-int sr_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip) {
+int sr_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip, int progressive) {
     return vips_jpegsave_buffer(in, buf, len,
         "Q", quality,
         "strip", strip ? TRUE : FALSE,
         "optimize_coding", TRUE,
-        "interlace", TRUE,
+        "interlace", progressive ? TRUE : FALSE,
         NULL);
 }
 

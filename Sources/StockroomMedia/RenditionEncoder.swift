@@ -7,9 +7,10 @@ enum RenditionEncoder {
     /// Whether this libvips build can write AVIF (libheif with an AV1 encoder).
     static let canWriteAVIF: Bool = sr_vips_has_operation("heifsave_buffer") != 0
 
-    /// `effort` nil (or for JPEG/PNG, which have none) keeps the encoder's default.
+    /// `effort` nil (or for JPEG/PNG, which have none) keeps the encoder's default. A JPEG is
+    /// written with optimised Huffman tables, baseline unless `progressive`.
     static func encode(_ image: LibvipsImage, format: RenditionRecipe.ImageFormat, quality: Int, effort: Int? = nil,
-                       strip: Bool, deadline: Deadline) throws(MediaError) -> Data {
+                       progressive: Bool = false, strip: Bool, deadline: Deadline) throws(MediaError) -> Data {
         if format == .avif && !canWriteAVIF {
             throw .unsupportedFormat("this libvips build cannot write AVIF")
         }
@@ -20,7 +21,7 @@ enum RenditionEncoder {
         let stripFlag: Int32 = strip ? 1 : 0
         let status: Int32
         switch format {
-        case .jpeg: status = sr_vips_jpegsave_buffer(image.pointer, &buffer, &length, q, stripFlag)
+        case .jpeg: status = sr_vips_jpegsave_buffer(image.pointer, &buffer, &length, q, stripFlag, progressive ? 1 : 0)
         case .webp: status = sr_vips_webpsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? format.defaultEffort), stripFlag)
         case .png: status = sr_vips_pngsave_buffer(image.pointer, &buffer, &length, stripFlag)
         case .avif: status = sr_vips_avifsave_buffer(image.pointer, &buffer, &length, q, Int32(effort ?? format.defaultEffort), stripFlag)

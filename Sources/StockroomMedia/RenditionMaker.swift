@@ -63,7 +63,7 @@ struct RenditionMaker {
         let (tagged, strip) = try withMetadata(image, keepCopyright: recipe.keepCopyright)
         let quality = min(100, max(1, recipe.quality))
         let data = try RenditionEncoder.encode(tagged, format: recipe.format, quality: quality, effort: recipe.effort,
-                                               strip: strip, deadline: deadline)
+                                               progressive: recipe.progressive ?? false, strip: strip, deadline: deadline)
         return RenderedImage(name: recipe.name, data: data, width: tagged.width, height: tagged.height,
                              format: recipe.format, quality: quality)
     }

@@ -16,6 +16,10 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
     /// Encoder effort for WebP (0–6, default 4) and AVIF (0–9, default 2): lower is faster, higher
     /// makes smaller files at the same quality. Nil keeps the default (and the recipe hash).
     public var effort: Int?
+    /// JPEG only: write a progressive JPEG (drawn coarse to fine, about 3 % smaller) instead of a
+    /// baseline one, at about twice the encoding CPU; the pixels are the same. Nil is baseline
+    /// (and keeps the recipe hash).
+    public var progressive: Bool?
     /// Keep the copyright/artist fields in the derivative (everything else is stripped).
     public var keepCopyright: Bool
     public var watermark: Watermark?
@@ -49,7 +53,7 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
     }
 
     public init(name: String, width: Int, height: Int? = nil, fit: Fit = .inside, crop: CropStrategy = .attention,
-                format: ImageFormat = .jpeg, quality: Int = 82, effort: Int? = nil, keepCopyright: Bool = true,
+                format: ImageFormat = .jpeg, quality: Int = 82, effort: Int? = nil, progressive: Bool? = nil, keepCopyright: Bool = true,
                 watermark: Watermark? = nil, pages: Int? = nil) {
         self.name = name
         self.width = width
@@ -59,6 +63,7 @@ public struct RenditionRecipe: Sendable, Codable, Hashable {
         self.format = format
         self.quality = quality
         self.effort = effort
+        self.progressive = progressive
         self.keepCopyright = keepCopyright
         self.watermark = watermark
         self.pages = pages

@@ -68,7 +68,8 @@ func runBatch(_ service: IngestService, batchId: String, total: Int, workers: In
     let progress = ProgressReporter(total: total, quiet: quiet)
     let stop = StopSignal()
     let signals = StopOnSignals(stop, message: "Stopping: the files in hand go back to the queue; run the same command again to resume.")
-    let summary = try await service.run(batchId: batchId, workers: workers, stop: stop, onEvent: progress.report)
+    let summary = try await service.run(batchId: batchId, workers: workers, stop: stop,
+                                        onGridThumbnails: progress.gridThumbnailsMade, onEvent: progress.report)
     progress.finish()
     return (summary, signals.received)
 }
@@ -79,10 +80,16 @@ func stoppedExitCode(_ signal: Int32) -> ExitCode {
 }
 
 /// Progress on a terminal: one rewritten line; elsewhere plain lines per file.
+///
+/// With thumbnails first a file is browsable (its grid thumbnails made) long before it is
+/// complete, so the terminal line counts both: the bar is █ for complete files, ▒ for files with
+/// their grid thumbnails and more to come.
 final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int
     private var done = 0
+    /// Jobs whose grid thumbnails were made ahead of their other renditions and that have not finished.
+    private var gridOnly: Set<Int64> = []
     private var counts: [IngestOutcome: Int] = [:]
     private let isTTY = isatty(STDERR_FILENO) != 0
     private let quiet: Bool
@@ -92,20 +99,29 @@ final class ProgressReporter: @unchecked Sendable {
         self.quiet = quiet
     }
 
+    /// A file's grid thumbnails are made; its job goes on later. Moves the terminal line only.
+    func gridThumbnailsMade(_ event: PipelineEvent) {
+        lock.withLock {
+            gridOnly.insert(event.jobId)
+            guard !quiet, isTTY else { return }
+            FileHandle.standardError.write(Data(line().utf8))
+        }
+    }
+
     func report(_ event: PipelineEvent) {
         lock.withLock {
-            if !event.willRetry { done += 1; counts[event.outcome, default: 0] += 1 }
+            if !event.willRetry {
+                done += 1
+                counts[event.outcome, default: 0] += 1
+                gridOnly.remove(event.jobId)
+            }
             guard !quiet else { return }
             let file = event.file ?? "job \(event.jobId)"
             if isTTY {
-                let width = 28
-                let filled = total > 0 ? min(width, done * width / total) : width
-                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                let line = "\r\(bar) \(done)/\(total)  ingested \(counts[.ingested] ?? 0) · duplicates \(counts[.duplicate] ?? 0) · versions \(counts[.newVersion] ?? 0) · failed \(counts[.failed] ?? 0)\u{1B}[K"
                 if event.outcome == .failed {
                     FileHandle.standardError.write(Data("\r\u{1B}[Kfailed: \(file): \(event.reason ?? "")\n".utf8))
                 }
-                FileHandle.standardError.write(Data(line.utf8))
+                FileHandle.standardError.write(Data(line().utf8))
             } else {
                 var line = "\(event.outcome.rawValue): \(file)"
                 if let id = event.assetId { line += " (asset \(id)" + (event.versionNumber.map { ", version \($0)" } ?? "") + ")" }
@@ -114,6 +130,16 @@ final class ProgressReporter: @unchecked Sendable {
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         }
+    }
+
+    /// The rewritten terminal line; the caller holds the lock.
+    private func line() -> String {
+        let width = 28
+        let complete = total > 0 ? min(width, done * width / total) : width
+        let browsable = total > 0 ? min(width, (done + gridOnly.count) * width / total) : width
+        let bar = String(repeating: "█", count: complete) + String(repeating: "▒", count: browsable - complete)
+            + String(repeating: "░", count: width - browsable)
+        return "\r\(bar) thumbnails \(done + gridOnly.count)/\(total) · complete \(done)/\(total)  ingested \(counts[.ingested] ?? 0) · duplicates \(counts[.duplicate] ?? 0) · versions \(counts[.newVersion] ?? 0) · failed \(counts[.failed] ?? 0)\u{1B}[K"
     }
 
     func finish() {

@@ -38,6 +38,24 @@ struct BlobStoreTests {
         #expect(throws: DomainError.self) { try store.localFile(for: "../../etc/passwd") }
     }
 
+    @Test("several blobs stored together (a file's renditions) come back in order, each whole, duplicates included")
+    func putAll() throws {
+        let store = try DiskBlobStore(root: dir.url)
+        let items = (0..<7).map { n in Data((0..<(20_000 + n * 1_000)).map { UInt8(truncatingIfNeeded: $0 &* (n + 3)) }) }
+        let existing = try store.put(items[2])
+        let stored = try store.put(all: items + [items[4]])
+        #expect(stored.map(\.hash) == (items + [items[4]]).map(sha256))
+        #expect(stored.map(\.byteSize) == (items + [items[4]]).map { Int64($0.count) })
+        #expect(stored[2] == StoredBlob(hash: existing.hash, byteSize: existing.byteSize, wasNew: false))
+        for (item, blob) in zip(items, stored) {
+            #expect(try Data(contentsOf: store.localFile(for: blob.hash)) == item)
+        }
+        #expect(try store.put(all: []).isEmpty)
+        #expect(try store.put(all: [items[0]]) == [StoredBlob(hash: sha256(items[0]), byteSize: Int64(items[0].count), wasNew: false)])
+        // Nothing is left behind in the temporary folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("tmp").path).isEmpty)
+    }
+
     @Test("a write interrupted before the rename leaves no visible blob, and leftovers are swept")
     func interruptedWrite() throws {
         let data = Data("half a photograph".utf8)

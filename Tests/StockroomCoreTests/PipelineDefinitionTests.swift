@@ -90,6 +90,9 @@ struct PipelineDefinitionTests {
         #expect(error("name: x\nrenditions:\n  PREVIEW: {size: 100, effort: 2}")?.reason == "jpeg has no effort setting (webp 0–6, avif 0–9)")
         #expect(error("name: x\nrenditions:\n  WEB_OPTIMIZED: {size: 100, format: webp, effort: 7}")?.reason == "expected a whole number from 0 to 6 for webp")
         #expect(error("name: x\nrenditions:\n  WEB_OPTIMIZED: {size: 100, format: webp, effort: 1}") == nil)
+        #expect(error("name: x\nrenditions:\n  WEB_OPTIMIZED: {size: 100, format: webp, progressive: true}")?.reason
+            == "only JPEG renditions can be progressive")
+        #expect(error("name: x\nrenditions:\n  PREVIEW: {size: 100, progressive: often}")?.reason == "expected true or false")
         #expect(error("name: x\nstages: [store, extract, version]") == nil)
     }
 
@@ -108,5 +111,20 @@ struct PipelineDefinitionTests {
         #expect(PipelineDefinition.recipeHash(a) != PipelineDefinition.recipeHash(b))
         // An unset effort is not encoded: recipes written before it existed keep their hashes.
         #expect(!String(decoding: try JSONEncoder().encode(a), as: UTF8.self).contains("effort"))
+    }
+
+    @Test("`progressive: true` makes a JPEG recipe progressive and changes its hash; false is the default and keeps it")
+    func progressiveKey() throws {
+        func preview(_ extra: String) throws -> RenditionRecipe {
+            try #require(try PipelineDefinition.parse(yaml: "name: x\nrenditions:\n  PREVIEW: {size: 1600\(extra)}\n", file: "x.yml")
+                .recipes[.preview])
+        }
+        let plain = try preview("")
+        let baseline = try preview(", progressive: false")
+        let progressive = try preview(", progressive: true")
+        #expect(plain.progressive == nil && baseline.progressive == nil && progressive.progressive == true)
+        #expect(PipelineDefinition.recipeHash(plain) == PipelineDefinition.recipeHash(baseline))
+        #expect(PipelineDefinition.recipeHash(plain) != PipelineDefinition.recipeHash(progressive))
+        #expect(!String(decoding: try JSONEncoder().encode(plain), as: UTF8.self).contains("progressive"))
     }
 }

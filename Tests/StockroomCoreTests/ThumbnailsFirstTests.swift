@@ -82,6 +82,24 @@ struct ThumbnailsFirstTests {
         }
     }
 
+    @Test("the run reports each file's grid thumbnails as they are made, before the file finishes (the progress bar moves in the first pass)")
+    func gridThumbnailsReported() async throws {
+        let home = try Fixtures.home(in: dir)
+        let service = IngestService(catalog: home.catalog, runner: Fixtures.runner(home))
+        let (batchId, jobs) = try service.enqueue(try IngestService.sourceFiles([try drop(3)]), librarySlug: "test-library",
+                                                  baseFolder: nil, actor: .system)
+        let heard = HeardEvents()
+        let summary = try await service.run(batchId: batchId, workers: 1,
+                                            onGridThumbnails: { heard.append("grid", $0) }, onEvent: { heard.append("done", $0) })
+        #expect(summary.ingested == 3)
+        let events = heard.all
+        // One worker: the three first passes, then the three second passes, each file once in each.
+        #expect(events.map(\.kind) == ["grid", "grid", "grid", "done", "done", "done"], "\(events)")
+        #expect(Set(events.prefix(3).map(\.job)) == Set(jobs.map(\.id!)))
+        #expect(Set(events.suffix(3).map(\.job)) == Set(jobs.map(\.id!)))
+        #expect(events.allSatisfy { $0.file?.hasPrefix("photo-") == true })
+    }
+
     @Test("between the passes the larger renditions are PENDING rows, stale for `render --stale`; draining completes them")
     func pendingBetweenPasses() async throws {
         let home = try Fixtures.home(in: dir)
@@ -188,4 +206,16 @@ struct ThumbnailsFirstTests {
         let counts = try home.catalog.jobCounts(batchId: nil)
         #expect(counts[.queued] == nil && counts[.running] == nil && counts[.failed] == nil, "\(counts)")
     }
+}
+
+/// Pipeline events in the order the runner's threads reported them.
+private final class HeardEvents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [(kind: String, job: Int64, file: String?)] = []
+
+    func append(_ kind: String, _ event: PipelineEvent) {
+        lock.withLock { events.append((kind, event.jobId, event.file)) }
+    }
+
+    var all: [(kind: String, job: Int64, file: String?)] { lock.withLock { events } }
 }

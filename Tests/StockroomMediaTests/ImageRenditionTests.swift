@@ -67,6 +67,30 @@ struct ImageRenditionTests {
         #expect(rendered[3].width * 16 == rendered[3].height * 9)
     }
 
+    @Test("JPEGs are baseline with optimised tables unless the recipe says progressive; the pixels are the same")
+    func progressiveIsARecipeChoice() throws {
+        let rendered = try render("images/orientation-landscape-1.jpg", [
+            RenditionRecipe(name: "BASELINE", width: 600), RenditionRecipe(name: "PROGRESSIVE", width: 600, progressive: true),
+        ])
+        /// The start-of-frame marker: FFC0/FFC1 baseline (FFC1: extended, optimised tables), FFC2 progressive.
+        func frameMarker(_ data: Data) -> UInt8? {
+            let bytes = [UInt8](data)
+            var at = 2
+            while at + 4 <= bytes.count, bytes[at] == 0xFF {
+                let marker = bytes[at + 1]
+                if (0xC0...0xC2).contains(marker) { return marker }
+                at += 2 + Int(bytes[at + 2]) << 8 + Int(bytes[at + 3])
+            }
+            return nil
+        }
+        #expect(rendered.map(\.name) == ["BASELINE", "PROGRESSIVE"])
+        #expect(frameMarker(rendered[0].data).map { [0xC0, 0xC1].contains($0) } == true)
+        #expect(frameMarker(rendered[1].data) == 0xC2)
+        let baseline = try DecodedImage(rendered[0].data, in: directory)
+        let progressive = try DecodedImage(rendered[1].data, in: directory)
+        #expect(try baseline.gridMeans() == progressive.gridMeans())
+    }
+
     @Test func neverUpscales() throws {
         let recipes = [
             RenditionRecipe(name: "BIG", width: 2000),

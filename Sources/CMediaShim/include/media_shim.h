@@ -88,7 +88,7 @@ int sr_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out,
 
 // MARK: saving
 
-int sr_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip);
+int sr_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip, int progressive);
 int sr_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int effort, int strip);
 int sr_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len, int strip);
 /// AVIF through libheif's AV1 encoder.

@@ -13,6 +13,9 @@ public protocol BlobStore: Sendable {
     /// present writes nothing and returns `wasNew == false`.
     func put(contentsOf url: URL) throws(DomainError) -> StoredBlob
     func put(_ data: Data) throws(DomainError) -> StoredBlob
+    /// Stores several blobs (a file's renditions), in the order given. A store may write them
+    /// concurrently; each is published whole or not at all, as with `put(_:)`.
+    func put(all items: [Data]) throws(DomainError) -> [StoredBlob]
     func contains(_ hash: String) -> Bool
     func size(of hash: String) throws(DomainError) -> Int64
     /// A reader for ranges of the blob, for streaming downloads and Range requests.
@@ -71,6 +74,10 @@ public extension BlobReader {
 }
 
 public extension BlobStore {
+    func put(all items: [Data]) throws(DomainError) -> [StoredBlob] {
+        try items.map { data throws(DomainError) in try put(data) }
+    }
+
     /// The default streams through `openReader`, each chunk read on a dispatch queue so that no
     /// thread of the cooperative pool blocks on the disk.
     func stream(_ hash: String, range: Range<Int64>?, chunkSize: Int) -> AsyncThrowingStream<Data, any Error> {

@@ -95,11 +95,33 @@ public struct IngestService: Sendable {
         return (batchId, try catalog.enqueue(jobs))
     }
 
-    /// Runs the batch to completion and sums it up.
+    /// Runs the batch to completion and sums it up. `onGridThumbnails` hears of each file whose
+    /// grid thumbnails are made before its other renditions (PipelineRunner, "thumbnails first").
     public func run(batchId: String, workers: Int, stop: StopSignal = StopSignal(),
+                    onGridThumbnails: @escaping @Sendable (PipelineEvent) -> Void = { _ in },
                     onEvent: @escaping @Sendable (PipelineEvent) -> Void = { _ in }) async throws(DomainError) -> IngestSummary {
-        await runner.run(workers: workers, batchId: batchId, untilDrained: true, stop: stop, onEvent: onEvent)
+        let ahead = try originalsAhead(batchId: batchId)
+        if let ahead { stop.whenStopped { ahead.stop() } }
+        await runner.run(workers: workers, batchId: batchId, untilDrained: true, stop: stop, originalsAhead: ahead,
+                         onGridThumbnails: onGridThumbnails, onEvent: onEvent)
+        ahead?.stop()
         return try summary(batchId: batchId)
+    }
+
+    /// The lane storing the batch's originals ahead of the workers (`OriginalsAhead`), over its
+    /// files still at the store stage in the order workers claim them; nil when there are none.
+    private func originalsAhead(batchId: String) throws(DomainError) -> OriginalsAhead? {
+        var limits: [Int64: Int64?] = [:]
+        var files: [(path: String, maxSize: Int64?)] = []
+        let queued = try catalog.jobs(batchId: batchId).filter { $0.status == .queued && $0.stage == .store }
+        for job in queued.sorted(by: { ($0.priority, -$0.id!) > ($1.priority, -$1.id!) }) {
+            guard let payload = try? job.payload.decode(IngestPayload.self), let path = payload.sourcePath else { continue }
+            if limits[payload.libraryId] == nil {
+                limits[payload.libraryId] = .some(try runner.libraries.library(id: payload.libraryId)?.settings.maxFileSize)
+            }
+            files.append((path, limits[payload.libraryId] ?? nil))
+        }
+        return files.isEmpty ? nil : OriginalsAhead(blobs: runner.blobs, files: files)
     }
 
     public func summary(batchId: String) throws(DomainError) -> IngestSummary {

@@ -33,8 +33,9 @@ public struct PipelineDefinition: Sendable, Equatable {
         RenditionType.allCases.compactMap { type in recipes[type].map { (type, $0) } }
     }
 
-    /// Identifies a recipe's output: any change to size, crop, format, quality, effort or watermark
-    /// changes it (an unset effort is left out, so older recipes keep their hashes).
+    /// Identifies a recipe's output: any change to size, crop, format, quality, effort, progressive
+    /// or watermark changes it (an unset effort or progressive is left out, so older recipes keep
+    /// their hashes).
     public static func recipeHash(_ recipe: RenditionRecipe) -> String {
         hash(of: recipe)
     }
@@ -285,8 +286,8 @@ extension PipelineDefinition {
         type: RenditionType, _ spec: [String: Any], keepCopyright: Bool, field: String,
         fail: (String, String) -> PipelineDefinitionError
     ) throws(PipelineDefinitionError) -> RenditionRecipe {
-        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "watermark", "keepCopyright",
-                                      "pages", "grid"],
+        try checkKeys(spec, allowed: ["size", "width", "height", "fit", "crop", "format", "quality", "effort", "progressive", "watermark",
+                                      "keepCopyright", "pages", "grid"],
                       at: field + ".", fail: fail)
         func positive(_ key: String) throws(PipelineDefinitionError) -> Int? {
             guard let v = spec[key] else { return nil }
@@ -330,6 +331,13 @@ extension PipelineDefinition {
             }
             effort = e
         }
+        var progressive: Bool?
+        if let v = spec["progressive"] {
+            guard format == .jpeg else { throw fail("\(field).progressive", "only JPEG renditions can be progressive") }
+            guard let b = v as? Bool else { throw fail("\(field).progressive", "expected true or false") }
+            // false is the default: left out, so the recipe keeps its hash.
+            progressive = b ? true : nil
+        }
         var keep = keepCopyright
         if let v = spec["keepCopyright"] {
             guard let b = v as? Bool else { throw fail("\(field).keepCopyright", "expected true or false") }
@@ -357,7 +365,7 @@ extension PipelineDefinition {
             pages = n
         }
         return RenditionRecipe(name: type.rawValue, width: boxWidth, height: boxHeight, fit: fit, crop: crop, format: format,
-                               quality: quality, effort: effort, keepCopyright: keep, watermark: watermark, pages: pages)
+                               quality: quality, effort: effort, progressive: progressive, keepCopyright: keep, watermark: watermark, pages: pages)
     }
 
     private static func watermark(_ value: Any, field: String, fail: (String, String) -> PipelineDefinitionError) throws(PipelineDefinitionError) -> Watermark {

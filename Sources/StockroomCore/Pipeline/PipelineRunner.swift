@@ -50,8 +50,20 @@ public final class PipelineRunner: Sendable {
 
     /// Runs `workers` threads until the batch (or, without a batch, the whole queue) has no
     /// queued or running job left, or until `stop` is signalled. Reclaims abandoned jobs first.
+    /// `onEvent` hears of every job that finished; `onGridThumbnails` of every file whose first
+    /// render pass made its grid thumbnails (the same job finishes later, with its other renditions).
     public func run(workers: Int, batchId: String?, untilDrained: Bool, stop: StopSignal = StopSignal(),
+                    onGridThumbnails: @escaping @Sendable (PipelineEvent) -> Void = { _ in },
                     onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
+        await run(workers: workers, batchId: batchId, untilDrained: untilDrained, stop: stop, originalsAhead: nil,
+                  onGridThumbnails: onGridThumbnails, onEvent: onEvent)
+    }
+
+    /// `originalsAhead`: a lane storing the batch's originals ahead of the workers, whose store
+    /// stages take the blobs it made.
+    func run(workers: Int, batchId: String?, untilDrained: Bool, stop: StopSignal, originalsAhead: OriginalsAhead?,
+             onGridThumbnails: @escaping @Sendable (PipelineEvent) -> Void,
+             onEvent: @escaping @Sendable (PipelineEvent) -> Void) async {
         reclaim(onEvent: onEvent)
         if let interruptMediaWork { stop.whenStopped(interruptMediaWork) }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -59,7 +71,8 @@ public final class PipelineRunner: Sendable {
             for index in 0..<max(workers, 1) {
                 group.enter()
                 let thread = Thread { [self] in
-                    self.workerLoop(index: index, batchId: batchId, untilDrained: untilDrained, stop: stop, onEvent: onEvent)
+                    self.workerLoop(index: index, batchId: batchId, untilDrained: untilDrained, stop: stop,
+                                    originalsAhead: originalsAhead, onGridThumbnails: onGridThumbnails, onEvent: onEvent)
                     group.leave()
                 }
                 thread.name = "stockroom-worker-\(index)"
@@ -86,8 +99,8 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    private func workerLoop(index: Int, batchId: String?, untilDrained: Bool, stop: StopSignal,
-                            onEvent: @Sendable (PipelineEvent) -> Void) {
+    private func workerLoop(index: Int, batchId: String?, untilDrained: Bool, stop: StopSignal, originalsAhead: OriginalsAhead?,
+                            onGridThumbnails: @Sendable (PipelineEvent) -> Void, onEvent: @Sendable (PipelineEvent) -> Void) {
         var idleSleep = 0.02
         while !stop.isStopped {
             let job: Job?
@@ -112,7 +125,11 @@ public final class PipelineRunner: Sendable {
                 continue
             }
             idleSleep = 0.02
-            if let event = process(job, stop: stop) { onEvent(event) }
+            switch process(job, stop: stop, originalsAhead: originalsAhead) {
+            case let .finished(event): onEvent(event)
+            case let .gridThumbnailsMade(event): onGridThumbnails(event)
+            case .backInQueue: break
+            }
         }
     }
 
@@ -124,31 +141,41 @@ public final class PipelineRunner: Sendable {
     /// Takes a claimed job through its remaining stages. Nil when the job went back to the queue
     /// for the second pass of its render stage (its grid thumbnails are made).
     public func process(_ claimed: Job) -> PipelineEvent? {
-        process(claimed, stop: StopSignal())
+        if case let .finished(event) = process(claimed, stop: StopSignal()) { return event }
+        return nil
     }
 
-    /// Nil when the job was interrupted by `stop`, or made its grid thumbnails, and went back to
-    /// the queue.
-    func process(_ claimed: Job, stop: StopSignal) -> PipelineEvent? {
+    /// What became of a claimed job.
+    enum ProcessOutcome {
+        /// The job is done (succeeded or failed).
+        case finished(PipelineEvent)
+        /// The first render pass made the file's grid thumbnails; the job is back in the queue
+        /// for the rest.
+        case gridThumbnailsMade(PipelineEvent)
+        /// Interrupted by a stop: back in the queue at the stage it reached.
+        case backInQueue
+    }
+
+    func process(_ claimed: Job, stop: StopSignal, originalsAhead: OriginalsAhead? = nil) -> ProcessOutcome {
         var job = claimed
         var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
         let log = logger.with(["job": "\(job.id!)", "file": "\(payload.relativePath ?? "-")"])
         do {
             while job.status == .running {
                 log.debug("stage", metadata: ["stage": "\(job.stage.rawValue)"])
-                switch try runStage(&job, &payload, stop: stop) {
+                switch try runStage(&job, &payload, stop: stop, originalsAhead: originalsAhead) {
                 case .advanced:
                     continue
                 case .finished:
                     payload = (try? job.payload.decode(IngestPayload.self)) ?? payload
-                    return event(job, payload, outcome: payload.outcome ?? .ingested)
+                    return .finished(event(job, payload, outcome: payload.outcome ?? .ingested))
                 case .interrupted:
                     try catalog.releaseJob(job, now: Date())
                     log.notice("stopped; the job is back in the queue", metadata: ["stage": "\(job.stage.rawValue)"])
-                    return nil
+                    return .backInQueue
                 case .requeued:
                     log.debug("grid thumbnails made; the rest is queued", metadata: ["stage": "\(job.stage.rawValue)"])
-                    return nil
+                    return .gridThumbnailsMade(event(job, payload, outcome: payload.outcome ?? .ingested))
                 case let .failed(text, undoVersion):
                     let reason = FailureReason(text)
                     let failure = ingestFailure(job, payload, reason: reason)
@@ -165,10 +192,10 @@ public final class PipelineRunner: Sendable {
                     log.warning("failed", metadata: ["stage": "\(job.stage.rawValue)", "reason": "\(reason.summary)"])
                     var failed = event(job, payload, outcome: .failed, reason: reason.summary)
                     failed.details = reason.details
-                    return failed
+                    return .finished(failed)
                 }
             }
-            return event(job, payload, outcome: payload.outcome ?? .ingested)
+            return .finished(event(job, payload, outcome: payload.outcome ?? .ingested))
         } catch {
             // A fault (disk, catalog), not a bad file: try again later.
             let reason = FailureReason("\(error)")
@@ -181,7 +208,7 @@ public final class PipelineRunner: Sendable {
             var e = event(job, payload, outcome: .failed, reason: reason.summary)
             e.details = reason.details
             e.willRetry = status == .queued
-            return e
+            return .finished(e)
         }
     }
 
@@ -203,7 +230,8 @@ public final class PipelineRunner: Sendable {
         case failed(String, undoVersion: Bool = false)
     }
 
-    private func runStage(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal) throws -> StageResult {
+    private func runStage(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal,
+                          originalsAhead: OriginalsAhead?) throws -> StageResult {
         switch job.stage {
         case .store:
             guard let source = payload.sourcePath else { return .failed("the job names no file") }
@@ -213,7 +241,7 @@ public final class PipelineRunner: Sendable {
                let size = (try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? NSNumber, size.int64Value > max {
                 return .failed("file of \(size.int64Value) bytes exceeds the library's limit of \(max) bytes")
             }
-            let stored = try blobs.put(contentsOf: url)
+            let stored = try originalsAhead?.take(source) ?? blobs.put(contentsOf: url)
             payload.blobHash = stored.hash
             payload.byteSize = stored.byteSize
             return try advance(&job, payload, to: .extract)
@@ -338,11 +366,17 @@ public final class PipelineRunner: Sendable {
                 let description = try payload.description ?? media.describe(fileAt: source, sidecar: nil)
                 let outcomes = try media.render(fileAt: source, description: description, recipes: wanted.map(\.1))
                 let byName = Dictionary(wanted.map { ($0.0.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+                // All of a file's renditions are stored together (their writes overlap).
+                let images = outcomes.compactMap { outcome -> RenderedImage? in
+                    guard case let .rendered(image) = outcome, byName[image.name] != nil else { return nil }
+                    return image
+                }
+                let storedByName = Dictionary(zip(images.map(\.name), try blobs.put(all: images.map(\.data))),
+                                              uniquingKeysWith: { a, _ in a })
                 for outcome in outcomes {
                     switch outcome {
                     case let .rendered(image):
-                        guard let (type, recipe) = byName[image.name] else { continue }
-                        let stored = try blobs.put(image.data)
+                        guard let (type, recipe) = byName[image.name], let stored = storedByName[image.name] else { continue }
                         var r = row(type, recipe)
                         r.status = .completed
                         r.blobHash = stored.hash
