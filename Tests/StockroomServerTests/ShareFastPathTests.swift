@@ -18,25 +18,25 @@ struct ShareFastPathTests {
         let link = try scene.fixture.shares.createShare(ShareRequest(target: .collection(slug: scene.collection)), by: .system)
         let thumb = scene.thumbnailURI(link)
         let etag = "\"\(try scene.thumbnailHash())\""
+        let fastSends = Counter()
         try await scene.withBothServers { servers in
             try await servers.warm(thumb)
-            let before = servers.tally.answered
-            try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\n\r\n", status: 200,
-                                         body: scene.fixture.blob(try scene.thumbnailHash()))
+            let first = try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\n\r\n", status: 200,
+                                                     body: scene.fixture.blob(try scene.thumbnailHash()))
             try await servers.expectSame("HEAD \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\n\r\n", status: 200, head: true)
             try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\nIf-None-Match: \(etag)\r\n\r\n",
                                          status: 304)
-            try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\nIf-None-Match: \"other\"\r\n\r\n",
-                                         status: 200)
-            #expect(servers.tally.answered == before + 4)
+            let other = try await servers.expectSame(
+                "GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\nIf-None-Match: \"other\"\r\n\r\n", status: 200)
+            fastSends.value = first + other
             // A Range is left to the router, which answers it as before.
             try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Same/1\r\nRange: bytes=10-99\r\n\r\n",
                                          status: 206, fastPathAnswers: false)
         }
-        // Each server logged the same rows for the same requests: a VIEW of the thumbnail for each
-        // GET that served bytes (two each, and one range), nothing for HEAD and 304.
+        // Both paths logged the same row for each GET that served bytes (each sent to the router
+        // once and to the fast server `fastSends` times in all, and a range to each), nothing for HEAD and 304.
         let rows = try scene.fixture.shares.accessLog(token: link.token).filter { $0.userAgent == "Same/1" }
-        #expect(rows.count == 6)
+        #expect(rows.count == 2 + fastSends.value + 2)
         #expect(rows.allSatisfy { $0.event == .view && $0.renditionType == "THUMBNAIL_MEDIUM" && $0.assetId == scene.asset.id })
         #expect(rows.allSatisfy { $0.ipAddress == "127.0.0.1" })
         #expect(rows.filter { $0.byteRange == "10-99" }.count == 2)
@@ -138,27 +138,36 @@ struct ShareFastPathTests {
                 ("GET \(thumb)?v=2 HTTP/1.1\r\nHost: x\r\n\r\n", false),
                 ("GET \(thumb) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false),
             ]
-            let fast = try await RawExchange.send(requests.map(\.0).joined(), port: servers.fastPort, heads: requests.map(\.1))
             let slow = try await RawExchange.send(requests.map(\.0).joined(), port: servers.slowPort, heads: requests.map(\.1))
-            #expect(fast.responses.count == requests.count)
-            #expect(fast.responses == slow.responses)
-            #expect(fast.responses.map(\.status) == [200, 200, 200, 200, 200, 200, 200, 200])
-            #expect(fast.responses[0].body == (try scene.fixture.blob(try scene.thumbnailHash())).map { $0 })
-            #expect(fast.responses[4].body == Array("ok".utf8))
-            #expect(fast.closed && slow.closed, "Connection: close ends the connection after its response")
-            // The first thumbnail came from memory; what followed the gallery page waited for it.
-            #expect(servers.tally.answered >= 1)
+            #expect(slow.responses.map(\.status) == [200, 200, 200, 200, 200, 200, 200, 200])
+            #expect(slow.responses.first?.body == (try scene.fixture.blob(try scene.thumbnailHash())).map { $0 })
+            #expect(slow.responses.count == requests.count && slow.responses[4].body == Array("ok".utf8))
+            // The first thumbnail comes from memory (sent again if a late counter reading sent it to
+            // the router); what follows the gallery page waits for it, in order.
+            var firstFromMemory = false
+            for _ in 0..<10 where !firstFromMemory {
+                let before = servers.tally.answered
+                let fast = try await RawExchange.send(requests.map(\.0).joined(), port: servers.fastPort, heads: requests.map(\.1))
+                #expect(fast.responses == slow.responses)
+                #expect(fast.closed && slow.closed, "Connection: close ends the connection after its response")
+                firstFromMemory = servers.tally.answered > before
+            }
+            #expect(firstFromMemory)
 
             // HTTP/1.0, with and without keep-alive, and a request sent in two halves.
             try await servers.expectSame("GET \(thumb) HTTP/1.0\r\n\r\n", status: 200)
             try await servers.expectSame("GET \(thumb) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", status: 200)
             let halves = ("GET \(thumb) HTTP/1.1\r\nHo", "st: x\r\nUser-Agent: Halves/1\r\n\r\n")
-            let before = servers.tally.answered
-            let fastHalves = try await RawExchange.send(halves.0, then: halves.1, port: servers.fastPort, heads: [false])
             let slowHalves = try await RawExchange.send(halves.0, then: halves.1, port: servers.slowPort, heads: [false])
-            #expect(fastHalves.responses == slowHalves.responses)
-            #expect(fastHalves.responses.first?.status == 200)
-            #expect(servers.tally.answered == before + 1)
+            #expect(slowHalves.responses.first?.status == 200)
+            var answered = false
+            for _ in 0..<20 where !answered {
+                let before = servers.tally.answered
+                let fastHalves = try await RawExchange.send(halves.0, then: halves.1, port: servers.fastPort, heads: [false])
+                #expect(fastHalves.responses == slowHalves.responses)
+                answered = servers.tally.answered > before
+            }
+            #expect(answered, "a request that came in two halves is answered from memory")
         }
     }
 
@@ -171,6 +180,8 @@ struct ShareFastPathTests {
         #expect(size <= ServerConfiguration().smallBlobMaxBytes, "the preview must be small enough to be served from memory")
         try await scene.withBothServers { servers in
             try await servers.warm(preview)
+            // Until the fast path answers (the change counter is read every 25 ms; late on a loaded machine).
+            try await servers.expectSame("GET \(preview) HTTP/1.1\r\nHost: x\r\n\r\n", status: 200)
             let before = (servers.tally.answered, servers.tally.passedOn)
             let connection = try RawConnection(port: servers.fastPort, receiveBuffer: 4_096)
             try connection.send(String(repeating: "GET \(preview) HTTP/1.1\r\nHost: x\r\n\r\n", count: count))
@@ -270,21 +281,36 @@ struct TwoServers: Sendable {
     }
 
     /// Sends `request` to both servers on fresh connections and expects the same status line,
-    /// headers (a `Date` on both) and body; `fastPathAnswers` says whether the fast path answered it.
+    /// headers (a `Date` on both) and body; `fastPathAnswers` says whether the fast path answers it.
+    /// The fast path answers only while the change counter is known current (read every 25 ms,
+    /// valid 100 ms); on a loaded machine a reading can come late, and the router answers instead
+    /// (the same bytes, checked too), so a request it should answer is sent again, up to 20 times.
+    /// Returns how many times it was sent to the fast server.
+    @discardableResult
     func expectSame(_ request: String, status: Int, head: Bool = false, body: Data? = nil, fastPathAnswers: Bool = true,
-                    sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let answered = tally.answered
-        let fastResult = try await RawExchange.send(request, port: fastPort, heads: [head])
-        let slowResult = try await RawExchange.send(request, port: slowPort, heads: [head])
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int {
         let line = request.prefix { $0 != "\r" }
-        let fastResponse = try #require(fastResult.responses.first, "no response from the fast server to \(line)", sourceLocation: sourceLocation)
+        let slowResult = try await RawExchange.send(request, port: slowPort, heads: [head])
         let slowResponse = try #require(slowResult.responses.first, "no response from the router to \(line)", sourceLocation: sourceLocation)
-        #expect(fastResponse == slowResponse, "\(line)", sourceLocation: sourceLocation)
-        #expect(fastResponse.status == status, "\(line)", sourceLocation: sourceLocation)
-        #expect(fastResponse.hasDate && slowResponse.hasDate, "\(line)", sourceLocation: sourceLocation)
-        if let body { #expect(fastResponse.body == Array(body), "\(line)", sourceLocation: sourceLocation) }
-        if head { #expect(fastResponse.body.isEmpty, sourceLocation: sourceLocation) }
-        #expect(tally.answered == answered + (fastPathAnswers ? 1 : 0), "fast path answered? \(line)", sourceLocation: sourceLocation)
+        #expect(slowResponse.status == status, "\(line)", sourceLocation: sourceLocation)
+        #expect(slowResponse.hasDate, "\(line)", sourceLocation: sourceLocation)
+        if let body { #expect(slowResponse.body == Array(body), "\(line)", sourceLocation: sourceLocation) }
+        if head { #expect(slowResponse.body.isEmpty, sourceLocation: sourceLocation) }
+        var attempts = 0
+        var answeredByFastPath = false
+        repeat {
+            attempts += 1
+            let answered = tally.answered
+            let fastResult = try await RawExchange.send(request, port: fastPort, heads: [head])
+            let fastResponse = try #require(fastResult.responses.first, "no response from the fast server to \(line)",
+                                            sourceLocation: sourceLocation)
+            #expect(fastResponse == slowResponse, "\(line)", sourceLocation: sourceLocation)
+            #expect(fastResponse.hasDate, "\(line)", sourceLocation: sourceLocation)
+            answeredByFastPath = tally.answered > answered
+            if answeredByFastPath != fastPathAnswers, fastPathAnswers, attempts < 20 { try await Task.sleep(for: .milliseconds(20)) }
+        } while fastPathAnswers && !answeredByFastPath && attempts < 20
+        #expect(answeredByFastPath == fastPathAnswers, "fast path answered? \(line)", sourceLocation: sourceLocation)
+        return attempts
     }
 }
 
@@ -357,4 +383,8 @@ enum RawExchange {
         }
         return responses
     }
+}
+
+final class Counter: @unchecked Sendable {
+    var value = 0
 }
