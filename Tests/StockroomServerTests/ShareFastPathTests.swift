@@ -176,26 +176,31 @@ struct ShareFastPathTests {
         let link = try scene.fixture.shares.createShare(ShareRequest(target: .collection(slug: scene.collection)), by: .system)
         let preview = "/s/\(link.token)/assets/\(scene.asset.id!)/view/PREVIEW"
         let size = try scene.fixture.blob(try scene.previewHash()).count
-        let count = 80
+        let count = 40
         #expect(size <= ServerConfiguration().smallBlobMaxBytes, "the preview must be small enough to be served from memory")
         try await scene.withBothServers { servers in
             try await servers.warm(preview)
-            // Until the fast path answers (the change counter is read every 25 ms; late on a loaded machine).
-            try await servers.expectSame("GET \(preview) HTTP/1.1\r\nHost: x\r\n\r\n", status: 200)
-            let before = (servers.tally.answered, servers.tally.passedOn)
-            let connection = try RawConnection(port: servers.fastPort, receiveBuffer: 4_096)
-            try connection.send(String(repeating: "GET \(preview) HTTP/1.1\r\nHost: x\r\n\r\n", count: count))
-            try await Task.sleep(for: .milliseconds(800))
-            let answeredWhileStalled = servers.tally.answered - before.0
-            // Once the connection's buffer is full, the rest wait in Hummingbird's back-pressured queue.
-            #expect(answeredWhileStalled * size < 8 << 20, "\(answeredWhileStalled) previews of \(size) bytes answered to a reader that reads nothing")
-            #expect(answeredWhileStalled < count)
-            #expect(answeredWhileStalled >= 1)
-            let responses = await RawExchange.receive(connection, heads: Array(repeating: false, count: count), timeout: .seconds(60)).responses
-            #expect(responses.count == count)
             let blob = try Array(scene.fixture.blob(try scene.previewHash()))
-            #expect(responses.allSatisfy { $0.status == 200 && $0.body == blob })
-            #expect(servers.tally.answered - before.0 + servers.tally.passedOn - before.1 <= count)
+            // The first request of a burst is answered from memory unless a late change-counter
+            // reading (a loaded machine) sends it to the router: then the burst is tried again.
+            var answeredWhileStalled = 0
+            for _ in 0..<5 where answeredWhileStalled == 0 {
+                // Until the fast path answers.
+                try await servers.expectSame("GET \(preview) HTTP/1.1\r\nHost: x\r\n\r\n", status: 200)
+                let before = (servers.tally.answered, servers.tally.passedOn)
+                let connection = try RawConnection(port: servers.fastPort, receiveBuffer: 4_096)
+                try connection.send(String(repeating: "GET \(preview) HTTP/1.1\r\nHost: x\r\n\r\n", count: count))
+                try await Task.sleep(for: .milliseconds(800))
+                answeredWhileStalled = servers.tally.answered - before.0
+                // Once the connection's buffer is full, the rest wait in Hummingbird's back-pressured queue.
+                #expect(answeredWhileStalled * size < 8 << 20, "\(answeredWhileStalled) previews of \(size) bytes answered to a reader that reads nothing")
+                #expect(answeredWhileStalled < count)
+                let responses = await RawExchange.receive(connection, heads: Array(repeating: false, count: count), timeout: .seconds(60)).responses
+                #expect(responses.count == count)
+                #expect(responses.allSatisfy { $0.status == 200 && $0.body == blob })
+                #expect(servers.tally.answered - before.0 + servers.tally.passedOn - before.1 <= count)
+            }
+            #expect(answeredWhileStalled >= 1)
         }
     }
 
