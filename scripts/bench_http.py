@@ -68,6 +68,43 @@ def wrk(url: str, threads: int, connections: int, seconds: int) -> dict:
     return parse_wrk(result.stdout)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (from /proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def nginx_pids(master: int) -> list[int]:
+    """nginx's master and its workers (processes whose parent is the master)."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    return pids
+
+
+def measured(url: str, threads: int, connections: int, seconds: int, pids: list[int]) -> dict:
+    """wrk against `url`, with the server processes' CPU time over the run and per request."""
+    before = cpu_seconds(pids)
+    result = wrk(url, threads, connections, seconds)
+    used = cpu_seconds(pids) - before
+    result["serverCpuSeconds"] = round(used, 2)
+    total = (result["requestsPerSecond"] or 0) * seconds
+    result["serverCpuMicrosecondsPerRequest"] = round(used / total * 1e6, 1) if total else None
+    return result
+
+
 def loadavg() -> list[float]:
     return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
@@ -137,10 +174,15 @@ def run_http_benchmark(out_dir: Path, stockroom: Path, images: list[Path], log) 
     stockroom_port, nginx_port = free_port(), free_port()
     server = subprocess.Popen([str(stockroom), "serve", "--port", str(stockroom_port), "--workers", "0"], env=env,
                               stdout=subprocess.DEVNULL, stderr=(run_dir / "serve.log").open("w"))
+    # The same binary with the share-link fast path off: the thumbnail through Hummingbird's router.
+    router_port = free_port()
+    router_server = subprocess.Popen([str(stockroom), "serve", "--port", str(router_port), "--workers", "0", "--no-share-fast-path"],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=(run_dir / "serve-router.log").open("w"))
     nginx = None
     try:
         base = f"http://127.0.0.1:{stockroom_port}"
         wait_for(f"{base}/health")
+        wait_for(f"http://127.0.0.1:{router_port}/health")
         gallery_url = f"{base}/s/{token}"
         thumb_url = f"{gallery_url}/assets/{asset_id}/view/THUMBNAIL_MEDIUM"
         with urllib.request.urlopen(gallery_url) as r:
@@ -152,26 +194,37 @@ def run_http_benchmark(out_dir: Path, stockroom: Path, images: list[Path], log) 
         conf = nginx_config(run_dir, nginx_port, blob, gallery_file)
         nginx = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{nginx_port}/thumbnail.jpg")
+        nginx_master = int((run_dir / "nginx.pid").read_text().strip())
+        router_thumb_url = thumb_url.replace(f":{stockroom_port}/", f":{router_port}/")
+        with urllib.request.urlopen(router_thumb_url) as r:
+            assert r.read() == blob.read_bytes(), "the router must serve the same bytes"
 
         results: dict = {"loadAverageAtStart": loadavg(), "wrk": {"threads": threads, "connections": connections, "seconds": seconds},
                          "assets": len(ids), "thumbnailBytes": blob.stat().st_size, "galleryBytes": len(gallery_html)}
         # Warm both servers, then measure each pair back to back.
-        for url in (thumb_url, gallery_url, f"http://127.0.0.1:{nginx_port}/thumbnail.jpg"):
+        for url in (thumb_url, gallery_url, f"http://127.0.0.1:{nginx_port}/thumbnail.jpg", router_thumb_url):
             wrk(url, 1, 10, 2)
+        ours_pids, nginx_all = [server.pid], nginx_pids(nginx_master)
         pairs = [("thumbnail", thumb_url, f"http://127.0.0.1:{nginx_port}/thumbnail.jpg"),
                  ("gallery", gallery_url, f"http://127.0.0.1:{nginx_port}/gallery.html")]
         for name, ours, theirs in pairs:
             log(f"http: wrk {name} through Stockroom")
-            results[f"{name}Stockroom"] = wrk(ours, threads, connections, seconds)
+            results[f"{name}Stockroom"] = measured(ours, threads, connections, seconds, ours_pids)
             log(f"http: wrk {name} through nginx")
-            results[f"{name}Nginx"] = wrk(theirs, threads, connections, seconds)
+            results[f"{name}Nginx"] = measured(theirs, threads, connections, seconds, nginx_all)
+        # For comparison: the same thumbnail through the router, and Hummingbird's bare /health.
+        log("http: wrk thumbnail through Stockroom's router (--no-share-fast-path)")
+        results["thumbnailStockroomRouter"] = measured(router_thumb_url, threads, connections, seconds, [router_server.pid])
+        log("http: wrk /health through Stockroom")
+        results["healthStockroom"] = measured(f"{base}/health", threads, connections, seconds, ours_pids)
         results["loadAverageAtEnd"] = loadavg()
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in (server, router_server):
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
         if nginx:
             nginx.terminate()
             nginx.wait(timeout=10)
@@ -182,7 +235,10 @@ def run_http_benchmark(out_dir: Path, stockroom: Path, images: list[Path], log) 
     thumb_ratio = ratio(results["thumbnailStockroom"]["requestsPerSecond"], results["thumbnailNginx"]["requestsPerSecond"])
     gallery_ratio = ratio(results["galleryStockroom"]["requestsPerSecond"], results["galleryNginx"]["requestsPerSecond"])
     gallery = results["galleryStockroom"]
-    results["ratios"] = {"thumbnail": thumb_ratio, "gallery": gallery_ratio}
+    results["ratios"] = {"thumbnail": thumb_ratio, "gallery": gallery_ratio,
+                         "thumbnailRouter": ratio(results["thumbnailStockroomRouter"]["requestsPerSecond"],
+                                                  results["thumbnailNginx"]["requestsPerSecond"]),
+                         "health": ratio(results["healthStockroom"]["requestsPerSecond"], results["thumbnailNginx"]["requestsPerSecond"])}
     results["goals"] = {
         "thumbnailAtLeast40PercentOfNginx": bool(thumb_ratio and thumb_ratio >= 0.40),
         "galleryAtLeast1000RequestsPerSecond": bool(gallery["requestsPerSecond"] and gallery["requestsPerSecond"] >= 1000),
@@ -192,13 +248,16 @@ def run_http_benchmark(out_dir: Path, stockroom: Path, images: list[Path], log) 
 
     print(f"\nHTTP edge: wrk -t{threads} -c{connections} -d{seconds}s, {len(ids)}-asset collection, "
           f"load average {results['loadAverageAtStart']} -> {results['loadAverageAtEnd']}\n")
-    print(f"{'':28} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(f"{'':32} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'CPU s':>7} {'CPU us/req':>10}")
     for key, label in [("thumbnailStockroom", "thumbnail, Stockroom link"), ("thumbnailNginx", "thumbnail, nginx file"),
-                       ("galleryStockroom", "gallery page, Stockroom"), ("galleryNginx", "gallery HTML, nginx file")]:
+                       ("galleryStockroom", "gallery page, Stockroom"), ("galleryNginx", "gallery HTML, nginx file"),
+                       ("thumbnailStockroomRouter", "thumbnail, Stockroom router only"), ("healthStockroom", "/health, Stockroom")]:
         r = results[key]
-        print(f"{label:28} {r['requestsPerSecond'] or 0:>10.0f} {r.get('p50Milliseconds', 0):>8.2f} "
-              f"{r.get('p99Milliseconds', 0):>8.2f} {r['non2xx']:>8}")
-    print(f"\nStockroom/nginx requests/s: thumbnail {thumb_ratio}, gallery {gallery_ratio}")
+        print(f"{label:32} {r['requestsPerSecond'] or 0:>10.0f} {r.get('p50Milliseconds', 0):>8.2f} "
+              f"{r.get('p99Milliseconds', 0):>8.2f} {r['non2xx']:>8} {r['serverCpuSeconds']:>7.2f} "
+              f"{r['serverCpuMicrosecondsPerRequest'] or 0:>10.1f}")
+    print(f"\nStockroom/nginx requests/s: thumbnail {thumb_ratio}, gallery {gallery_ratio}; "
+          f"thumbnail through the router only {results['ratios']['thumbnailRouter']}, /health {results['ratios']['health']}")
     for goal, met in results["goals"].items():
         print(f"  {'met ' if met else 'MISS'} {goal}")
     return 0

@@ -18,20 +18,24 @@ public func buildApplication(home: DataHome, configuration: ServerConfiguration 
     if let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logger.logLevel = level }
     let work = BlockingWork(threads: configuration.blockingThreads)
     let recorder = ShareAccessRecorder(shares: home.catalog, interval: configuration.accessLogInterval, logger: logger)
-    let router = try buildRouter(home: home, configuration: configuration, work: work, recorder: recorder, logger: logger)
+    let (router, gallery) = try buildRoutes(home: home, configuration: configuration, work: work, recorder: recorder, logger: logger)
+    let fastPath = configuration.shareFastPath ? gallery : nil
+    let fastPathTally = configuration.shareFastPathTally
     let headerTimeout = TimeAmount(configuration.headerReadTimeout)
     let idleTimeout = TimeAmount(configuration.idleTimeout)
     let channelLogger = logger
     let server = HTTPServerBuilder { responder in
         StockroomHTTPChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
-                             headerTimeout: headerTimeout, logger: channelLogger)
+                             headerTimeout: headerTimeout, logger: channelLogger, fastPath: fastPath, fastPathTally: fastPathTally)
     }
     return Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Stockroom",
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: ServerConfiguration.serverName,
                              availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
-        services: [work, ShareAccessLogService(recorder: recorder, work: work)] + webhookServices(home) + extraServices,
+        services: [work, ShareAccessLogService(recorder: recorder, work: work)]
+            + (configuration.shareFastPath ? [ChangeCounterRefresh(changes: home.catalog.changes, work: work)] : [])
+            + webhookServices(home) + extraServices,
         logger: logger
     )
 }
@@ -46,12 +50,13 @@ func webhookServices(_ home: DataHome) -> [any Service] {
 /// the admin API under `/api/v1`.
 /// Without a `recorder`, access-log rows are written as they happen (router-level tests).
 public func buildRouter(home: DataHome, configuration: ServerConfiguration = ServerConfiguration()) throws -> Router<StockroomRequestContext> {
-    try buildRouter(home: home, configuration: configuration, work: BlockingWork(threads: 2), recorder: nil,
-                    logger: Logger(label: "stockroom.server"))
+    try buildRoutes(home: home, configuration: configuration, work: BlockingWork(threads: 2), recorder: nil,
+                    logger: Logger(label: "stockroom.server")).router
 }
 
-func buildRouter(home: DataHome, configuration: ServerConfiguration, work: BlockingWork, recorder: ShareAccessRecorder?,
-                 logger: Logger) throws -> Router<StockroomRequestContext> {
+/// The router, and the gallery controller it mounts (the share-link fast path answers with it too).
+func buildRoutes(home: DataHome, configuration: ServerConfiguration, work: BlockingWork, recorder: ShareAccessRecorder?,
+                 logger: Logger) throws -> (router: Router<StockroomRequestContext>, gallery: GalleryController) {
     // HEAD goes through the GET handlers (they see the method and send no bytes, take nothing).
     let router = Router(context: StockroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorResponseMiddleware())
@@ -85,7 +90,7 @@ func buildRouter(home: DataHome, configuration: ServerConfiguration, work: Block
         shares: shares, apiKeys: APIKeyService(keys: home.catalog), files: files, work: work, configuration: configuration
     )
     router.addRoutes(admin.endpoints, atPath: "/api/v1")
-    return router
+    return (router, gallery)
 }
 
 extension TimeAmount {

@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send each request's head.") var headerTimeout = 10.0
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle connection stays open.") var idleTimeout = 60.0
     @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait to be accepted.") var maxConnections = 1_024
+    @Flag(name: .customLong("no-share-fast-path"),
+          help: "Send share-link thumbnails and previews through the router too, not the event-loop fast path (to compare).")
+    var noShareFastPath = false
 
     func validate() throws {
         guard headerTimeout > 0, idleTimeout > 0 else { throw ValidationError("Timeouts are seconds greater than 0.") }
@@ -32,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
         let home = try global.openHome()
         let configuration = ServerConfiguration(host: host, port: port, secureCookies: secureCookies, publicBaseURL: baseURL,
                                                 headerReadTimeout: .milliseconds(Int64(headerTimeout * 1000)),
-                                                idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: maxConnections)
+                                                idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: maxConnections,
+                                                shareFastPath: !noShareFastPath)
         // Pipeline workers and the watch folders of stockroom.yml run beside the HTTP server.
         let settings = try HomeConfiguration.load(home.configURL)
         let workerCount = workers ?? settings.workers ?? ProcessInfo.processInfo.activeProcessorCount

@@ -45,7 +45,7 @@ struct GalleryController: Sendable {
     @Sendable func gallery(_ request: Request, context: StockroomRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let entry = try await edge.entry(token: token)
-        if !hasSession(request, for: entry.share.link) {
+        if !hasSession(request.headers, for: entry.share.link) {
             if request.wantsJSON { throw ShareAccessError.passwordRequired }
             return HTMLResponse.make(GalleryPage.passwordForm(title: "Protected link", action: "/s/\(token)/password", error: nil),
                                      status: .unauthorized)
@@ -159,11 +159,10 @@ struct GalleryController: Sendable {
     private func serveFile(_ request: Request, context: StockroomRequestContext, use: SharedFileUse) async throws -> Response {
         let token = try context.parameters.require("token")
         let share = try await authorize(request, token: token)
-        guard let asset = share.asset(try assetId(context)),
-              let name = SharedFileName(try context.parameters.require("file")) else { throw ShareAccessError.notFound }
         let who = client(request, context)
         let shares = self.shares
-        let file = try shares.file(name, use: use, of: asset, in: share, client: who)
+        let (asset, file) = try sharedFile(in: share, assetId: context.parameters.get("assetId"), name: context.parameters.get("file"),
+                                           use: use, client: who)
         let plan = try await files.plan(file, request: request)
         if case .serve = plan {
             let isHead = request.method == .head
@@ -178,6 +177,39 @@ struct GalleryController: Sendable {
         }
         return try await files.response(for: file, plan: plan, request: request, disposition: use == .display ? .inline : .attachment,
                                         cacheControl: Self.fileCacheControl, drain: ConnectionDrain(channel: context.channel))
+    }
+
+    /// The asset and file a file route names, if the link lets that route have it (`ShareService.file`).
+    func sharedFile(in share: ResolvedShare, assetId: String?, name: String?, use: SharedFileUse, client: ShareClient,
+                    now: Date = Date()) throws(ShareAccessError) -> (SharedAsset, SharedFile) {
+        guard let id = Self.assetId(assetId), let asset = share.asset(id, now: now), let name = name.flatMap(SharedFileName.init)
+        else { throw .notFound }
+        return (asset, try shares.file(name, use: use, of: asset, in: share, client: client, now: now))
+    }
+
+    /// `view` answered from memory, for `ShareRenditionFastPath`: the same checks in the same
+    /// order, the same log row and the same headers, or `nil` when anything would need the
+    /// catalog, the disk or an error response (the request then takes the route above). Only a
+    /// whole file or a 304: a Range or a conditional header other than If-None-Match goes on.
+    func viewFromMemory(_ request: HTTPRequest, client: ShareClient, now: Date = Date()) -> FileFromMemory? {
+        guard let route = ViewRoute(path: request.path) else { return nil }
+        let headers = request.headerFields
+        guard headers[.range] == nil, headers[.ifRange] == nil, headers[.ifMatch] == nil, headers[.ifModifiedSince] == nil,
+              headers[.ifUnmodifiedSince] == nil,
+              let share = edge.cachedEntry(token: route.token, now: now)?.share, hasSession(headers, for: share.link),
+              let (asset, file) = try? sharedFile(in: share, assetId: route.assetId, name: route.file, use: .display, client: client, now: now)
+        else { return nil }
+        if BlobResponder.isNotModified(ifNoneMatch: headers[.ifNoneMatch], blobHash: file.blobHash) {
+            return FileFromMemory(status: .notModified, headers: BlobResponder.notModifiedHeaders(file, cacheControl: Self.fileCacheControl),
+                                  body: nil)
+        }
+        guard let size = file.byteSize, size > 0, let bytes = files.cachedSmallBlob(file.blobHash, size: size),
+              (try? shares.admit(file, use: .display, of: asset, in: share, range: nil, isHead: request.method == .head,
+                                 client: client, now: now)) != nil
+        else { return nil }
+        let fields = BlobResponder.fileHeaders(file, range: ByteRange(start: 0, end: size - 1), partialOf: nil, disposition: .inline,
+                                               cacheControl: Self.fileCacheControl)
+        return FileFromMemory(status: .ok, headers: fields, body: request.method == .head ? nil : bytes)
     }
 
     /// Every original of the link in one zip, streamed entry by entry (never held in memory).
@@ -222,25 +254,54 @@ struct GalleryController: Sendable {
     }
 
     /// Whether the request may see the link: it has no password, or the request carries a valid session.
-    private func hasSession(_ request: Request, for link: ShareLink) -> Bool {
+    private func hasSession(_ headers: HTTPFields, for link: ShareLink) -> Bool {
         guard link.passwordHash != nil else { return true }
-        guard let cookie = request.cookies[Self.sessionCookie] else { return false }
+        guard let cookie = Cookies(from: headers[values: .cookie])[Self.sessionCookie] else { return false }
         return signer.verify(cookie.value, for: link)
     }
 
     /// The live link for this request, with its password session checked.
     func authorize(_ request: Request, token: String) async throws -> ResolvedShare {
         let share = try await edge.entry(token: token).share
-        guard hasSession(request, for: share.link) else { throw ShareAccessError.passwordRequired }
+        guard hasSession(request.headers, for: share.link) else { throw ShareAccessError.passwordRequired }
         return share
     }
 
     func assetId(_ context: StockroomRequestContext) throws -> Int64 {
-        guard let text = context.parameters.get("assetId"), let id = Int64(text), id > 0 else { throw ShareAccessError.notFound }
+        guard let id = Self.assetId(context.parameters.get("assetId")) else { throw ShareAccessError.notFound }
+        return id
+    }
+
+    static func assetId(_ text: String?) -> Int64? {
+        guard let text, let id = Int64(text), id > 0 else { return nil }
         return id
     }
 
     func client(_ request: Request, _ context: StockroomRequestContext) -> ShareClient {
         ShareClient(address: context.clientAddress, userAgent: request.headers[.userAgent])
+    }
+}
+
+/// A file response made from memory by `GalleryController.viewFromMemory`: no body for HEAD and 304.
+struct FileFromMemory {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer?
+}
+
+/// `/s/{token}/assets/{assetId}/view/{file}` exactly as the router matches it, for the fast path;
+/// anything else (a query, percent-escapes, empty or extra segments) is `nil` and left to the router.
+struct ViewRoute {
+    var token: String
+    var assetId: String
+    var file: String
+
+    init?(path: String?) {
+        guard let path, path.hasPrefix("/s/"), !path.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "#") })
+        else { return nil }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[3] == "assets", parts[5] == "view", !parts[2].isEmpty, !parts[4].isEmpty, !parts[6].isEmpty
+        else { return nil }
+        (token, assetId, file) = (String(parts[2]), String(parts[4]), String(parts[6]))
     }
 }

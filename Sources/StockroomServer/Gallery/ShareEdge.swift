@@ -56,8 +56,7 @@ final class ShareEdge: @unchecked Sendable {
     func entry(token: String, now: Date = Date()) async throws -> Entry {
         guard SecretToken.isWellFormed(token) else { throw ShareAccessError.notFound }
         let version = try await currentVersion()
-        let cached = lock.withLock { entries[token] }
-        if let cached, cached.version == version, now.timeIntervalSince(cached.share.loadedAt) < maxAge {
+        if let cached = fresh(token, version: version, now: now) {
             try cached.share.checkOpen(now: now)
             return cached
         }
@@ -69,6 +68,23 @@ final class ShareEdge: @unchecked Sendable {
             entries[token] = entry
         }
         return entry
+    }
+
+    /// The entry `entry(token:)` would return, when that is known without the catalog (the change
+    /// counter is current and the entry was loaded at its version, less than `maxAge` ago) and the
+    /// link is open; `nil` otherwise. For the event-loop fast path, which cannot wait for a query.
+    func cachedEntry(token: String, now: Date = Date()) -> Entry? {
+        guard SecretToken.isWellFormed(token), let version = changes.knownVersion(),
+              let cached = fresh(token, version: version, now: now), (try? cached.share.checkOpen(now: now)) != nil
+        else { return nil }
+        return cached
+    }
+
+    /// The cached entry of this token if it was loaded at `version` and is younger than `maxAge`.
+    private func fresh(_ token: String, version: Int64, now: Date) -> Entry? {
+        guard let cached = lock.withLock({ entries[token] }), cached.version == version,
+              now.timeIntervalSince(cached.share.loadedAt) < maxAge else { return nil }
+        return cached
     }
 
     /// The catalog's change version, read from the catalog only when a commit or `maxAge` of the

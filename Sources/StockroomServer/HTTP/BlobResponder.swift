@@ -55,28 +55,20 @@ struct BlobResponder: Sendable {
 
     func response(for file: SharedFile, plan: Plan, request: Request, disposition: Disposition, cacheControl: String,
                   drain: ConnectionDrain = ConnectionDrain(channel: nil)) async throws -> Response {
-        var headers: HTTPFields = [
-            .eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl, .acceptRanges: "bytes", .xContentTypeOptions: "nosniff",
-        ]
         let range: ByteRange
-        var status = HTTPResponse.Status.ok
+        let partial: Bool
         switch plan {
         case .notModified:
-            return Response(status: .notModified, headers: [.eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl])
+            return Response(status: .notModified, headers: Self.notModifiedHeaders(file, cacheControl: cacheControl))
         case let .unsatisfiable(size):
             return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
-        case let .serve(r, partial):
-            range = r
-            if partial {
-                status = .partialContent
-                headers[.contentRange] = "bytes \(r.start)-\(r.end)/\(try await expectedSize(file))"
-            }
+        case let .serve(r, p):
+            (range, partial) = (r, p)
         }
-        headers[.contentType] = file.mimeType
-        headers[.contentDisposition] = Self.contentDisposition(disposition, filename: file.filename)
-        let length = max(0, range.count)
-        headers[.contentLength] = String(length)
         let size = try await expectedSize(file)
+        let headers = Self.fileHeaders(file, range: range, partialOf: partial ? size : nil, disposition: disposition, cacheControl: cacheControl)
+        let status: HTTPResponse.Status = partial ? .partialContent : .ok
+        let length = max(0, range.count)
 
         if size <= Int64(small.maxBlobBytes) {
             let bytes = try await smallBlob(file.blobHash, size: size)
@@ -203,9 +195,35 @@ struct BlobResponder: Sendable {
         verified.markVerified(hash, size: size)
     }
 
+    /// The headers of a response with (part of) a file's bytes: validators, caching, type, name
+    /// and length; `partialOf` the file's size for a 206.
+    static func fileHeaders(_ file: SharedFile, range: ByteRange, partialOf size: Int64?, disposition: Disposition,
+                            cacheControl: String) -> HTTPFields {
+        var headers: HTTPFields = [
+            .eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl, .acceptRanges: "bytes", .xContentTypeOptions: "nosniff",
+        ]
+        if let size { headers[.contentRange] = "bytes \(range.start)-\(range.end)/\(size)" }
+        headers[.contentType] = file.mimeType
+        headers[.contentDisposition] = contentDisposition(disposition, filename: file.filename)
+        headers[.contentLength] = String(max(0, range.count))
+        return headers
+    }
+
+    /// The headers of a 304 for a file.
+    static func notModifiedHeaders(_ file: SharedFile, cacheControl: String) -> HTTPFields {
+        [.eTag: "\"\(file.blobHash)\"", .cacheControl: cacheControl]
+    }
+
+    /// The whole blob from memory, if it is small, was read and checked before, and has the
+    /// catalog's size; `nil` means it has to be read (and checked) first.
+    func cachedSmallBlob(_ hash: String, size: Int64) -> ByteBuffer? {
+        guard size <= Int64(small.maxBlobBytes), let cached = small.bytes(hash), cached.readableBytes == Int(size) else { return nil }
+        return cached
+    }
+
     /// The whole small blob, from memory or read and checked once.
     private func smallBlob(_ hash: String, size: Int64) async throws -> ByteBuffer {
-        if let cached = small.bytes(hash), cached.readableBytes == Int(size) { return cached }
+        if let cached = cachedSmallBlob(hash, size: size) { return cached }
         let loaded: ByteBuffer
         do {
             loaded = try await work.run { [blobs] in
@@ -253,7 +271,11 @@ struct BlobResponder: Sendable {
 
     /// Whether the request's `If-None-Match` already names this blob.
     static func isNotModified(_ request: Request, blobHash: String) -> Bool {
-        guard let header = request.headers[.ifNoneMatch] else { return false }
+        isNotModified(ifNoneMatch: request.headers[.ifNoneMatch], blobHash: blobHash)
+    }
+
+    static func isNotModified(ifNoneMatch header: String?, blobHash: String) -> Bool {
+        guard let header else { return false }
         let etag = "\"\(blobHash)\""
         return header == "*" || header.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
     }

@@ -110,13 +110,16 @@ final class HeaderReadDeadline {
 }
 
 /// HTTP/1.1 as Hummingbird serves it, plus the header-read deadline at the front of each
-/// connection's pipeline. Hummingbird's own idle timeout and connection limit stay in charge of
-/// idle connections and of how many are accepted.
+/// connection's pipeline and, just before Hummingbird's handler, the share-link fast path
+/// (`ShareRenditionFastPath`) when one is given. Hummingbird's own idle timeout and connection
+/// limit stay in charge of idle connections and of how many are accepted.
 struct StockroomHTTPChannel: HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
     let http1: HTTP1Channel
     let headerTimeout: TimeAmount
     let logger: Logger
+    var fastPath: GalleryController?
+    var fastPathTally: ShareFastPathTally?
 
     var responder: Responder { http1.responder }
 
@@ -128,10 +131,14 @@ struct StockroomHTTPChannel: HTTPChannelHandler {
             return channel.eventLoop.makeFailedFuture(error)
         }
         return http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            try channel.pipeline.syncOperations.addHandler(
-                HeaderReadDeadline.ParsedSide(deadline),
-                position: .before(try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self))
-            )
+            let state = try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)
+            try channel.pipeline.syncOperations.addHandler(HeaderReadDeadline.ParsedSide(deadline), position: .before(state))
+            if let fastPath {
+                try channel.pipeline.syncOperations.addHandler(
+                    ShareRenditionFastPath(gallery: fastPath, serverName: ServerConfiguration.serverName, tally: fastPathTally),
+                    position: .after(state)
+                )
+            }
             return value
         }
     }

@@ -32,6 +32,13 @@ public struct ServerConfiguration: Sendable {
     public var accessLogInterval: Duration
     /// What share-link clients may write per address and link in ten minutes (comments, decisions, picks).
     public var clientWriteLimits: [ClientActionLimiter.Action: ClientActionLimiter.Limit]
+    /// Answers share-link thumbnails and previews held in memory on the event loop
+    /// (`ShareRenditionFastPath`); off, every request goes through Hummingbird's router.
+    public var shareFastPath: Bool
+    /// Counts what the fast path answered and passed on (tests, benchmarks).
+    public var shareFastPathTally: ShareFastPathTally?
+    /// The `Server` header of every response.
+    public static let serverName = "Stockroom"
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
                 wrongPasswordDelay: Duration = .seconds(1), maxPasswordFailures: Int = 5, maxPasswordAttemptsPerLink: Int = 50,
@@ -39,7 +46,10 @@ public struct ServerConfiguration: Sendable {
                 idleTimeout: Duration = .seconds(60), maxConnections: Int = 1_024, blockingThreads: Int = 4,
                 smallBlobMaxBytes: Int = 512 * 1024, smallBlobCacheBytes: Int = 64 * 1024 * 1024,
                 accessLogInterval: Duration = .milliseconds(200),
-                clientWriteLimits: [ClientActionLimiter.Action: ClientActionLimiter.Limit] = ClientActionLimiter.standardLimits) {
+                clientWriteLimits: [ClientActionLimiter.Action: ClientActionLimiter.Limit] = ClientActionLimiter.standardLimits,
+                shareFastPath: Bool = true, shareFastPathTally: ShareFastPathTally? = nil) {
+        self.shareFastPath = shareFastPath
+        self.shareFastPathTally = shareFastPathTally
         self.clientWriteLimits = clientWriteLimits
         self.host = host
         self.port = port
