@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     void *buffer = NULL;
     size_t length = 0;
-    if (sr_vips_jpegsave_buffer(base, &buffer, &length, 80, 1) == 0) g_free(buffer);
+    if (sr_vips_jpegsave_buffer(base, &buffer, &length, 80, 1, (int)(size & 1)) == 0) g_free(buffer);
     g_object_unref(base);
 done:
     sr_vips_clear_error();
