@@ -451,66 +451,71 @@ public final class PipelineRunner: Sendable {
     /// completed row, or a failed one with the reason (the poster and thumbnails stand).
     private func previewVideo(assetId: Int64, versionId: Int64, recipe: VideoProxyRecipe, media: any MediaEngine, source: URL,
                               payload: IngestPayload) throws -> Rendition {
-        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .previewVideo,
-                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
-        row.format = "mp4"
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-preview-video-\(UUID().uuidString).mp4")
-        defer { try? FileManager.default.removeItem(at: output) }
-        do {
-            let facts = try media.makeVideoProxy(fileAt: source, recipe: recipe, to: output)
-            let stored = try blobs.put(contentsOf: output)
-            row.status = .completed
-            row.blobHash = stored.hash
-            row.byteSize = stored.byteSize
-            row.width = facts.width
-            row.height = facts.height
-        } catch let error as MediaError {
-            row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
+        try mediaRendition(.previewVideo, assetId: assetId, versionId: versionId, recipeHash: PipelineDefinition.recipeHash(recipe),
+                           format: "mp4", source: source, payload: payload) { row in
+            try Self.inTemporaryFile(named: "stockroom-preview-video", extension: "mp4") { output in
+                let facts = try media.makeVideoProxy(fileAt: source, recipe: recipe, to: output)
+                let stored = try blobs.put(contentsOf: output)
+                row.width = facts.width
+                row.height = facts.height
+                return stored
+            }
         }
-        return row
     }
 
     /// The WAVEFORM picture of an audio file: a completed row, or a failed one with the reason.
     private func waveform(assetId: Int64, versionId: Int64, recipe: WaveformRecipe, media: any MediaEngine, source: URL,
                           payload: IngestPayload) throws -> Rendition {
-        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .waveform,
-                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
-        row.format = recipe.format.rawValue
-        row.quality = recipe.quality
-        do {
+        try mediaRendition(.waveform, assetId: assetId, versionId: versionId, recipeHash: PipelineDefinition.recipeHash(recipe),
+                           format: recipe.format.rawValue, quality: recipe.quality, source: source, payload: payload) { row in
             let image = try media.makeWaveform(fileAt: source, recipe: recipe)
             let stored = try blobs.put(image.data)
+            row.width = image.width
+            row.height = image.height
+            return stored
+        }
+    }
+
+    /// The PREVIEW_AUDIO proxy of an audio file, made in a temporary file and stored as a blob.
+    private func previewAudio(assetId: Int64, versionId: Int64, recipe: AudioProxyRecipe, media: any MediaEngine, source: URL,
+                              payload: IngestPayload) throws -> Rendition {
+        // MP4 holding audio only: served (and named) as audio/mp4, so the page gives it an <audio>.
+        try mediaRendition(.previewAudio, assetId: assetId, versionId: versionId, recipeHash: PipelineDefinition.recipeHash(recipe),
+                           format: "m4a", source: source, payload: payload) { row in
+            try Self.inTemporaryFile(named: "stockroom-preview-audio", extension: "m4a") { output in
+                let facts = try media.makeAudioProxy(fileAt: source, recipe: recipe, to: output)
+                let stored = try blobs.put(contentsOf: output)
+                row.durationSeconds = facts.durationSeconds
+                return stored
+            }
+        }
+    }
+
+    /// A rendition one media call makes: `make` produces and stores it (filling in what it
+    /// learned, such as the size) and the row is completed with the blob; a media error leaves a
+    /// failed row with the reason, and the asset's other renditions stand.
+    private func mediaRendition(_ type: RenditionType, assetId: Int64, versionId: Int64, recipeHash: String, format: String,
+                                quality: Int? = nil, source: URL, payload: IngestPayload,
+                                make: (inout Rendition) throws -> StoredBlob) throws -> Rendition {
+        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: type, recipeHash: recipeHash, status: .failed, now: Date())
+        row.format = format
+        row.quality = quality
+        do {
+            let stored = try make(&row)
             row.status = .completed
             row.blobHash = stored.hash
             row.byteSize = stored.byteSize
-            row.width = image.width
-            row.height = image.height
         } catch let error as MediaError {
             row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
         }
         return row
     }
 
-    /// The PREVIEW_AUDIO proxy of an audio file, made in a temporary file and stored as a blob.
-    private func previewAudio(assetId: Int64, versionId: Int64, recipe: AudioProxyRecipe, media: any MediaEngine, source: URL,
-                              payload: IngestPayload) throws -> Rendition {
-        var row = Rendition(assetId: assetId, versionId: versionId, renditionType: .previewAudio,
-                            recipeHash: PipelineDefinition.recipeHash(recipe), status: .failed, now: Date())
-        // MP4 holding audio only: served (and named) as audio/mp4, so the page gives it an <audio>.
-        row.format = "m4a"
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("stockroom-preview-audio-\(UUID().uuidString).m4a")
+    /// Runs `body` with the path of a temporary file that is removed afterwards, whatever happens.
+    private static func inTemporaryFile<T>(named prefix: String, extension ext: String, _ body: (URL) throws -> T) rethrows -> T {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).\(ext)")
         defer { try? FileManager.default.removeItem(at: output) }
-        do {
-            let facts = try media.makeAudioProxy(fileAt: source, recipe: recipe, to: output)
-            let stored = try blobs.put(contentsOf: output)
-            row.status = .completed
-            row.blobHash = stored.hash
-            row.byteSize = stored.byteSize
-            row.durationSeconds = facts.durationSeconds
-        } catch let error as MediaError {
-            row.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
-        }
-        return row
+        return try body(output)
     }
 
     /// Libraries name the file they read, which is the blob: a reason names the file as people know it.
