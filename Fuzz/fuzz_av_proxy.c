@@ -11,8 +11,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static char out[256];
-    if (!out[0]) snprintf(out, sizeof out, "%s/stockroom-fuzz-proxy-%d.mp4", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", (int) getpid());
+    const char *out = fuzz_output_path("proxy.mp4");
     const char *path = fuzz_write_input(data, size);
     sr_av_input *input = NULL;
     if (sr_av_open(path, FUZZ_DEMUXER_ALLOWLIST, fuzz_av_deadline(), &input) != 0) return 0;

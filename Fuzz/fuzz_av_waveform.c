@@ -15,8 +15,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static char out[256];
-    if (!out[0]) snprintf(out, sizeof out, "%s/stockroom-fuzz-audio-%d.m4a", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", (int) getpid());
+    const char *out = fuzz_output_path("audio.m4a");
     const char *path = fuzz_write_input(data, size);
     enum { columns = 37 };
     float peaks[columns], rms[columns];

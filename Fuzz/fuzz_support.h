@@ -41,12 +41,25 @@ static inline void fuzz_init_av(void) {
     sr_av_init();
 }
 
-/// The input as a file in /dev/shm (or $TMPDIR), rewritten for every input. Returns its path.
+/// Where harness files live: /dev/shm, else $TMPDIR, else /tmp.
+static inline const char *fuzz_scratch_dir(void) {
+    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+}
+
+/// A path for the harness's output file, one per process; `name` ends in the extension the
+/// writer needs (the muxer picks its format by it).
+static inline const char *fuzz_output_path(const char *name) {
+    static char path[256];
+    if (!path[0]) snprintf(path, sizeof path, "%s/stockroom-fuzz-%s-%d", fuzz_scratch_dir(), name, (int) getpid());
+    return path;
+}
+
+/// The input as a file in fuzz_scratch_dir(), rewritten for every input. Returns its path.
 static inline const char *fuzz_write_input(const uint8_t *data, size_t size) {
     static char path[256];
     static int fd = -1;
     if (fd < 0) {
-        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        const char *dir = fuzz_scratch_dir();
         snprintf(path, sizeof path, "%s/stockroom-fuzz-XXXXXX", dir);
         fd = mkstemp(path);
         if (fd < 0) abort();
