@@ -98,7 +98,7 @@ extension SQLiteCatalog: ShareLinkRepository {
                 """)
             for event in batch.events {
                 try insert.execute(arguments: [event.shareLinkId, event.event.rawValue, event.assetId, event.renditionType,
-                                               event.ipAddress, event.userAgent, event.occurredAt, event.byteRange])
+                                               event.ipAddress, event.userAgent, DatabaseTimestamp.text(event.occurredAt), event.byteRange])
             }
             for (linkId, tally) in batch.linkViews {
                 try db.execute(sql: """

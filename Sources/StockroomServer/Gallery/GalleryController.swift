@@ -191,25 +191,41 @@ struct GalleryController: Sendable {
     /// order, the same log row and the same headers, or `nil` when anything would need the
     /// catalog, the disk or an error response (the request then takes the route above). Only a
     /// whole file or a 304: a Range or a conditional header other than If-None-Match goes on.
-    func viewFromMemory(_ request: HTTPRequest, client: ShareClient, now: Date = Date()) -> FileFromMemory? {
-        guard let route = ViewRoute(path: request.path) else { return nil }
-        let headers = request.headerFields
-        guard headers[.range] == nil, headers[.ifRange] == nil, headers[.ifMatch] == nil, headers[.ifModifiedSince] == nil,
-              headers[.ifUnmodifiedSince] == nil,
-              let share = edge.cachedEntry(token: route.token, now: now)?.share, hasSession(headers, for: share.link),
-              let (asset, file) = try? sharedFile(in: share, assetId: route.assetId, name: route.file, use: .display, client: client, now: now)
+    func viewFromMemory(_ request: ViewRequest, client: ShareClient, now: Date = Date()) -> FileFromMemory? {
+        guard let assetId = Self.assetId(request.assetId), let type = Self.renditionType(request.file),
+              let entry = edge.cachedEntry(token: request.token, now: now)
         else { return nil }
-        if BlobResponder.isNotModified(ifNoneMatch: headers[.ifNoneMatch], blobHash: file.blobHash) {
-            return FileFromMemory(status: .notModified, headers: BlobResponder.notModifiedHeaders(file, cacheControl: Self.fileCacheControl),
-                                  body: nil)
+        let share = entry.share
+        guard hasSession(cookies: request.cookies, for: share.link),
+              let prepared = entry.rendition(assetId: assetId, type: type, make: { prepare(assetId: assetId, file: request.file, in: share, now: now) }),
+              SharedAsset.isShareable(prepared.asset.asset, at: now)
+        else { return nil }
+        if prepared.isNotModified(ifNoneMatch: request.ifNoneMatch) {
+            return FileFromMemory(status: .notModified, prepared: prepared, body: nil)
         }
-        guard let size = file.byteSize, size > 0, let bytes = files.cachedSmallBlob(file.blobHash, size: size),
-              (try? shares.admit(file, use: .display, of: asset, in: share, range: nil, isHead: request.method == .head,
+        guard let bytes = files.cachedSmallBlob(prepared.file.blobHash, size: prepared.size),
+              (try? shares.admit(prepared.file, use: .display, of: prepared.asset, in: share, range: nil, isHead: request.isHead,
                                  client: client, now: now)) != nil
         else { return nil }
-        let fields = BlobResponder.fileHeaders(file, range: ByteRange(start: 0, end: size - 1), partialOf: nil, disposition: .inline,
-                                               cacheControl: Self.fileCacheControl)
-        return FileFromMemory(status: .ok, headers: fields, body: request.method == .head ? nil : bytes)
+        return FileFromMemory(status: .ok, prepared: prepared, body: request.isHead ? nil : bytes)
+    }
+
+    /// The `view` answer of one member's rendition, for the link's cache entry: the route's
+    /// membership and display checks (`sharedFile`), once; `nil` (not kept) for anything the
+    /// route would refuse or has to read the catalog or the store for.
+    private func prepare(assetId: Int64, file: String, in share: ResolvedShare, now: Date) -> PreparedRendition? {
+        guard let (asset, file) = try? sharedFile(in: share, assetId: String(assetId), name: file, use: .display,
+                                                  client: ShareClient(address: nil, userAgent: nil), now: now),
+              let size = file.byteSize, size > 0
+        else { return nil }
+        return PreparedRendition(asset: asset, file: file, size: size, cacheControl: Self.fileCacheControl)
+    }
+
+    /// A rendition type as the route's `{file}` names it (any case); `nil` for `original` and anything else.
+    static func renditionType(_ text: String) -> RenditionType? {
+        if let exact = RenditionType(rawValue: text) { return exact }
+        guard case let .rendition(type) = SharedFileName(text) else { return nil }
+        return type
     }
 
     /// Every original of the link in one zip, streamed entry by entry (never held in memory).
@@ -255,8 +271,12 @@ struct GalleryController: Sendable {
 
     /// Whether the request may see the link: it has no password, or the request carries a valid session.
     private func hasSession(_ headers: HTTPFields, for link: ShareLink) -> Bool {
+        hasSession(cookies: link.passwordHash == nil ? [] : headers[values: .cookie], for: link)
+    }
+
+    private func hasSession(cookies: [String], for link: ShareLink) -> Bool {
         guard link.passwordHash != nil else { return true }
-        guard let cookie = Cookies(from: headers[values: .cookie])[Self.sessionCookie] else { return false }
+        guard let cookie = Cookies(from: cookies)[Self.sessionCookie] else { return false }
         return signer.verify(cookie.value, for: link)
     }
 
@@ -285,8 +305,26 @@ struct GalleryController: Sendable {
 /// A file response made from memory by `GalleryController.viewFromMemory`: no body for HEAD and 304.
 struct FileFromMemory {
     var status: HTTPResponse.Status
-    var headers: HTTPFields
+    var prepared: PreparedRendition
     var body: ByteBuffer?
+
+    /// The headers without `Date` and `Server`.
+    var headers: HTTPFields { status == .ok ? prepared.okHeaders : prepared.notModifiedHeaders }
+    /// The status line and `headers`, encoded.
+    var head: ByteBuffer { status == .ok ? prepared.okHead : prepared.notModifiedHead }
+}
+
+/// A `view` request as the fast path reads it: the route's three path segments as sent, and the
+/// only headers the answer depends on.
+struct ViewRequest {
+    var token: String
+    var assetId: String
+    var file: String
+    var isHead: Bool
+    var ifNoneMatch: String?
+    /// The `Cookie` header lines (the password session).
+    var cookies: [String]
+    var userAgent: String?
 }
 
 /// `/s/{token}/assets/{assetId}/view/{file}` exactly as the router matches it, for the fast path;

@@ -13,11 +13,30 @@ final class ShareEdge: @unchecked Sendable {
         let share: ResolvedShare
         let version: Int64
         private var rendered: [String: ByteBuffer] = [:]
+        private var renditions: [RenditionKey: PreparedRendition] = [:]
         private let lock = NSLock()
 
         init(share: ResolvedShare, version: Int64) {
             self.share = share
             self.version = version
+        }
+
+        /// The `view` route's answer for one rendition of one member, made once per version
+        /// (`PreparedRendition`). Only what `make` finds is kept: the link's members and their
+        /// renditions bound the table, whatever ids requests name.
+        func rendition(assetId: Int64, type: RenditionType, make: () -> PreparedRendition?) -> PreparedRendition? {
+            let key = RenditionKey(assetId: assetId, type: type)
+            lock.lock()
+            if let hit = renditions[key] {
+                lock.unlock()
+                return hit
+            }
+            lock.unlock()
+            guard let made = make() else { return nil }
+            lock.lock()
+            renditions[key] = made
+            lock.unlock()
+            return made
         }
 
         /// A page rendered once per version (the gallery's HTML and JSON are the same for every client).
@@ -34,6 +53,11 @@ final class ShareEdge: @unchecked Sendable {
             lock.unlock()
             return made
         }
+    }
+
+    struct RenditionKey: Hashable {
+        var assetId: Int64
+        var type: RenditionType
     }
 
     let shares: ShareService

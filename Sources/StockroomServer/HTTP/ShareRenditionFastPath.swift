@@ -63,7 +63,7 @@ final class ShareRenditionFastPath: ChannelDuplexHandler, RemovableChannelHandle
                 context.fireChannelRead(data)
             }
         case let (.holding(head), .end):
-            if let answer = gallery.viewFromMemory(head, client: shareClient(head, context: context)) {
+            if let request = Self.viewRequest(head), let answer = gallery.viewFromMemory(request, client: shareClient(head, context: context)) {
                 reading = .idle
                 write(answer, context: context)
                 tally?.count(answered: true)
@@ -116,6 +116,17 @@ final class ShareRenditionFastPath: ChannelDuplexHandler, RemovableChannelHandle
         guard fields[.contentLength] == nil, fields[.transferEncoding] == nil else { return false }
         if let connection = fields[.connection], connection.lowercased() != "keep-alive" { return false }
         return true
+    }
+
+    /// The view request in a head, unless it has a header the answer from memory does not handle
+    /// (Range and the conditionals but If-None-Match) or a path the router would read otherwise.
+    static func viewRequest(_ head: HTTPRequest) -> ViewRequest? {
+        let fields = head.headerFields
+        guard let route = ViewRoute(path: head.path), fields[.range] == nil, fields[.ifRange] == nil, fields[.ifMatch] == nil,
+              fields[.ifModifiedSince] == nil, fields[.ifUnmodifiedSince] == nil
+        else { return nil }
+        return ViewRequest(token: route.token, assetId: route.assetId, file: route.file, isHead: head.method == .head,
+                           ifNoneMatch: fields[.ifNoneMatch], cookies: fields[values: .cookie], userAgent: fields[.userAgent])
     }
 
     /// Hands a held head to Hummingbird; its response is awaited before this handler answers again.
