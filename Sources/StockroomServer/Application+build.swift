@@ -25,8 +25,11 @@ public func buildApplication(home: DataHome, configuration: ServerConfiguration 
     let idleTimeout = TimeAmount(configuration.idleTimeout)
     let channelLogger = logger
     let server = HTTPServerBuilder { responder in
-        StockroomHTTPChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
-                             headerTimeout: headerTimeout, logger: channelLogger, fastPath: fastPath, fastPathTally: fastPathTally)
+        // The idle timeout is kept by `ConnectionDeadlines`, which also hears of the requests the
+        // share-link fast path answers before Hummingbird's HTTP/1 decoder.
+        StockroomHTTPChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: nil)),
+                             headerTimeout: headerTimeout, idleTimeout: idleTimeout, logger: channelLogger, fastPath: fastPath,
+                             fastPathTally: fastPathTally)
     }
     return Application(
         router: router,

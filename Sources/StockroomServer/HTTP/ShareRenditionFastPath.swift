@@ -1,88 +1,101 @@
 import Foundation
-import HTTPTypes
+import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
 import StockroomCore
 
 /// Answers `GET|HEAD /s/{token}/assets/{assetId}/view/{RENDITION}` — the gallery's thumbnails and
-/// previews — on the connection's event loop, without Hummingbird's per-request task, request
-/// context and middleware chain, when everything the answer needs is in memory: the resolved link
-/// at the catalog's current change version, a verified copy of the (small) blob.
-/// `GalleryController.viewFromMemory` decides with the same checks as the `view` route, writes the
-/// same access-log row and builds the same headers; this handler adds `Date` and `Server` as
-/// Hummingbird does and writes the response.
+/// previews — from the connection's raw bytes, ahead of NIO's HTTP/1 decoder, Hummingbird's
+/// per-request task, request context and middleware chain, when everything the answer needs is
+/// in memory: the resolved link at the catalog's current change version, the rendition's
+/// prepared response (`PreparedRendition`) and a verified copy of the small blob.
+/// `GalleryController.viewFromMemory` decides with the same checks as the `view` route and writes
+/// the same access-log row; this handler writes the prepared head, `Date` and `Server` (as
+/// Hummingbird does) and the cached body — a shared buffer, not a copy — and flushes once per read.
 ///
-/// Everything else goes on to Hummingbird unchanged, head and body parts in their order: other
-/// routes, requests it cannot answer from memory (a cache miss, a stale change counter, any
-/// refusal or error, Range, conditional headers but If-None-Match), requests with a body or
-/// `Connection` other than keep-alive, and — so responses keep their order and a slow reader's
-/// buffer stays bounded — every request that arrives while a request passed on is still being
-/// answered, or while the connection is over its write-buffer water mark.
+/// It reads each request's head itself (`RawRequestHead`, strict) and passes the bytes of every
+/// request it does not answer on to the decoder unchanged, head and `Content-Length` body: other
+/// routes and methods, HTTP/1.0, `Connection: close`, headers it does not know, a request not
+/// answerable from memory (any refusal or error is therefore the router's own). So that responses
+/// keep their order, while a request passed on is still being answered every later one is passed
+/// on too; so that a client that does not read holds a bounded buffer, so is every request that
+/// arrives while the connection is over its write-buffer water mark (Hummingbird's queue is
+/// back-pressured). Anything it cannot frame with certainty (`Transfer-Encoding`, `Upgrade`,
+/// malformed or oversized heads) hands the connection to the decoder for good. After graceful
+/// shutdown has begun it answers nothing more, and Hummingbird closes the connection.
 ///
-/// Sits after `HTTPConnectionStateHandler` (idle timeout, graceful shutdown) and the header-read
-/// deadline, which see its requests and responses like any other.
+/// The header-read and idle clocks (`ConnectionDeadlines`) hear of each request it answers.
 final class ShareRenditionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum Reading {
-        /// Between requests.
-        case idle
-        /// A head this handler may answer, waiting for its end (a body means it is passed on).
-        case holding(HTTPRequest)
-        /// Parts of a request passed on, until its end.
-        case passing
+        /// At the start of a request head (or inside one, its first bytes in `pending`).
+        case head
+        /// Inside the body of a request passed on: this many bytes go on before the next head.
+        case body(remaining: Int)
+        /// Every byte goes to the decoder, for the rest of the connection.
+        case handedOver
     }
 
     let gallery: GalleryController
+    let deadlines: ConnectionDeadlines?
     let serverName: String
     let tally: ShareFastPathTally?
-    private var reading = Reading.idle
-    /// Requests passed on whose response has not ended yet.
+    private var reading = Reading.head
+    /// The first bytes of a head not complete yet.
+    private var pending: ByteBuffer?
+    /// Requests passed on whose response has not ended yet (`ResponseEnds` counts them down).
     private var awaitingResponses = 0
+    private var quiescing = false
     private var unflushed = false
     private var client: (address: String?, known: Bool) = (nil, false)
 
-    init(gallery: GalleryController, serverName: String, tally: ShareFastPathTally?) {
+    init(gallery: GalleryController, deadlines: ConnectionDeadlines?, serverName: String, tally: ShareFastPathTally?) {
         self.gallery = gallery
+        self.deadlines = deadlines
         self.serverName = serverName
         self.tally = tally
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch (reading, part) {
-        case let (.idle, .head(head)):
-            if mayAnswer(head, context: context) {
-                reading = .holding(head)
-            } else {
-                awaitingResponses += 1
-                reading = .passing
-                context.fireChannelRead(data)
+        var bytes = unwrapInboundIn(data)
+        if case .handedOver = reading { return context.fireChannelRead(data) }
+        if var earlier = pending {
+            pending = nil
+            earlier.writeBuffer(&bytes)
+            bytes = earlier
+        }
+        while bytes.readableBytes > 0 {
+            switch reading {
+            case .handedOver:
+                return context.fireChannelRead(wrapInboundOut(bytes))
+            case let .body(remaining):
+                let count = min(remaining, bytes.readableBytes)
+                context.fireChannelRead(wrapInboundOut(bytes.readSlice(length: count)!))
+                reading = remaining == count ? .head : .body(remaining: remaining - count)
+            case .head:
+                let outcome = bytes.withUnsafeReadableBytes { RawRequestHead.parse($0) }
+                switch outcome {
+                case .incomplete:
+                    pending = bytes
+                    return
+                case .handOver:
+                    reading = .handedOver
+                    return context.fireChannelRead(wrapInboundOut(bytes))
+                case let .request(head):
+                    if answer(head, context: context) {
+                        bytes.moveReaderIndex(forwardBy: head.headLength)
+                        deadlines?.answeredBeforeDecoder(context, moreBytes: bytes.readableBytes > 0)
+                    } else {
+                        awaitingResponses += 1
+                        context.fireChannelRead(wrapInboundOut(bytes.readSlice(length: head.headLength)!))
+                        if head.bodyLength > 0 { reading = .body(remaining: head.bodyLength) }
+                    }
+                }
             }
-        case let (.holding(head), .end):
-            if let request = Self.viewRequest(head), let answer = gallery.viewFromMemory(request, client: shareClient(head, context: context)) {
-                reading = .idle
-                write(answer, context: context)
-                tally?.count(answered: true)
-            } else {
-                passOn(head, context: context)
-                reading = .idle
-                context.fireChannelRead(data)
-                tally?.count(answered: false)
-            }
-        case let (.holding(head), _):
-            passOn(head, context: context)
-            // Not reached (the decoder ends a request before the next head); passed on as it came.
-            if case .head = part { awaitingResponses += 1 }
-            context.fireChannelRead(data)
-        case (.passing, .end):
-            reading = .idle
-            context.fireChannelRead(data)
-        case (.passing, _), (.idle, _):
-            context.fireChannelRead(data)
         }
     }
 
@@ -94,63 +107,65 @@ final class ShareRenditionFastPath: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelReadComplete()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Hummingbird answers parse errors; it must have seen the head this handler was holding.
-        if case let .holding(head) = reading { passOn(head, context: context) }
-        context.fireErrorCaught(error)
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent { quiescing = true }
+        context.fireUserInboundEventTriggered(event)
     }
 
-    /// Responses from Hummingbird: when one ends, the request it answered is done.
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data), awaitingResponses > 0 { awaitingResponses -= 1 }
-        context.write(data, promise: promise)
+    func channelInactive(context: ChannelHandlerContext) {
+        pending = nil
+        context.fireChannelInactive()
     }
 
-    /// A head this handler may answer once its end arrives: GET or HEAD of a `view` route, no
-    /// body, no `Connection: close` (Hummingbird ends the connection after that response), nothing
-    /// passed on still being answered, and room in the connection's write buffer.
-    private func mayAnswer(_ head: HTTPRequest, context: ChannelHandlerContext) -> Bool {
-        guard head.method == .get || head.method == .head, awaitingResponses == 0, context.channel.isWritable,
-              let path = head.path, path.hasPrefix("/s/"), path.contains("/view/") else { return false }
-        let fields = head.headerFields
-        guard fields[.contentLength] == nil, fields[.transferEncoding] == nil else { return false }
-        if let connection = fields[.connection], connection.lowercased() != "keep-alive" { return false }
+    /// Answers the request from memory when it is a plain view request, nothing passed on is
+    /// still being answered, the connection has room in its write buffer and is not shutting
+    /// down, and `viewFromMemory` has the answer. Writes it; flushed when the read is done.
+    private func answer(_ head: RawRequestHead, context: ChannelHandlerContext) -> Bool {
+        guard let view = head.view, awaitingResponses == 0, !quiescing, context.channel.isWritable else { return false }
+        let now = Date()
+        guard let answer = gallery.viewFromMemory(view, client: shareClient(view, context: context), now: now) else {
+            tally?.count(answered: false)
+            return false
+        }
+        let end = ResponseHeadEnd.current(serverName: serverName, now: now)
+        var headBytes = context.channel.allocator.buffer(capacity: answer.head.readableBytes + end.readableBytes)
+        headBytes.writeImmutableBuffer(answer.head)
+        headBytes.writeImmutableBuffer(end)
+        context.write(wrapOutboundOut(headBytes), promise: nil)
+        if let body = answer.body { context.write(wrapOutboundOut(body), promise: nil) }
+        unflushed = true
+        tally?.count(answered: true)
         return true
     }
 
-    /// The view request in a head, unless it has a header the answer from memory does not handle
-    /// (Range and the conditionals but If-None-Match) or a path the router would read otherwise.
-    static func viewRequest(_ head: HTTPRequest) -> ViewRequest? {
-        let fields = head.headerFields
-        guard let route = ViewRoute(path: head.path), fields[.range] == nil, fields[.ifRange] == nil, fields[.ifMatch] == nil,
-              fields[.ifModifiedSince] == nil, fields[.ifUnmodifiedSince] == nil
-        else { return nil }
-        return ViewRequest(token: route.token, assetId: route.assetId, file: route.file, isHead: head.method == .head,
-                           ifNoneMatch: fields[.ifNoneMatch], cookies: fields[values: .cookie], userAgent: fields[.userAgent])
-    }
-
-    /// Hands a held head to Hummingbird; its response is awaited before this handler answers again.
-    private func passOn(_ head: HTTPRequest, context: ChannelHandlerContext) {
-        awaitingResponses += 1
-        reading = .passing
-        context.fireChannelRead(wrapInboundOut(.head(head)))
-    }
-
-    private func write(_ answer: FileFromMemory, context: ChannelHandlerContext) {
-        var fields = answer.headers
-        fields[.date] = ResponseDate.current()
-        fields[.server] = serverName
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: fields))), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
-        unflushed = true
+    /// A response from Hummingbird ended: the request passed on is done.
+    fileprivate func responseEnded() {
+        if awaitingResponses > 0 { awaitingResponses -= 1 }
     }
 
     /// Who asks, for the access log: the connection's address (as `StockroomRequestContext` has it)
     /// and the request's user agent.
-    private func shareClient(_ head: HTTPRequest, context: ChannelHandlerContext) -> ShareClient {
+    private func shareClient(_ view: ViewRequest, context: ChannelHandlerContext) -> ShareClient {
         if !client.known { client = (context.channel.remoteAddress?.ipAddress, true) }
-        return ShareClient(address: client.address, userAgent: head.headerFields[.userAgent])
+        return ShareClient(address: client.address, userAgent: view.userAgent)
+    }
+
+    /// After the HTTP/1 codec: tells the fast path when a response to a request it passed on has
+    /// ended (after the end went on towards the socket, so what it answers next follows it).
+    final class ResponseEnds: ChannelOutboundHandler, RemovableChannelHandler {
+        typealias OutboundIn = HTTPResponsePart
+        typealias OutboundOut = HTTPResponsePart
+        private let fastPath: ShareRenditionFastPath
+
+        init(_ fastPath: ShareRenditionFastPath) {
+            self.fastPath = fastPath
+        }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            let isEnd = if case .end = unwrapOutboundIn(data) { true } else { false }
+            context.write(data, promise: promise)
+            if isEnd { fastPath.responseEnded() }
+        }
     }
 }
 
@@ -173,12 +188,27 @@ public final class ShareFastPathTally: @unchecked Sendable {
     }
 }
 
-/// The `Date` header as Hummingbird writes it (`Tue, 01 Dec 2026 15:31:01 GMT`), formatted at most
-/// once a second.
-enum ResponseDate {
+/// `Date: …\r\nServer: …\r\n\r\n`, the end of every head the fast path writes, made at most once
+/// a second.
+enum ResponseHeadEnd {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var second: Int = -1
-    nonisolated(unsafe) private static var text = ""
+    nonisolated(unsafe) private static var bytes = ByteBuffer()
+
+    static func current(serverName: String, now: Date) -> ByteBuffer {
+        let whole = Int(now.timeIntervalSince1970)
+        lock.lock()
+        defer { lock.unlock() }
+        if whole != second {
+            second = whole
+            bytes = ByteBuffer(string: "Date: \(ResponseDate.format(Date(timeIntervalSince1970: TimeInterval(whole))))\r\nServer: \(serverName)\r\n\r\n")
+        }
+        return bytes
+    }
+}
+
+/// The `Date` header as Hummingbird writes it (`Tue, 01 Dec 2026 15:31:01 GMT`).
+enum ResponseDate {
     private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "GMT")!
@@ -186,17 +216,6 @@ enum ResponseDate {
     }()
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    static func current(_ now: Date = Date()) -> String {
-        let now = Int(now.timeIntervalSince1970)
-        lock.lock()
-        defer { lock.unlock() }
-        if now != second {
-            second = now
-            text = format(Date(timeIntervalSince1970: TimeInterval(now)))
-        }
-        return text
-    }
 
     static func format(_ date: Date) -> String {
         let c = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
