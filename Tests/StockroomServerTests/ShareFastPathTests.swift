@@ -298,6 +298,42 @@ struct ShareFastPathTests {
             }
         }
     }
+
+    /// SIGTERM to the real `stockroom serve`: a keep-alive connection the fast path served is
+    /// closed, a download under way is finished first, the log rows of both are written, and
+    /// the process exits cleanly.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcess.binary.path), "needs .build/debug/stockroom"))
+    func gracefulShutdownFinishesResponsesAndClosesFastPathConnections() async throws {
+        let scene = try FastPathScene()
+        let large = try scene.fixture.addLargeOriginal(megabytes: 12)
+        _ = try scene.fixture.collections.addAssets([large.id!], to: scene.collection, by: .system)
+        let link = try scene.fixture.shares.createShare(ShareRequest(target: .collection(slug: scene.collection)), by: .system)
+        let server = try await ServeProcess.start(home: scene.fixture.home.root)
+        defer { server.stop() }
+        let thumb = "GET \(scene.thumbnailURI(link)) HTTP/1.1\r\nHost: x\r\nUser-Agent: Shutdown/1\r\n\r\n"
+        let keptAlive = try RawConnection(port: server.port)
+        try keptAlive.send(thumb)
+        #expect(await RawExchange.receive(keptAlive, heads: [false], timeout: .seconds(20), waitForClose: false).responses.first?.status == 200)
+        // The link and blob are in memory now: this one is answered before the decoder.
+        try keptAlive.send(thumb)
+        #expect(await RawExchange.receive(keptAlive, heads: [false], timeout: .seconds(20), waitForClose: false).responses.first?.status == 200)
+        let download = try RawConnection(port: server.port, receiveBuffer: 16_384)
+        try download.send("GET /s/\(link.token)/assets/\(large.id!)/download/original HTTP/1.1\r\nHost: x\r\nUser-Agent: Shutdown/1\r\n\r\n")
+        let started = await download.readOffPool(upTo: 4_096, timeout: .seconds(20))
+        #expect(String(decoding: started.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+
+        kill(server.process.processIdentifier, SIGTERM)
+        let closed = await keptAlive.readOffPool(upTo: Int.max, timeout: .seconds(20))
+        #expect(closed.closed && closed.bytes.isEmpty, "the idle fast-path connection is closed on shutdown")
+        let rest = await download.readOffPool(upTo: Int.max, timeout: .seconds(60))
+        #expect(rest.closed)
+        #expect(started.bytes.count + rest.bytes.count > 12 * 1_048_576, "the download under way is finished before the connection closes")
+        for _ in 0..<100 where server.process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!server.process.isRunning && server.process.terminationStatus == 0)
+        let rows = try scene.fixture.home.catalog.shareAccessLog(linkId: link.id!).filter { $0.userAgent == "Shutdown/1" }
+        #expect(rows.filter { $0.renditionType == "THUMBNAIL_MEDIUM" && $0.ipAddress == "127.0.0.1" }.count == 2)
+        #expect(rows.filter { $0.event == .download }.count == 1)
+    }
 }
 
 /// A data home with one collection of one image (thumbnail, preview and watermarked proof).
