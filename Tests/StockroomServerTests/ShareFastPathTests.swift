@@ -291,6 +291,13 @@ struct ShareFastPathTests {
             try await servers.expectSamePipelined([(big, false), (plain, false)], fastPathAnswers: false)
             try await servers.expectSamePipelined([("GET / HTTP/1.1\nHost: x\n\n", false), (plain, false)], fastPathAnswers: false)
             try await servers.expectSamePipelined([("\u{16}\u{3}\u{1}\u{0}\u{5}hello\r\n\r\n", false)], fastPathAnswers: false)
+            // Keep-alive and the headers a browser sends are answered from memory, as the router answers them.
+            try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n", status: 200)
+            try await servers.expectSame("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\n"
+                                         + "Accept: image/avif,image/webp,*/*\r\nAccept-Language: en-GB,en;q=0.5\r\n"
+                                         + "Accept-Encoding: gzip, deflate, br\r\nReferer: http://x/s/\(link.token)\r\n"
+                                         + "Sec-Fetch-Dest: image\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Site: same-origin\r\n"
+                                         + "Priority: u=5, i\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n\r\n", status: 200)
             // HTTP/1.0 and Connection: close are Hummingbird's, which ends the connection after them.
             for request in ["GET \(thumb) HTTP/1.0\r\n\r\n", "GET \(thumb) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
                             "GET \(thumb) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"] {
