@@ -21,6 +21,8 @@ final class ConnectionDeadlines {
     let idleTimeout: TimeAmount?
     let logger: Logger
     private var headerTask: Scheduled<Void>?
+    /// When the head being read began; `nil` while none is being read.
+    private var headStartedAt: NIODeadline?
     /// Between requests (after a response's end, before the next byte).
     private var waitingForRequest = true
     /// A head has been read by the decoder and its response has not ended yet.
@@ -39,19 +41,33 @@ final class ConnectionDeadlines {
         self.logger = logger
     }
 
+    /// A head begins now. The check is scheduled only when none is pending: a connection that
+    /// answers thousands of requests a second would otherwise schedule and cancel a timer for
+    /// each (it was a tenth of the fast path's CPU). The check looks at when the current head
+    /// began and schedules itself again for that head's deadline.
     private func armHeader(_ context: ChannelHandlerContext) {
-        headerTask?.cancel()
+        let now = NIODeadline.now()
+        headStartedAt = now
+        if headerTask == nil { scheduleHeaderCheck(context, at: now + headerTimeout) }
+    }
+
+    private func scheduleHeaderCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
         let channel = context.channel
-        let logger = self.logger
-        headerTask = context.eventLoop.scheduleTask(in: headerTimeout) {
-            logger.debug("request head not received in time; closing connection")
-            channel.close(promise: nil)
+        headerTask = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
+            headerTask = nil
+            guard let started = headStartedAt, channel.isActive else { return }
+            if NIODeadline.now() >= started + headerTimeout {
+                logger.debug("request head not received in time; closing connection")
+                channel.close(promise: nil)
+            } else {
+                scheduleHeaderCheck(context, at: started + headerTimeout)
+            }
         }
     }
 
+    /// The head is read (or the connection is between requests).
     private func disarmHeader() {
-        headerTask?.cancel()
-        headerTask = nil
+        headStartedAt = nil
     }
 
     private func opened(_ context: ChannelHandlerContext) {
@@ -63,6 +79,8 @@ final class ConnectionDeadlines {
 
     private func closed() {
         disarmHeader()
+        headerTask?.cancel()
+        headerTask = nil
         idleTask?.cancel()
         idleTask = nil
     }
