@@ -32,8 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var accessLogInterval: Duration
     /// What share-link clients may write per address and link in ten minutes (comments, decisions, picks).
     public var clientWriteLimits: [ClientActionLimiter.Action: ClientActionLimiter.Limit]
-    /// Answers share-link thumbnails and previews held in memory on the event loop
-    /// (`ShareRenditionFastPath`); off, every request goes through Hummingbird's router.
+    /// Answers share-link thumbnails and previews held in memory on the event loop, from the raw
+    /// bytes ahead of the HTTP/1 decoder (`ShareRenditionFastPath`); off, every request goes
+    /// through Hummingbird's router.
     public var shareFastPath: Bool
     /// Counts what the fast path answered and passed on (tests, benchmarks).
     public var shareFastPathTally: ShareFastPathTally?
