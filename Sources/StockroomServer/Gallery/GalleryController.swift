@@ -308,9 +308,7 @@ struct FileFromMemory {
     var prepared: PreparedRendition
     var body: ByteBuffer?
 
-    /// The headers without `Date` and `Server`.
-    var headers: HTTPFields { status == .ok ? prepared.okHeaders : prepared.notModifiedHeaders }
-    /// The status line and `headers`, encoded.
+    /// The status line and headers, encoded, without `Date` and `Server`.
     var head: ByteBuffer { status == .ok ? prepared.okHead : prepared.notModifiedHead }
 }
 

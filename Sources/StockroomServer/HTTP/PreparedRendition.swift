@@ -4,9 +4,9 @@ import StockroomCore
 
 /// What the `view` route answers for one rendition of one member of a cached link, worked out
 /// once when the link's entry first serves it and reused for every request at that catalog
-/// version: the member and file (membership and the display rule were checked to find them), the
-/// headers of the 200 and of the 304, and the same heads encoded as HTTP/1.1 bytes up to (not
-/// including) `Date` and `Server`, which change with the clock.
+/// version: the member and file (membership and the display rule were checked to find them) and
+/// the heads of the 200 and of the 304 encoded as HTTP/1.1 bytes up to (not including) `Date` and
+/// `Server`, which change with the clock.
 ///
 /// Only what depends on the link at its version, the asset, the rendition and the blob is kept;
 /// everything that depends on the request or the clock (expiry, the asset's own expiry, the
@@ -18,13 +18,10 @@ final class PreparedRendition: Sendable {
     let size: Int64
     /// `"<blob hash>"`, as `ETag` carries it.
     let etag: String
-    /// The 200's headers (GET and HEAD), without `Date` and `Server`.
-    let okHeaders: HTTPFields
-    /// The 304's headers, without `Date` and `Server`.
-    let notModifiedHeaders: HTTPFields
-    /// `HTTP/1.1 200 OK\r\n` and `okHeaders`, each line ending in CRLF.
+    /// `HTTP/1.1 200 OK\r\n` and the 200's header lines (GET and HEAD; `BlobResponder.fileHeaders`),
+    /// each ending in CRLF, without `Date` and `Server`.
     let okHead: ByteBuffer
-    /// `HTTP/1.1 304 Not Modified\r\n` and `notModifiedHeaders`.
+    /// `HTTP/1.1 304 Not Modified\r\n` and the 304's header lines (`BlobResponder.notModifiedHeaders`).
     let notModifiedHead: ByteBuffer
 
     init(asset: SharedAsset, file: SharedFile, size: Int64, cacheControl: String) {
@@ -32,11 +29,9 @@ final class PreparedRendition: Sendable {
         self.file = file
         self.size = size
         etag = "\"\(file.blobHash)\""
-        okHeaders = BlobResponder.fileHeaders(file, range: ByteRange(start: 0, end: size - 1), partialOf: nil, disposition: .inline,
-                                              cacheControl: cacheControl)
-        notModifiedHeaders = BlobResponder.notModifiedHeaders(file, cacheControl: cacheControl)
-        okHead = Self.encode(.ok, okHeaders)
-        notModifiedHead = Self.encode(.notModified, notModifiedHeaders)
+        okHead = Self.encode(.ok, BlobResponder.fileHeaders(file, range: ByteRange(start: 0, end: size - 1), partialOf: nil,
+                                                            disposition: .inline, cacheControl: cacheControl))
+        notModifiedHead = Self.encode(.notModified, BlobResponder.notModifiedHeaders(file, cacheControl: cacheControl))
     }
 
     /// The status line and header lines as NIO's HTTP/1 encoder writes them for an HTTP/1.1
