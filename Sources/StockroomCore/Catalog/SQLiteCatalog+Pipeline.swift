@@ -225,6 +225,21 @@ extension SQLiteCatalog: PipelineCatalog {
         }
     }
 
+    public func recordGridThumbnails(job: Job, renditions: [Rendition], leaseSeconds: Double, now: Date) throws(DomainError) {
+        try write { db in
+            try Self.storeRenditions(db, renditions, now: now)
+            try Self.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
+        }
+    }
+
+    public func hasQueuedFirstPasses() throws(DomainError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM job WHERE status = 'QUEUED' AND priority > ? AND stage != ?)
+                """, arguments: [Job.remainingRenditionsPriority, PipelineStage.webhook.rawValue]) ?? true
+        }
+    }
+
     public func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
         try write { db in try Self.recordFailure(db, job: job, failure: failure, now: now) }
     }
