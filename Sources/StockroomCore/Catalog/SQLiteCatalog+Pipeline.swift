@@ -232,11 +232,12 @@ extension SQLiteCatalog: PipelineCatalog {
         }
     }
 
-    public func hasQueuedFirstPasses() throws(DomainError) -> Bool {
+    public func isAlone(_ job: Job) throws(DomainError) -> Bool {
         try read { db in
             try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM job WHERE status = 'QUEUED' AND priority > ? AND stage != ?)
-                """, arguments: [Job.remainingRenditionsPriority, PipelineStage.webhook.rawValue]) ?? true
+                SELECT NOT EXISTS (SELECT 1 FROM job WHERE status = 'QUEUED' AND priority > ? AND stage != ?)
+                   AND NOT EXISTS (SELECT 1 FROM job WHERE batchId = ? AND status IN ('QUEUED', 'RUNNING') AND id != ?)
+                """, arguments: [Job.remainingRenditionsPriority, PipelineStage.webhook.rawValue, job.batchId, job.id]) ?? false
         }
     }
 

@@ -312,10 +312,10 @@ public final class PipelineRunner: Sendable {
     /// the rest of its renditions are made once every file queued so far has its thumbnails.
     /// From then on a failure is the second pass's: the asset stays, the renditions show FAILED.
     ///
-    /// When no other file is queued for its first pass (a file arriving alone, the last files of
-    /// a batch), one decode serves both passes: the media call hands over the grid thumbnails
-    /// first, they are committed at once (the job stays leased), and the rest follows from the
-    /// same decode — no second decode, no second trip through the queue.
+    /// A file that is the only work in sight (`isAlone`: a file arriving alone in a watch folder,
+    /// a one-file ingest) is rendered from one decode for both passes: the media call hands over
+    /// the grid thumbnails first, they are committed at once (the job stays leased), and the rest
+    /// follows from the same decode — no second decode, no second trip through the queue.
     private func render(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal,
                         onGridThumbnails: (PipelineEvent) -> Void) throws -> StageResult {
         guard let assetId = job.assetId, let asset = try catalog.asset(id: assetId) else {
@@ -338,7 +338,7 @@ public final class PipelineRunner: Sendable {
         let grid = wanted.filter { definition.gridTypes.contains($0.0) }
         var firstPassOnly = filedNow && !secondPass && !grid.isEmpty && grid.count < wanted.count
         // Asked only when it matters: a file's first pass, at most once per file.
-        let gridInStream = try firstPassOnly && !catalog.hasQueuedFirstPasses()
+        let gridInStream = try firstPassOnly && catalog.isAlone(job)
         if gridInStream { firstPassOnly = false }
         if firstPassOnly { wanted = grid }
         var gridCommitted = false
