@@ -417,13 +417,15 @@ public final class PipelineRunner: Sendable {
                         // Committed while the worker goes on with the larger renditions.
                         do {
                             let gridRows = try renditionRows(for: early)
-                            payload.gridThumbnailsMade = true
-                            payload.renditionsMade = gridRows.filter { $0.status == .completed }.count
-                            payload.renditionsFailed = gridRows.filter { $0.status == .failed }.count
-                            job.payload = try JSONValue.encoding(payload)
+                            var committed = (job: job, payload: payload)
+                            committed.payload.gridThumbnailsMade = true
+                            committed.payload.renditionsMade = gridRows.filter { $0.status == .completed }.count
+                            committed.payload.renditionsFailed = gridRows.filter { $0.status == .failed }.count
+                            committed.job.payload = try JSONValue.encoding(committed.payload)
                             // Resumed after a crash, the rest waits behind other files' first passes.
-                            job.priority = Job.remainingRenditionsPriority
-                            try catalog.recordGridThumbnails(job: job, renditions: gridRows, leaseSeconds: leaseSeconds, now: Date())
+                            committed.job.priority = Job.remainingRenditionsPriority
+                            try catalog.recordGridThumbnails(job: committed.job, renditions: gridRows, leaseSeconds: leaseSeconds, now: Date())
+                            (job, payload) = committed
                             gridCommitted = true
                             onGridThumbnails(event(job, payload, outcome: payload.outcome ?? .ingested))
                         } catch {
