@@ -36,7 +36,15 @@ public final class LibMediaEngine: MediaEngine {
     }
 
     public func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome] {
-        guard !recipes.isEmpty else { return [] }
+        try render(fileAt: url, description: description, recipes: recipes, deliveringFirst: [], to: { _ in })
+    }
+
+    public func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe],
+                       deliveringFirst first: Set<String>, to deliverFirst: ([RenditionOutcome]) -> Void) throws(MediaError) -> [RenditionOutcome] {
+        guard !recipes.isEmpty else {
+            deliverFirst([])
+            return []
+        }
         let deadline = Deadline(seconds: configuration.timeLimitSeconds)
         let source: VisualSource
         switch try identify(url) {
@@ -47,11 +55,15 @@ public final class LibMediaEngine: MediaEngine {
             source = try VisualSource.audioVisual(AVInput(path: path, deadline: deadline, maxPixels: configuration.maxPixels), recipes: recipes,
                                                   configuration: configuration)
         case let .document(format, path):
-            return try DocumentMedia.render(format, path: path, description: description, recipes: recipes,
-                                            configuration: configuration, deadline: deadline)
+            // Pages are drawn per group of recipes: the first ones are handed over at the end.
+            let outcomes = try DocumentMedia.render(format, path: path, description: description, recipes: recipes,
+                                                    configuration: configuration, deadline: deadline)
+            let (early, rest) = RenditionOutcome.split(outcomes, first: first)
+            deliverFirst(early)
+            return rest
         }
         let maker = RenditionMaker(deadline: deadline, rights: DerivativeRights(description: description))
-        return try maker.render(base: source.base, source: source.size, recipes: recipes)
+        return try maker.render(base: source.base, source: source.size, recipes: recipes, deliveringFirst: first, to: deliverFirst)
     }
 
     public func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts {

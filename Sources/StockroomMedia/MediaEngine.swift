@@ -41,6 +41,15 @@ public protocol MediaEngine: Sendable {
     /// be rendered at all (undecodable, no visual content); per-recipe failures are outcomes.
     func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome]
 
+    /// `render`, handing the outcomes of the recipes named in `first` to `deliverFirst` as soon
+    /// as they are made, before the others are encoded, all from the same decode; returns the
+    /// other recipes' outcomes. `deliverFirst` is called once, unless the call throws before
+    /// (nothing could be rendered); a throw after it concerns only the others. Thumbnails first
+    /// for a file with no other file waiting: its grid thumbnails are committed while the
+    /// larger renditions are still being made (Docs/pipeline.md, "Thumbnails first").
+    func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe],
+                deliveringFirst first: Set<String>, to deliverFirst: ([RenditionOutcome]) -> Void) throws(MediaError) -> [RenditionOutcome]
+
     /// Writes the PREVIEW_VIDEO proxy of a video file to `output` (an H.264/AAC MP4, see
     /// `VideoProxyRecipe`). Throws `noVisualContent` for a file without a video stream.
     func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts
@@ -52,4 +61,31 @@ public protocol MediaEngine: Sendable {
     /// Draws the WAVEFORM rendition of an audio file (its first audio stream, whole, mixed to
     /// mono; see `WaveformRecipe`). Throws `noVisualContent` for a file without an audio stream.
     func makeWaveform(fileAt url: URL, recipe: WaveformRecipe) throws(MediaError) -> RenderedImage
+}
+
+extension MediaEngine {
+    /// Renders everything, then hands over the first recipes' outcomes: the order without the
+    /// early delivery, for engines that cannot stream.
+    public func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe],
+                       deliveringFirst first: Set<String>, to deliverFirst: ([RenditionOutcome]) -> Void) throws(MediaError) -> [RenditionOutcome] {
+        let outcomes = try render(fileAt: url, description: description, recipes: recipes)
+        let (early, rest) = RenditionOutcome.split(outcomes, first: first)
+        deliverFirst(early)
+        return rest
+    }
+}
+
+extension RenditionOutcome {
+    /// The recipe's name this outcome is for.
+    public var recipeName: String {
+        switch self {
+        case let .rendered(image): image.name
+        case let .failed(name, _): name
+        }
+    }
+
+    /// The outcomes for the recipes named in `first`, and the others, each in their order.
+    public static func split(_ outcomes: [RenditionOutcome], first: Set<String>) -> (first: [RenditionOutcome], rest: [RenditionOutcome]) {
+        (outcomes.filter { first.contains($0.recipeName) }, outcomes.filter { !first.contains($0.recipeName) })
+    }
 }

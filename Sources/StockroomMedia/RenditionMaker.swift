@@ -17,30 +17,75 @@ struct RenditionMaker {
     /// `base` is the source decoded once at a scale that serves every recipe; `source` is the
     /// full displayed size of the original, which bounds every rendition (no upscaling).
     func render(base: LibvipsImage, source: PixelSize, recipes: [RenditionRecipe]) throws(MediaError) -> [RenditionOutcome] {
+        try render(base: base, source: source, recipes: recipes, deliveringFirst: [], to: { _ in })
+    }
+
+    /// The same, handing the outcomes of the recipes named in `first` to `deliverFirst` as soon
+    /// as they exist; returns the others'. The steps run in cascade order either way (the same
+    /// pixels); until the first recipes are delivered the others are only resampled, their
+    /// watermarks and encodes wait, so the grid thumbnails of a 24 MP photo leave after the
+    /// decode and the resampling chain, not after the WebP.
+    func render(base: LibvipsImage, source: PixelSize, recipes: [RenditionRecipe], deliveringFirst first: Set<String>,
+                to deliverFirst: ([RenditionOutcome]) -> Void) throws(MediaError) -> [RenditionOutcome] {
         let cascade = RenditionCascade(decoded: PixelSize(width: base.width, height: base.height), source: source, recipes: recipes)
+        let firstIndices = recipes.indices.filter { first.contains(recipes[$0].name) }
+        var delivered = false
         var made: [Int: LibvipsImage] = [:]
         var outcomes = [RenditionOutcome?](repeating: nil, count: recipes.count)
+        /// Shaped, waiting for the first recipes to be delivered before their encode.
+        var waiting: [(recipe: Int, shaped: LibvipsImage)] = []
+
+        // A failed step is that recipe's outcome; only a timeout ends the call.
+        func attempt(_ recipe: Int, _ work: () throws(MediaError) -> RenditionOutcome?) throws(MediaError) {
+            do throws(MediaError) {
+                if let outcome = try work() { outcomes[recipe] = outcome }
+            } catch {
+                if case .timedOut = error { throw error }
+                if deadline.hasPassed { throw .timedOut(seconds: deadline.limitSeconds) }
+                outcomes[recipe] = .failed(name: recipes[recipe].name, reason: error.description)
+            }
+        }
+        func deliverIfReady() throws(MediaError) {
+            guard !delivered, firstIndices.allSatisfy({ outcomes[$0] != nil }) else { return }
+            delivered = true
+            deliverFirst(firstIndices.map { outcomes[$0]! })
+            for (recipe, shaped) in waiting {
+                try deadline.check()
+                try attempt(recipe) { () throws(MediaError) -> RenditionOutcome? in .rendered(try finish(shaped, recipe: recipes[recipe])) }
+            }
+            waiting = []
+        }
+
+        try deliverIfReady()
         for (position, step) in cascade.steps.enumerated() {
             try deadline.check()
             let recipe = recipes[step.recipe]
-            do throws(MediaError) {
+            try attempt(step.recipe) { () throws(MediaError) -> RenditionOutcome? in
                 var shaped = try shape(step, recipe: recipe, from: { image(for: $0, atLeast: $1, base: base, made: made) })
                 if cascade.isRead(step.recipe) {
                     shaped = try shaped.inMemory(deadline: deadline) { .vips("resize to \(step.target.width)×\(step.target.height): \($0)") }
                     made[step.recipe] = shaped
                 }
-                outcomes[step.recipe] = .rendered(try finish(shaped, recipe: recipe))
-            } catch {
-                if case .timedOut = error { throw error }
-                if deadline.hasPassed { throw .timedOut(seconds: deadline.limitSeconds) }
-                outcomes[step.recipe] = .failed(name: recipe.name, reason: error.description)
+                guard delivered || firstIndices.contains(step.recipe) else {
+                    waiting.append((step.recipe, shaped))
+                    return nil
+                }
+                return .rendered(try finish(shaped, recipe: recipe))
             }
             for index in cascade.releases[position] {
                 made[index] = nil
             }
+            try deliverIfReady()
         }
-        return outcomes.enumerated().map { index, outcome in
-            outcome ?? .failed(name: recipes[index].name, reason: "not rendered")
+        if !delivered {
+            for index in firstIndices where outcomes[index] == nil {
+                outcomes[index] = .failed(name: recipes[index].name, reason: "not rendered")
+            }
+            try deliverIfReady()
+        }
+        return outcomes.enumerated().compactMap { index, outcome in
+            guard !firstIndices.contains(index) else { return nil }
+            return outcome ?? .failed(name: recipes[index].name, reason: "not rendered")
         }
     }
 

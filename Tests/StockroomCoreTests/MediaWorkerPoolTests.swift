@@ -70,6 +70,72 @@ struct MediaWorkerPoolTests {
         }
     }
 
+    @Test("a render naming first recipes: their outcomes come in an early reply, before the rest, the same bytes as one render (inline and through scratch files)")
+    func earlyReply() async throws {
+        let file = Corpus.file("images/orientation-landscape-6.jpg")
+        let configuration = self.configuration
+        let recipes = self.recipes + [RenditionRecipe(name: "LARGE", width: 1200, format: .webp, quality: 80),
+                                      RenditionRecipe(name: "TINY", width: 64, format: .png, quality: 80)]
+        let local = try LibMediaEngine(configuration: configuration)
+        let description = try await run { try local.describe(fileAt: file, sidecar: nil) }
+        let expected = try await run { try local.render(fileAt: file, description: description, recipes: recipes) }
+        let first: Set<String> = ["SMALL", "TINY"]
+        for limits in [MediaWorkerLimits(), MediaWorkerLimits(inlineByteLimit: 0)] {
+            let pool = Fixtures.mediaPool(limits: limits)
+            let contained = ContainedMediaEngine(configuration: configuration, pool: pool)
+            let (early, rest, order) = try await run { () -> ([RenditionOutcome], [RenditionOutcome], [String]) in
+                let order = LockedList()
+                var early: [RenditionOutcome] = []
+                let rest = try contained.render(fileAt: file, description: description, recipes: recipes, deliveringFirst: first) {
+                    early = $0
+                    order.append("early")
+                }
+                order.append("returned")
+                return (early, rest, order.items)
+            }
+            #expect(order == ["early", "returned"])
+            #expect(early == expected.filter { first.contains($0.recipeName) }, "inline limit \(limits.inlineByteLimit)")
+            #expect(rest == expected.filter { !first.contains($0.recipeName) }, "inline limit \(limits.inlineByteLimit)")
+            #expect(early.count == 2 && rest.count == 2)
+            // One request answered twice.
+            #expect(pool.requestsSent == 1)
+            pool.shutdown()
+        }
+        // In process, the same split.
+        let order = LockedList()
+        let rest = try await run {
+            try local.render(fileAt: file, description: description, recipes: recipes, deliveringFirst: first) { early in
+                order.append(early.map(\.recipeName).joined(separator: ","))
+            }
+        }
+        #expect(order.items == ["SMALL,TINY"])
+        #expect(rest == expected.filter { !first.contains($0.recipeName) })
+    }
+
+    @Test("a worker killed after its early reply: the first outcomes are delivered once, a fresh worker is asked for the rest only")
+    func killedAfterEarlyReply() async throws {
+        let file = try MediaWorkerFixtures.hooked("images/orientation-landscape-6.jpg", action: "SIGKILL-once", step: "renderedFirst",
+                                                  to: dir.url.appendingPathComponent("killed-after-early.jpg"))
+        let configuration = self.configuration, recipes = self.recipes
+        let pool = Fixtures.mediaPool(testHooks: try hooks())
+        let contained = ContainedMediaEngine(configuration: configuration, pool: pool)
+        let description = try await run { try contained.describe(fileAt: file, sidecar: nil) }
+        let expected = try await run { try LibMediaEngine(configuration: configuration).render(fileAt: file, description: description, recipes: recipes) }
+        let (deliveries, rest) = try await run { () -> ([[RenditionOutcome]], [RenditionOutcome]) in
+            var deliveries: [[RenditionOutcome]] = []
+            let rest = try contained.render(fileAt: file, description: description, recipes: recipes, deliveringFirst: ["SMALL"]) {
+                deliveries.append($0)
+            }
+            return (deliveries, rest)
+        }
+        #expect(deliveries == [expected.filter { $0.recipeName == "SMALL" }])
+        #expect(rest == expected.filter { $0.recipeName != "SMALL" })
+        // describe, the render whose worker died after its early reply, the rest on a new worker.
+        #expect(pool.requestsSent == 3)
+        #expect(pool.startedWorkerCount == 2)
+        pool.shutdown()
+    }
+
     @Test("prestarted workers serve the first requests; none is started twice")
     func prestart() async throws {
         let pool = Fixtures.mediaPool()
@@ -253,4 +319,13 @@ struct MediaWorkerPoolTests {
         #expect(MediaWorkerLimits.text(bytes: 2 << 30) == "2 GiB")
         #expect(MediaWorkerLimits.text(bytes: 768 << 20) == "768 MiB")
     }
+}
+
+/// Strings appended from the thread a media call runs on, read after it.
+private final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+
+    func append(_ item: String) { lock.withLock { list.append(item) } }
+    var items: [String] { lock.withLock { list } }
 }

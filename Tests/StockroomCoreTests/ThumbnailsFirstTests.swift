@@ -23,8 +23,19 @@ struct ThumbnailsFirstTests {
         try home.sqliteCatalog!.database.writer.read { db in try Rendition.order(Column("id")).fetchAll(db) }
     }
 
-    private func allJobs(_ home: DataHome) throws -> [Job] {
-        try home.sqliteCatalog!.database.writer.read { db in try Job.order(Column("id")).fetchAll(db) }
+    private func allJobs(_ home: DataHome, batchId: String? = nil) throws -> [Job] {
+        try home.sqliteCatalog!.database.writer.read { db in
+            try Job.order(Column("id")).fetchAll(db).filter { batchId == nil || $0.batchId == batchId }
+        }
+    }
+
+    /// Another file queued in a batch of its own, which the runs of these tests (each taking its
+    /// own batch) never claim: while it waits for its first pass, every render is two passes.
+    private func keepAFileWaiting(_ home: DataHome) throws {
+        let service = IngestService(catalog: home.catalog, runner: Fixtures.runner(home))
+        let waiting = try Fixtures.stage(["waiting-for-its-turn.jpg": "images/orientation-landscape-8.jpg"], in: dir, folder: "waiting")
+        _ = try service.enqueue(try IngestService.sourceFiles([waiting]), librarySlug: "test-library",
+                                baseFolder: nil, actor: .system)
     }
 
     /// What a worker does, one job at a time, but only for jobs at normal priority: the first
@@ -97,7 +108,89 @@ struct ThumbnailsFirstTests {
         #expect(events.map(\.kind) == ["grid", "grid", "grid", "done", "done", "done"], "\(events)")
         #expect(Set(events.prefix(3).map(\.job)) == Set(jobs.map(\.id!)))
         #expect(Set(events.suffix(3).map(\.job)) == Set(jobs.map(\.id!)))
+        // The last file of the batch too took two passes: the second passes come in the order of the first.
+        #expect(events.suffix(3).map(\.job) == events.prefix(3).map(\.job))
         #expect(events.allSatisfy { $0.file?.hasPrefix("photo-") == true })
+    }
+
+    @Test("a file no other file waits for is rendered from one decode: grid thumbnails committed first, the rest in the same claim, the larger renditions the same bytes as in two passes")
+    func oneDecodeWhenNothingWaits() async throws {
+        func ingestOne(_ home: DataHome, folder: String) async throws -> (pool: MediaWorkerPool, kinds: [String], batchId: String) {
+            let pool = Fixtures.mediaPool()
+            let service = IngestService(catalog: home.catalog, runner: Fixtures.runner(home, pool: pool))
+            let (batchId, _) = try service.enqueue(try IngestService.sourceFiles([try drop(1, folder: folder)]), librarySlug: "test-library",
+                                                   baseFolder: nil, actor: .system)
+            let heard = HeardEvents()
+            let summary = try await service.run(batchId: batchId, workers: 1,
+                                                onGridThumbnails: { heard.append("grid", $0) }, onEvent: { heard.append("done", $0) })
+            #expect(summary.ingested == 1 && summary.files.first?.renditions == 9, "\(summary.files)")
+            #expect((summary.files.first?.renditionsFailed ?? 0) == 0)
+            pool.shutdown()
+            return (pool, heard.all.map(\.kind), batchId)
+        }
+        let home = try Fixtures.home(in: dir)
+        let alone = try await ingestOne(home, folder: "alone")
+        // One describe and one render request: one decode made all nine.
+        #expect(alone.pool.requestsSent == 2)
+        #expect(alone.kinds == ["grid", "done"])
+        let rows = try allRenditions(home)
+        #expect(rows.count == 9 && rows.allSatisfy { $0.status == .completed && $0.blobHash != nil })
+        let gridDone = try #require(rows.filter { grid.contains($0.renditionType) }.map(\.updatedAt).max())
+        let firstLarger = try #require(rows.filter { !grid.contains($0.renditionType) }.map(\.updatedAt).min())
+        #expect(gridDone < firstLarger, "grid thumbnails committed \(gridDone), the first larger rendition \(firstLarger)")
+        let job = try #require(try allJobs(home, batchId: alone.batchId).first)
+        #expect(job.status == .succeeded && job.attempts == 1)
+        #expect(try job.payload.decode(IngestPayload.self).gridThumbnailsMade == true)
+
+        // The same file while another waits for its first pass: two passes, two render requests,
+        // and the larger renditions come out byte for byte the same.
+        let otherDir = TemporaryDirectory()
+        let other = try Fixtures.home(in: otherDir)
+        try keepAFileWaiting(other)
+        let twoPasses = try await ingestOne(other, folder: "beside-a-waiting-one")
+        #expect(twoPasses.pool.requestsSent == 3)
+        let larger = { (rows: [Rendition]) in
+            Dictionary(uniqueKeysWithValues: rows.filter { !grid.contains($0.renditionType) }.map { ($0.renditionType, $0.blobHash) })
+        }
+        #expect(larger(try allRenditions(other)) == larger(rows))
+    }
+
+    @Test("stockroom ingest killed between a file's two commits (grid thumbnails in, the rest not) resumes and makes only the rest")
+    func crashBetweenCommits() async throws {
+        let home = try Fixtures.home(in: dir)
+        let state = dir.url.appendingPathComponent("hook-state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let folder = dir.url.appendingPathComponent("stalls-after-grid")
+        _ = try MediaWorkerFixtures.hooked("images/orientation-landscape-3.jpg", action: "stall-once", step: "renderedFirst",
+                                           to: folder.appendingPathComponent("photo.jpg"))
+        let arguments = ["ingest", folder.path, "--library", "test-library", "--json", "--workers", "1"]
+        let environment = [MediaWorkerTestHook.environmentKey: state.path]
+        let first = try StockroomProcess(arguments, home: home, environment: environment)
+        // The worker sent the grid thumbnails and stalls before the rest: the first commit is in.
+        let reached = try await waitUntil(120) {
+            let rows = try allRenditions(home)
+            return rows.filter { grid.contains($0.renditionType) && $0.status == .completed }.count == 2
+                && rows.filter { $0.status == .pending }.count == 7
+        }
+        #expect(reached)
+        kill(first.pid, SIGKILL)
+        _ = await first.waitForExit(seconds: 30)
+        let gridBefore = try allRenditions(home).filter { grid.contains($0.renditionType) }
+        try #require(gridBefore.count == 2 && gridBefore.allSatisfy { $0.status == .completed })
+        let held = try #require(try allJobs(home).first)
+        #expect(held.status == .running && held.stage == .render)
+        #expect(try held.payload.decode(IngestPayload.self).gridThumbnailsMade == true)
+
+        let second = try StockroomProcess(arguments, home: home, environment: environment)
+        #expect(await second.waitForExit(seconds: 300) == 0, "\(second.stderr.suffix(1500))")
+        let rows = try allRenditions(home)
+        #expect(rows.count == 9)
+        #expect(rows.allSatisfy { $0.status == .completed && $0.blobHash != nil }, "\(rows.filter { $0.status != .completed })")
+        // The grid thumbnails were not made again: only the rest was.
+        #expect(rows.filter { grid.contains($0.renditionType) } == gridBefore)
+        #expect(try home.catalog.failures(includeResolved: false).isEmpty)
+        let counts = try home.catalog.jobCounts(batchId: nil)
+        #expect(counts == [.succeeded: 1], "\(counts)")
     }
 
     @Test("between the passes the larger renditions are PENDING rows, stale for `render --stale`; draining completes them")
@@ -108,6 +201,7 @@ struct ThumbnailsFirstTests {
         let (batchId, jobs) = try service.enqueue(try IngestService.sourceFiles([try drop(3)]), librarySlug: "test-library",
                                                   baseFolder: nil, actor: .system)
         #expect(jobs.count == 3)
+        try keepAFileWaiting(home)
         #expect(try runFirstPasses(runner, home, batchId: batchId) == 3)
 
         let assets = try home.catalog.assets(libraryId: nil, limit: 10, offset: 0)
@@ -125,7 +219,7 @@ struct ThumbnailsFirstTests {
                 }
             }
         }
-        #expect(try allJobs(home).allSatisfy { $0.status == .queued && $0.priority == Job.remainingRenditionsPriority })
+        #expect(try allJobs(home, batchId: batchId).allSatisfy { $0.status == .queued && $0.priority == Job.remainingRenditionsPriority })
         #expect(try home.catalog.jobCounts(batchId: batchId) == [.queued: 3])
         // A PENDING row is not up to date: `render --stale` would queue these assets.
         #expect(Set(try RenderPlanner(catalog: home.catalog).staleAssetIds(pipelines: Fixtures.pipelines)) == Set(assets.map { $0.id! }))
@@ -146,6 +240,7 @@ struct ThumbnailsFirstTests {
         let service = IngestService(catalog: home.catalog, runner: runner)
         let (batchId, _) = try service.enqueue(try IngestService.sourceFiles([try drop(1)]), librarySlug: "test-library",
                                                baseFolder: nil, actor: .system)
+        try keepAFileWaiting(home)
         #expect(try runFirstPasses(runner, home, batchId: batchId) == 1)
         // A process of this host that has exited: its leases are reclaimed at once.
         let gone = Process()

@@ -28,6 +28,10 @@ struct GalleryPendingRenditionsTests {
         let ingest = IngestService(catalog: fixture.home.catalog, runner: runner)
         let (batchId, _) = try ingest.enqueue([IngestService.SourceFile(url: Corpus.file("images/orientation-landscape-1.jpg"), relativePath: "harbour.jpg")],
                                               librarySlug: fixture.library.slug, baseFolder: nil, actor: .system)
+        // Another file waiting in a batch of its own, never run here: the photo is not alone, so its
+        // render takes two passes (a file alone is made from one decode, in one call).
+        _ = try ingest.enqueue([IngestService.SourceFile(url: Corpus.file("images/orientation-landscape-8.jpg"), relativePath: "waiting.jpg")],
+                               librarySlug: fixture.library.slug, baseFolder: nil, actor: .system)
         // The first pass only: the job at normal priority makes the grid thumbnails and goes back to the queue.
         let first = try #require(try fixture.home.catalog.claimJob(owner: .current, leaseSeconds: 600, batchId: batchId, now: Date()))
         #expect(runner.process(first) == nil)

@@ -225,6 +225,22 @@ extension SQLiteCatalog: PipelineCatalog {
         }
     }
 
+    public func recordGridThumbnails(job: Job, renditions: [Rendition], leaseSeconds: Double, now: Date) throws(DomainError) {
+        try write { db in
+            try Self.storeRenditions(db, renditions, now: now)
+            try Self.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
+        }
+    }
+
+    public func isAlone(_ job: Job) throws(DomainError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT NOT EXISTS (SELECT 1 FROM job WHERE status = 'QUEUED' AND priority > ? AND stage != ?)
+                   AND NOT EXISTS (SELECT 1 FROM job WHERE batchId = ? AND status IN ('QUEUED', 'RUNNING') AND id != ?)
+                """, arguments: [Job.remainingRenditionsPriority, PipelineStage.webhook.rawValue, job.batchId, job.id]) ?? false
+        }
+    }
+
     public func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError) {
         try write { db in try Self.recordFailure(db, job: job, failure: failure, now: now) }
     }

@@ -25,7 +25,7 @@ public final class ContainedMediaEngine: MediaEngine {
             switch reply.result {
             case let .described(description): return .success(description)
             case let .failed(error): return .failure(error)
-            case .rendered, .videoProxy, .audioProxy, .waveform: throw MediaWorkerViolation("renditions in reply to a describe request")
+            case .rendered, .renderedFirst, .videoProxy, .audioProxy, .waveform: throw MediaWorkerViolation("renditions in reply to a describe request")
             }
         }
         return try result.get(translating: step, limits: pool.limits)
@@ -37,18 +37,70 @@ public final class ContainedMediaEngine: MediaEngine {
         let limits = pool.limits
         let result = try pool.perform(step: step, configuration: configuration, needsScratch: true, work: { scratch in
             .render(file: url.path, description: description, recipes: recipes, scratchDirectory: scratch?.url.path ?? "",
-                    inlineByteLimit: limits.inlineByteLimit)
+                    inlineByteLimit: limits.inlineByteLimit, first: [])
         }) { reply, body, scratch throws(MediaWorkerViolation) -> Result<[RenditionOutcome], MediaError> in
             switch reply.result {
             case let .rendered(outcomes):
                 return .success(try Self.accept(outcomes, body: body, scratch: scratch, recipes: recipes, limits: limits))
             case let .failed(error):
                 return .failure(error)
-            case .described, .videoProxy, .audioProxy, .waveform:
+            case .described, .renderedFirst, .videoProxy, .audioProxy, .waveform:
                 throw MediaWorkerViolation("a description or a video in reply to a render request")
             }
         }
         return try result.get(translating: step, limits: limits)
+    }
+
+    /// One request, two replies: the worker sends the `first` recipes' outcomes as soon as they
+    /// are made (handed to `deliverFirst` at once, while the worker goes on), then the others'.
+    /// A worker that dies after the first reply is replaced and asked for the others only.
+    public func render(fileAt url: URL, description: MediaDescription, recipes: [RenditionRecipe],
+                       deliveringFirst first: Set<String>, to deliverFirst: ([RenditionOutcome]) -> Void) throws(MediaError) -> [RenditionOutcome] {
+        let early = recipes.filter { first.contains($0.name) }
+        let rest = recipes.filter { !first.contains($0.name) }
+        guard !early.isEmpty, !rest.isEmpty else {
+            let outcomes = try render(fileAt: url, description: description, recipes: recipes)
+            let (firstOutcomes, others) = RenditionOutcome.split(outcomes, first: first)
+            deliverFirst(firstOutcomes)
+            return others
+        }
+        let step = MediaWorkStep.rendering(description)
+        let limits = pool.limits
+        // The early reply is handled while the request is in flight, in a closure the pool keeps
+        // no longer than the request.
+        let performed = withoutActuallyEscaping(deliverFirst) { deliver -> Result<Result<[RenditionOutcome], MediaError>, MediaError> in
+            var delivered = false
+            do throws(MediaError) {
+                return .success(try pool.perform(step: step, configuration: configuration, needsScratch: true, work: { scratch in
+                    .render(file: url.path, description: description, recipes: delivered ? rest : recipes,
+                            scratchDirectory: scratch?.url.path ?? "", inlineByteLimit: limits.inlineByteLimit,
+                            first: delivered ? [] : early.map(\.name))
+                }, interim: { reply, body, scratch throws(MediaWorkerViolation) in
+                    guard !delivered, case let .renderedFirst(outcomes) = reply.result else {
+                        throw MediaWorkerViolation("a second early reply, or one after the retry")
+                    }
+                    let accepted = try Self.accept(outcomes, body: body, scratch: scratch, recipes: early, limits: limits)
+                    guard accepted.count == early.count else {
+                        throw MediaWorkerViolation("\(accepted.count) early outcomes for \(early.count) recipes")
+                    }
+                    delivered = true
+                    deliver(accepted)
+                }) { reply, body, scratch throws(MediaWorkerViolation) -> Result<[RenditionOutcome], MediaError> in
+                    switch reply.result {
+                    case let .rendered(outcomes):
+                        guard delivered else { throw MediaWorkerViolation("the final reply of a render before its early one") }
+                        return .success(try Self.accept(outcomes, body: body, scratch: scratch, recipes: rest, limits: limits))
+                    case let .failed(error):
+                        return .failure(error)
+                    case .described, .renderedFirst, .videoProxy, .audioProxy, .waveform:
+                        throw MediaWorkerViolation("a description or a video in reply to a render request")
+                    }
+                })
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try performed.get().get(translating: step, limits: limits)
     }
 
     public func makeVideoProxy(fileAt url: URL, recipe: VideoProxyRecipe, to output: URL) throws(MediaError) -> VideoProxyFacts {
@@ -72,7 +124,7 @@ public final class ContainedMediaEngine: MediaEngine {
                 return .success(facts)
             case let .failed(error):
                 return .failure(error)
-            case .described, .rendered, .audioProxy, .waveform:
+            case .described, .rendered, .renderedFirst, .audioProxy, .waveform:
                 throw MediaWorkerViolation("a description or images in reply to a preview-video request")
             }
         }
@@ -99,7 +151,7 @@ public final class ContainedMediaEngine: MediaEngine {
                 return .success(facts)
             case let .failed(error):
                 return .failure(error)
-            case .described, .rendered, .videoProxy, .waveform:
+            case .described, .rendered, .renderedFirst, .videoProxy, .waveform:
                 throw MediaWorkerViolation("a description, images or a video in reply to a preview-audio request")
             }
         }
@@ -123,7 +175,7 @@ public final class ContainedMediaEngine: MediaEngine {
                                               format: facts.format, quality: facts.quality))
             case let .failed(error):
                 return .failure(error)
-            case .described, .rendered, .videoProxy, .audioProxy:
+            case .described, .rendered, .renderedFirst, .videoProxy, .audioProxy:
                 throw MediaWorkerViolation("a description, images or a video in reply to a waveform request")
             }
         }

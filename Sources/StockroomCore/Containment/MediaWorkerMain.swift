@@ -73,42 +73,32 @@ public enum MediaWorkerMain {
             } catch {
                 return (.failed(error), Data())
             }
-        case let .render(file, description, recipes, scratchDirectory, inlineByteLimit):
-            if let (hook, state) = MediaWorkerTestHook.find(in: file) {
+        case let .render(file, description, recipes, scratchDirectory, inlineByteLimit, first):
+            let testHook = MediaWorkerTestHook.find(in: file)
+            if let (hook, state) = testHook {
                 hook.fire(at: .render, file: file, stateDirectory: state, protocolOutput: output)
             }
+            var packer = RenderReplyPacker(scratchDirectory: scratchDirectory, inlineByteLimit: inlineByteLimit)
             let outcomes: [RenditionOutcome]
             do throws(MediaError) {
-                outcomes = try engine.render(fileAt: URL(fileURLWithPath: file), description: description, recipes: recipes)
+                if first.isEmpty {
+                    outcomes = try engine.render(fileAt: URL(fileURLWithPath: file), description: description, recipes: recipes)
+                } else {
+                    outcomes = try engine.render(fileAt: URL(fileURLWithPath: file), description: description, recipes: recipes,
+                                                 deliveringFirst: Set(first)) { early in
+                        let (sent, body) = packer.pack(early)
+                        let reply = MediaWorkerProtocol.Reply(id: request.id, result: .renderedFirst(sent))
+                        // The supervisor is gone if its pipe is: nothing left to do.
+                        guard write(frame: try? MediaWorkerFrame(reply, body: body), to: output) else { _exit(75) }
+                        if let (hook, state) = testHook {
+                            hook.fire(at: .renderedFirst, file: file, stateDirectory: state, protocolOutput: output)
+                        }
+                    }
+                }
             } catch {
                 return (.failed(error), Data())
             }
-            var body = Data()
-            var sent: [MediaWorkerProtocol.Outcome] = []
-            for (index, outcome) in outcomes.enumerated() {
-                switch outcome {
-                case let .failed(name, reason):
-                    sent.append(.failed(name: name, reason: reason))
-                case let .rendered(image):
-                    let location: MediaWorkerProtocol.ByteLocation
-                    if image.data.count <= inlineByteLimit {
-                        location = .inline(offset: body.count, count: image.data.count)
-                        body.append(image.data)
-                    } else {
-                        let name = "output-\(index).\(image.format.rawValue)"
-                        do throws(MediaError) {
-                            try writeOutput(image.data, named: name, in: scratchDirectory)
-                        } catch {
-                            sent.append(.failed(name: image.name, reason: error.description))
-                            continue
-                        }
-                        location = .file(name: name, count: image.data.count)
-                    }
-                    sent.append(.rendered(MediaWorkerProtocol.RenderedFacts(
-                        name: image.name, width: image.width, height: image.height, format: image.format,
-                        quality: image.quality, bytes: location)))
-                }
-            }
+            let (sent, body) = packer.pack(outcomes)
             return (.rendered(sent), body)
         case let .videoProxy(file, recipe, scratchDirectory):
             let output = URL(fileURLWithPath: scratchDirectory).appendingPathComponent("preview-video.mp4")
@@ -139,6 +129,50 @@ public enum MediaWorkerMain {
             } catch {
                 return (.failed(error), Data())
             }
+        }
+    }
+
+    /// Puts outcomes into a reply: small images inline in the body, larger ones as files in the
+    /// scratch directory, named uniquely across the replies of one request.
+    private struct RenderReplyPacker {
+        let scratchDirectory: String
+        let inlineByteLimit: Int
+        private var files = 0
+
+        init(scratchDirectory: String, inlineByteLimit: Int) {
+            self.scratchDirectory = scratchDirectory
+            self.inlineByteLimit = inlineByteLimit
+        }
+
+        mutating func pack(_ outcomes: [RenditionOutcome]) -> ([MediaWorkerProtocol.Outcome], Data) {
+            var body = Data()
+            var sent: [MediaWorkerProtocol.Outcome] = []
+            for outcome in outcomes {
+                switch outcome {
+                case let .failed(name, reason):
+                    sent.append(.failed(name: name, reason: reason))
+                case let .rendered(image):
+                    let location: MediaWorkerProtocol.ByteLocation
+                    if image.data.count <= inlineByteLimit {
+                        location = .inline(offset: body.count, count: image.data.count)
+                        body.append(image.data)
+                    } else {
+                        let name = "output-\(files).\(image.format.rawValue)"
+                        files += 1
+                        do throws(MediaError) {
+                            try MediaWorkerMain.writeOutput(image.data, named: name, in: scratchDirectory)
+                        } catch {
+                            sent.append(.failed(name: image.name, reason: error.description))
+                            continue
+                        }
+                        location = .file(name: name, count: image.data.count)
+                    }
+                    sent.append(.rendered(MediaWorkerProtocol.RenderedFacts(
+                        name: image.name, width: image.width, height: image.height, format: image.format,
+                        quality: image.quality, bytes: location)))
+                }
+            }
+            return (sent, body)
         }
     }
 

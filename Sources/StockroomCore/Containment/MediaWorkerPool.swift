@@ -65,6 +65,8 @@ public final class MediaWorkerPool: @unchecked Sendable {
     public var busyWorkerProcessIDs: [Int32] { lock.withLock { busy.values.map(\.pid) } }
     /// Workers started so far, replacements included.
     public var startedWorkerCount: Int { lock.withLock { started } }
+    /// Requests sent to workers so far, retries included.
+    public var requestsSent: Int { lock.withLock { Int(nextRequestId) - 1 } }
     /// Where this pool's scratch directories are made, once it has made one.
     var scratchRootURL: URL? { lock.withLock { scratchRoot } }
 
@@ -120,9 +122,12 @@ public final class MediaWorkerPool: @unchecked Sendable {
 
     /// Runs one request on a worker, retrying once on a fresh worker if the first dies.
     /// `accept` checks and converts the reply while the worker is still checked out; a reply it
-    /// refuses counts as a protocol error of that worker.
+    /// refuses counts as a protocol error of that worker. `interim` takes an early reply
+    /// (`renderedFirst`) the same way; `work` is asked again for the retry, so it can leave out
+    /// what an early reply already delivered.
     func perform<Value>(step: MediaWorkStep, configuration: MediaEngineConfiguration, needsScratch: Bool,
                         work: (ScratchDirectory?) -> MediaWorkerProtocol.Work,
+                        interim: ((MediaWorkerProtocol.Reply, Data, ScratchDirectory?) throws(MediaWorkerViolation) -> Void)? = nil,
                         accept: (MediaWorkerProtocol.Reply, Data, ScratchDirectory?) throws(MediaWorkerViolation) -> Value) throws(MediaError) -> Value {
         let generation = lock.withLock { interruptions }
         var deaths: [MediaWorkerDeath] = []
@@ -140,7 +145,11 @@ public final class MediaWorkerPool: @unchecked Sendable {
             let request = MediaWorkerProtocol.Request(id: requestId(), cpuSeconds: MediaWorkerLimits.cpuSeconds(configuration),
                                                       configuration: configuration, work: work(scratch))
             let death: MediaWorkerDeath
-            switch worker.exchange(request, withinSeconds: MediaWorkerLimits.wallClockSeconds(configuration)) {
+            var early: ((MediaWorkerProtocol.Reply, Data) throws(MediaWorkerViolation) -> Void)?
+            if let interim {
+                early = { reply, body throws(MediaWorkerViolation) in try interim(reply, body, scratch) }
+            }
+            switch worker.exchange(request, withinSeconds: MediaWorkerLimits.wallClockSeconds(configuration), interim: early) {
             case let .success((reply, body)):
                 do throws(MediaWorkerViolation) {
                     let value = try accept(reply, body, scratch)

@@ -137,7 +137,11 @@ final class MediaWorkerProcess: @unchecked Sendable {
 
     /// Sends one request and waits up to `seconds` for its reply; past that the worker is killed
     /// as hung. Any death, or anything the protocol does not allow, comes back as a failure.
-    func exchange(_ request: MediaWorkerProtocol.Request, withinSeconds seconds: Double) -> Result<(MediaWorkerProtocol.Reply, body: Data), MediaWorkerDeath> {
+    /// A `renderedFirst` reply before the final one goes to `interim` (the time limit covers
+    /// both); one it refuses, or any when none is expected, is a protocol error.
+    func exchange(_ request: MediaWorkerProtocol.Request, withinSeconds seconds: Double,
+                  interim: ((MediaWorkerProtocol.Reply, Data) throws(MediaWorkerViolation) -> Void)? = nil)
+        -> Result<(MediaWorkerProtocol.Reply, body: Data), MediaWorkerDeath> {
         let frame: Data
         do { frame = try MediaWorkerFrame(request).encoded } catch {
             return .failure(kill(because: .protocolViolation("cannot encode the request: \(error)")))
@@ -145,19 +149,32 @@ final class MediaWorkerProcess: @unchecked Sendable {
         if !writeAll(frame) {
             return .failure(death(afterExit: true))
         }
-        switch readFrame(withinSeconds: seconds) {
-        case let .failure(death):
-            return .failure(death)
-        case let .success(reply):
-            guard frames.isEmpty else { return .failure(kill(because: .protocolViolation("it sent more than one reply"))) }
-            do {
-                let decoded = try reply.decode(MediaWorkerProtocol.Reply.self)
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            switch readFrame(withinSeconds: seconds, until: deadline) {
+            case let .failure(death):
+                return .failure(death)
+            case let .success(reply):
+                let decoded: MediaWorkerProtocol.Reply
+                do {
+                    decoded = try reply.decode(MediaWorkerProtocol.Reply.self)
+                } catch {
+                    return .failure(kill(because: .protocolViolation("a reply that is not valid: \(String(describing: error).prefix(200))")))
+                }
                 guard decoded.id == request.id else {
                     return .failure(kill(because: .protocolViolation("a reply to request \(decoded.id) while \(request.id) was asked")))
                 }
+                if case .renderedFirst = decoded.result {
+                    guard let interim else { return .failure(kill(because: .protocolViolation("an early reply to a request that asked for none"))) }
+                    do throws(MediaWorkerViolation) {
+                        try interim(decoded, reply.body)
+                    } catch {
+                        return .failure(kill(because: .protocolViolation(error.description)))
+                    }
+                    continue
+                }
+                guard frames.isEmpty else { return .failure(kill(because: .protocolViolation("it sent more than one reply"))) }
                 return .success((decoded, reply.body))
-            } catch {
-                return .failure(kill(because: .protocolViolation("a reply that is not valid: \(String(describing: error).prefix(200))")))
             }
         }
     }
@@ -217,8 +234,10 @@ final class MediaWorkerProcess: @unchecked Sendable {
         }
     }
 
-    private func readFrame(withinSeconds seconds: Double) -> Result<MediaWorkerFrame, MediaWorkerDeath> {
-        let deadline = Date().addingTimeInterval(seconds)
+    /// The next frame, by `deadline` (default: `seconds` from now); past it the worker is killed
+    /// as hung for `seconds`.
+    private func readFrame(withinSeconds seconds: Double, until deadline: Date? = nil) -> Result<MediaWorkerFrame, MediaWorkerDeath> {
+        let deadline = deadline ?? Date().addingTimeInterval(seconds)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             do {

@@ -5,12 +5,15 @@ import StockroomMedia
 ///
 /// Every message is one frame (`MediaWorkerFrame`): a JSON header and, for rendered images sent
 /// inline, a binary body the header points into. The worker speaks first (`Hello`), then answers
-/// one `Request` at a time with one `Reply` carrying the same id. A change to any of these types
-/// that an older peer could misread bumps `version`.
+/// one `Request` at a time with one `Reply` carrying the same id — or, for a render that names
+/// `first` recipes, two: `renderedFirst` with those, then `rendered` with the others. A change to
+/// any of these types that an older peer could misread bumps `version`.
 public enum MediaWorkerProtocol {
     /// 2: the `videoProxy` work and result (PREVIEW_VIDEO).
     /// 3: the `audioProxy` (PREVIEW_AUDIO) and `waveform` (WAVEFORM) work and results.
-    public static let version = 3
+    /// 4: `render` names the recipes to send `first` (the grid thumbnails), answered by a
+    /// `renderedFirst` reply before the final one, both from one decode.
+    public static let version = 4
 
     /// The worker's first frame: which protocol it speaks and the limits it put on itself.
     public struct Hello: Codable, Sendable, Equatable {
@@ -40,8 +43,10 @@ public enum MediaWorkerProtocol {
         case describe(file: String, sidecar: String?)
         /// Rendered images up to `inlineByteLimit` bytes come back in the frame's body; larger ones
         /// as files the worker creates in `scratchDirectory` (made and owned by the supervisor).
+        /// When `first` names recipes, their outcomes come in a `renderedFirst` reply as soon as
+        /// they are made, and the final `rendered` reply carries only the others.
         case render(file: String, description: MediaDescription, recipes: [RenditionRecipe],
-                    scratchDirectory: String, inlineByteLimit: Int)
+                    scratchDirectory: String, inlineByteLimit: Int, first: [String])
         /// The PREVIEW_VIDEO proxy, written as a file in `scratchDirectory`.
         case videoProxy(file: String, recipe: VideoProxyRecipe, scratchDirectory: String)
         /// The PREVIEW_AUDIO proxy, written as a file in `scratchDirectory`.
@@ -58,6 +63,9 @@ public enum MediaWorkerProtocol {
     public enum Result: Codable, Sendable, Equatable {
         case described(MediaDescription)
         case rendered([Outcome])
+        /// The outcomes of a render's `first` recipes, sent before the final reply to the same
+        /// request (never alone, never twice, never for a request that named none).
+        case renderedFirst([Outcome])
         /// The proxy's facts and its file in the scratch directory (always `.file`).
         case videoProxy(VideoProxyFacts, bytes: ByteLocation)
         /// The audio proxy's facts and its file in the scratch directory (always `.file`).

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Real faults a worker commits on request, for tests of the supervisor: a file whose last bytes
-/// carry `STOCKROOM-TEST-HOOK:<action>:<describe|render>` makes the worker raise a signal on itself,
+/// carry `STOCKROOM-TEST-HOOK:<action>:<describe|render|renderedFirst>` makes the worker raise a signal on itself,
 /// hang, or break the protocol at that step.
 ///
 /// Off unless the worker's environment names a state directory in
@@ -26,6 +26,8 @@ struct MediaWorkerTestHook: Equatable {
 
     enum Step: String {
         case describe, render
+        /// Just after a render's `renderedFirst` reply was sent (the grid thumbnails are out).
+        case renderedFirst
     }
 
     var action: Action

@@ -28,6 +28,17 @@ public protocol PipelineCatalog: JobQueue, AssetRepository {
     /// puts the job back in the queue as saved by the caller (payload, `priority`) for the rest of
     /// its renditions: not leased, attempts counted afresh.
     func recordRenditionsAndRequeue(job: Job, renditions: [Rendition], now: Date) throws(DomainError)
+    /// Render stage, a file's grid thumbnails made by the same media call as its other
+    /// renditions (thumbnails first with one decode): stores their rows and saves the job as
+    /// given (payload, `priority`), still RUNNING and leased to the caller for `leaseSeconds`
+    /// more; `recordRenditions` commits the rest. A catalog that answers `isAlone` implements
+    /// this too.
+    func recordGridThumbnails(job: Job, renditions: [Rendition], leaseSeconds: Double, now: Date) throws(DomainError)
+    /// Whether `job` is the only pipeline work in sight: no queued job may still need its grid
+    /// thumbnails (any queued job above `Job.remainingRenditionsPriority`), and no other job of
+    /// its batch is queued or running. Only then is a new file's render one decode for both
+    /// passes; otherwise its first pass makes only the grid thumbnails. Without an answer, false.
+    func isAlone(_ job: Job) throws(DomainError) -> Bool
     /// Records a file that failed for good, and fails the job.
     func recordFailure(job: Job, failure: IngestFailure, now: Date) throws(DomainError)
     /// Records a file whose renditions could not be made at all, and fails the job, taking back
@@ -38,4 +49,13 @@ public protocol PipelineCatalog: JobQueue, AssetRepository {
     func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion
     func failures(includeResolved: Bool) throws(DomainError) -> [IngestFailure]
     func resolveFailure(id: Int64, now: Date) throws(DomainError)
+}
+
+extension PipelineCatalog {
+    /// A catalog that cannot commit grid thumbnails on their own keeps every file in two passes.
+    public func isAlone(_ job: Job) throws(DomainError) -> Bool { false }
+
+    public func recordGridThumbnails(job: Job, renditions: [Rendition], leaseSeconds: Double, now: Date) throws(DomainError) {
+        throw .invalidArgument("this catalog commits grid thumbnails only with a second render pass")
+    }
 }

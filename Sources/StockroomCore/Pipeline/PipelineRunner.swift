@@ -125,7 +125,7 @@ public final class PipelineRunner: Sendable {
                 continue
             }
             idleSleep = 0.02
-            switch process(job, stop: stop, originalsAhead: originalsAhead) {
+            switch process(job, stop: stop, originalsAhead: originalsAhead, onGridThumbnails: onGridThumbnails) {
             case let .finished(event): onEvent(event)
             case let .gridThumbnailsMade(event): onGridThumbnails(event)
             case .backInQueue: break
@@ -156,14 +156,17 @@ public final class PipelineRunner: Sendable {
         case backInQueue
     }
 
-    func process(_ claimed: Job, stop: StopSignal, originalsAhead: OriginalsAhead? = nil) -> ProcessOutcome {
+    /// `onGridThumbnails` hears of a file whose grid thumbnails were committed ahead of its other
+    /// renditions within this call (one decode for both; the call then finishes the job).
+    func process(_ claimed: Job, stop: StopSignal, originalsAhead: OriginalsAhead? = nil,
+                 onGridThumbnails: (PipelineEvent) -> Void = { _ in }) -> ProcessOutcome {
         var job = claimed
         var payload = (try? job.payload.decode(IngestPayload.self)) ?? IngestPayload(libraryId: 0)
         let log = logger.with(["job": "\(job.id!)", "file": "\(payload.relativePath ?? "-")"])
         do {
             while job.status == .running {
                 log.debug("stage", metadata: ["stage": "\(job.stage.rawValue)"])
-                switch try runStage(&job, &payload, stop: stop, originalsAhead: originalsAhead) {
+                switch try runStage(&job, &payload, stop: stop, originalsAhead: originalsAhead, onGridThumbnails: onGridThumbnails) {
                 case .advanced:
                     continue
                 case .finished:
@@ -231,7 +234,7 @@ public final class PipelineRunner: Sendable {
     }
 
     private func runStage(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal,
-                          originalsAhead: OriginalsAhead?) throws -> StageResult {
+                          originalsAhead: OriginalsAhead?, onGridThumbnails: (PipelineEvent) -> Void) throws -> StageResult {
         switch job.stage {
         case .store:
             guard let source = payload.sourcePath else { return .failed("the job names no file") }
@@ -282,7 +285,7 @@ public final class PipelineRunner: Sendable {
             return job.status == .running ? .advanced : .finished
 
         case .render:
-            return try render(&job, &payload, stop: stop)
+            return try render(&job, &payload, stop: stop, onGridThumbnails: onGridThumbnails)
 
         case .webhook:
             // Never claimed by pipeline workers (see `SQLiteCatalog.claimJob`).
@@ -308,7 +311,13 @@ public final class PipelineRunner: Sendable {
     /// the queue at `Job.remainingRenditionsPriority`; claims take higher priorities first, so
     /// the rest of its renditions are made once every file queued so far has its thumbnails.
     /// From then on a failure is the second pass's: the asset stays, the renditions show FAILED.
-    private func render(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal) throws -> StageResult {
+    ///
+    /// A file that is the only work in sight (`isAlone`: a file arriving alone in a watch folder,
+    /// a one-file ingest) is rendered from one decode for both passes: the media call hands over
+    /// the grid thumbnails first, they are committed at once (the job stays leased), and the rest
+    /// follows from the same decode — no second decode, no second trip through the queue.
+    private func render(_ job: inout Job, _ payload: inout IngestPayload, stop: StopSignal,
+                        onGridThumbnails: (PipelineEvent) -> Void) throws -> StageResult {
         guard let assetId = job.assetId, let asset = try catalog.asset(id: assetId) else {
             throw DomainError.notFound("the asset of job \(job.id!) no longer exists")
         }
@@ -327,8 +336,12 @@ public final class PipelineRunner: Sendable {
         let filedNow = payload.outcome == .ingested || payload.outcome == .newVersion
         let secondPass = payload.gridThumbnailsMade == true
         let grid = wanted.filter { definition.gridTypes.contains($0.0) }
-        let firstPassOnly = filedNow && !secondPass && !grid.isEmpty && grid.count < wanted.count
+        var firstPassOnly = filedNow && !secondPass && !grid.isEmpty && grid.count < wanted.count
+        // Asked only when it matters: a file's first pass, at most once per file.
+        let gridInStream = try firstPassOnly && catalog.isAlone(job)
+        if gridInStream { firstPassOnly = false }
         if firstPassOnly { wanted = grid }
+        var gridCommitted = false
         var rows: [Rendition] = []
         // The video proxy is one of the larger renditions: never in a file's grid pass.
         let proxyRecipe = firstPassOnly ? nil : definition.videoProxy.flatMap { recipe -> VideoProxyRecipe? in
@@ -362,17 +375,16 @@ public final class PipelineRunner: Sendable {
                 r.quality = recipe.quality
                 return r
             }
-            do {
-                let description = try payload.description ?? media.describe(fileAt: source, sidecar: nil)
-                let outcomes = try media.render(fileAt: source, description: description, recipes: wanted.map(\.1))
-                let byName = Dictionary(wanted.map { ($0.0.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
-                // All of a file's renditions are stored together (their writes overlap).
+            let byName = Dictionary(wanted.map { ($0.0.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+            // Rows for outcomes; all of their renditions are stored together (their writes overlap).
+            func renditionRows(for outcomes: [RenditionOutcome]) throws -> [Rendition] {
                 let images = outcomes.compactMap { outcome -> RenderedImage? in
                     guard case let .rendered(image) = outcome, byName[image.name] != nil else { return nil }
                     return image
                 }
                 let storedByName = Dictionary(zip(images.map(\.name), try blobs.put(all: images.map(\.data))),
                                               uniquingKeysWith: { a, _ in a })
+                var made: [Rendition] = []
                 for outcome in outcomes {
                     switch outcome {
                     case let .rendered(image):
@@ -385,24 +397,58 @@ public final class PipelineRunner: Sendable {
                         r.height = image.height
                         r.format = image.format.rawValue
                         r.quality = image.quality
-                        rows.append(r)
+                        made.append(r)
                     case let .failed(name, reason):
                         guard let (type, recipe) = byName[name] else { continue }
                         var r = row(type, recipe)
                         r.error = FailureReason(Self.naming(reason, file: source, as: payload)).summary
-                        rows.append(r)
+                        made.append(r)
                     }
                 }
+                return made
+            }
+            do {
+                let description = try payload.description ?? media.describe(fileAt: source, sidecar: nil)
+                let outcomes: [RenditionOutcome]
+                if gridInStream {
+                    var commitFault: (any Error)?
+                    outcomes = try media.render(fileAt: source, description: description, recipes: wanted.map(\.1),
+                                                deliveringFirst: Set(grid.map(\.1.name))) { early in
+                        // Committed while the worker goes on with the larger renditions.
+                        do {
+                            let gridRows = try renditionRows(for: early)
+                            var committed = (job: job, payload: payload)
+                            committed.payload.gridThumbnailsMade = true
+                            committed.payload.renditionsMade = gridRows.filter { $0.status == .completed }.count
+                            committed.payload.renditionsFailed = gridRows.filter { $0.status == .failed }.count
+                            committed.job.payload = try JSONValue.encoding(committed.payload)
+                            // Resumed after a crash, the rest waits behind other files' first passes.
+                            committed.job.priority = Job.remainingRenditionsPriority
+                            try catalog.recordGridThumbnails(job: committed.job, renditions: gridRows, leaseSeconds: leaseSeconds, now: Date())
+                            (job, payload) = committed
+                            gridCommitted = true
+                            onGridThumbnails(event(job, payload, outcome: payload.outcome ?? .ingested))
+                        } catch {
+                            commitFault = error
+                        }
+                    }
+                    if let commitFault { throw commitFault }
+                } else {
+                    outcomes = try media.render(fileAt: source, description: description, recipes: wanted.map(\.1))
+                }
+                rows += try renditionRows(for: outcomes)
             } catch let error as MediaError {
                 if case .noVisualContent = error {
                     // Audio without cover art: nothing to show, and nothing wrong.
                     visualContent = false
                 } else if stop.isStopped {
                     return .interrupted
-                } else if filedNow && !secondPass {
+                } else if filedNow && !secondPass && !gridCommitted {
                     return .failed(Self.naming(error.description, file: source, as: payload), undoVersion: true)
                 } else {
-                    rows = wanted.map { type, recipe in
+                    // What was committed stands; the rest is FAILED with the reason.
+                    let left = gridCommitted ? wanted.filter { !definition.gridTypes.contains($0.0) } : wanted
+                    rows = left.map { type, recipe in
                         var r = row(type, recipe)
                         r.error = FailureReason(Self.naming(error.description, file: source, as: payload)).summary
                         return r
@@ -429,8 +475,8 @@ public final class PipelineRunner: Sendable {
             rows.append(row)
         }
         // The second pass counts on from the first.
-        let madeBefore = secondPass ? payload.renditionsMade ?? 0 : 0
-        let failedBefore = secondPass ? payload.renditionsFailed ?? 0 : 0
+        let madeBefore = secondPass || gridCommitted ? payload.renditionsMade ?? 0 : 0
+        let failedBefore = secondPass || gridCommitted ? payload.renditionsFailed ?? 0 : 0
         payload.renditionsMade = madeBefore + rows.filter { $0.status == .completed }.count
         payload.renditionsFailed = failedBefore + rows.filter { $0.status == .failed }.count
         if payload.outcome == nil { payload.outcome = .rerendered }
