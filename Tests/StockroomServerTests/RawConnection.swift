@@ -36,6 +36,11 @@ final class RawConnection: @unchecked Sendable {
         try send(bytes: Array(text.utf8))
     }
 
+    /// Says the client sends nothing more (a half-close); reading goes on.
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     func send(bytes: [UInt8]) throws {
         let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == bytes.count else { throw RawConnectionError.failed("send") }

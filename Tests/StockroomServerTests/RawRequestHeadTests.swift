@@ -109,5 +109,15 @@ struct RawRequestHeadTests {
         }
         #expect(request(text)?.view?.userAgent == "Split/1")
         #expect(incomplete("GET / HTTP/1.1\r\nHost: x\r\n\r"))
+        #expect(incomplete("GET / HTTP/1.0\r\nX-Obs: caf\u{e9}\t"))
+    }
+
+    @Test func aHeadThatBreaksTheGrammarIsHandedOverAtItsFirstWrongByte() {
+        for text in [
+            "GET / HTTP/1.1\r\nIf[None-Match: x", "GET / HTTP/1.1\r\nHost: x\rY", "GET / HTTQ", "GET / HTTP/1.1\r\n folded",
+            "GET / HTTP/1.1\r\nHost: x\nY", "GET  /", "GET / HTTP/1.1 ", "G\u{7F}", "GET / HTTP/1.1\r\n: x", "GET /a\u{1}",
+        ] {
+            #expect(handedOver(text), "\(text.debugDescription)")
+        }
     }
 }

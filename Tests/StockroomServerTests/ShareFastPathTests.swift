@@ -306,6 +306,38 @@ struct ShareFastPathTests {
         }
     }
 
+    /// A head that breaks the grammar before its end, or that the client cuts off with a
+    /// half-close, is refused at once (the header-read deadline is far away), with the router's bytes.
+    @Test func aHeadThatBreaksOrIsCutOffIsRefusedAtOnceAsTheRouterRefusesIt() async throws {
+        let scene = try FastPathScene()
+        let link = try scene.fixture.shares.createShare(ShareRequest(target: .collection(slug: scene.collection)), by: .system)
+        let thumb = scene.thumbnailURI(link)
+        try await scene.withBothServers(configuration: ServerConfiguration(port: 0, headerReadTimeout: .seconds(30))) { servers in
+            try await servers.warm(thumb)
+            let cases: [(String, halfClose: Bool)] = [
+                ("GET \(thumb) HTTP/1.1\r\nIf[None-Match: x", false),
+                ("GET \(thumb) HTTP/1.1\r\nHost: x\rY", false),
+                ("GET \(thumb) HTTQ", false),
+                ("GET \(thumb) HTTP/1.1\r\nHost: x\r\n folded", false),
+                ("GET \(thumb) HTTP/1.1\r\nHost: x\r\nUser-Agent: Cut", true),
+                ("GET \(thumb) HTTP/1.1\r\nHost: x\r\n", true),
+            ]
+            for (text, halfClose) in cases {
+                var answers: [RawResponse?] = []
+                for port in [servers.slowPort, servers.fastPort] {
+                    let connection = try RawConnection(port: port)
+                    let started = ContinuousClock.now
+                    try connection.send(text)
+                    if halfClose { connection.shutdownWrite() }
+                    answers.append(await RawExchange.receive(connection, heads: [false], timeout: .seconds(10)).responses.first)
+                    #expect(ContinuousClock.now - started < .seconds(8), "\(text.debugDescription) waited")
+                }
+                #expect(answers[0]?.status == 400, "\(text.debugDescription)")
+                #expect(answers[1] == answers[0], "\(text.debugDescription)")
+            }
+        }
+    }
+
     /// SIGTERM to the real `stockroom serve`: a keep-alive connection the fast path served is
     /// closed, a download under way is finished first, the log rows of both are written, and
     /// the process exits cleanly.

@@ -66,12 +66,68 @@ struct RawRequestHead {
         return nil
     }
 
-    /// Whether an incomplete head could still become a valid one: it starts with a method
-    /// character and holds no control characters but CR, LF and HTAB (a TLS hello or other
-    /// binary goes to the decoder at once, which refuses it at once).
+    /// Whether an incomplete head could still become one this reader accepts: a request line
+    /// `METHOD SP target SP HTTP/1.x CRLF` and `name: value CRLF` lines, read as far as they have
+    /// come. At the first byte that breaks that grammar the decoder gets the bytes, so it refuses
+    /// them at once, as it would without the fast path (a TLS hello, a bad header name, a bare CR
+    /// or LF), instead of the request waiting for a head end that changes nothing.
     private static func plausiblePrefix(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if let first = bytes.first, !isTokenCharacter(first) { return false }
-        return !bytes.contains { ($0 < 0x20 && $0 != cr && $0 != lf && $0 != tab) || $0 == 0x7F }
+        enum Part { case method, target, version(Int), lineFeed, lineStart, name, value }
+        var part = Part.method
+        var partLength = 0
+        for byte in bytes {
+            switch part {
+            case .method:
+                if byte == space, partLength > 0 {
+                    part = .target
+                    partLength = 0
+                } else if isTokenCharacter(byte) {
+                    partLength += 1
+                } else {
+                    return false
+                }
+            case .target:
+                if byte == space, partLength > 0 {
+                    part = .version(0)
+                } else if byte > space, byte < 0x7F {
+                    partLength += 1
+                } else {
+                    return false
+                }
+            case let .version(index):
+                if index == http11.count {
+                    guard byte == cr else { return false }
+                    part = .lineFeed
+                } else {
+                    guard byte == http11[index] || (index == http11.count - 1 && byte == http10[index]) else { return false }
+                    part = .version(index + 1)
+                }
+            case .lineFeed:
+                guard byte == lf else { return false }
+                part = .lineStart
+            case .lineStart:
+                if byte == cr {
+                    part = .lineFeed
+                } else if isTokenCharacter(byte) {
+                    part = .name
+                } else {
+                    return false
+                }
+            case .name:
+                if byte == colon {
+                    part = .value
+                } else if !isTokenCharacter(byte) {
+                    return false
+                }
+            case .value:
+                if byte == cr {
+                    part = .lineFeed
+                } else if (byte < 0x20 && byte != tab) || byte == 0x7F || byte == lf {
+                    return false
+                }
+            }
+        }
+        return true
     }
 
     private static func parseHead(_ head: UnsafeRawBufferPointer) -> Outcome {

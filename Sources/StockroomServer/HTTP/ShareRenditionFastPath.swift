@@ -109,12 +109,23 @@ final class ShareRenditionFastPath: ChannelDuplexHandler, RemovableChannelHandle
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent { quiescing = true }
+        if case .inputClosed = event as? ChannelEvent { handOverPending(context: context) }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        pending = nil
+        handOverPending(context: context)
         context.fireChannelInactive()
+    }
+
+    /// The client stopped sending inside a head: the decoder gets its bytes, and answers the
+    /// unfinished request (400) as it would have without the fast path.
+    private func handOverPending(context: ChannelHandlerContext) {
+        guard let bytes = pending else { return }
+        pending = nil
+        reading = .handedOver
+        context.fireChannelRead(wrapInboundOut(bytes))
+        context.fireChannelReadComplete()
     }
 
     /// Answers the request from memory when it is a plain view request, nothing passed on is
