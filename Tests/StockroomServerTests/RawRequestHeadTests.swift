@@ -110,12 +110,16 @@ struct RawRequestHeadTests {
         #expect(request(text)?.view?.userAgent == "Split/1")
         #expect(incomplete("GET / HTTP/1.1\r\nHost: x\r\n\r"))
         #expect(incomplete("GET / HTTP/1.0\r\nX-Obs: caf\u{e9}\t"))
+        for method in ["G", "HEA", "POST /api", "OPTIONS * HTTP/1.1\r\n", "PATCH /api/v1/assets/1 HTTP/1.1\r\nContent-"] {
+            #expect(incomplete(method), "\(method.debugDescription)")
+        }
     }
 
     @Test func aHeadThatBreaksTheGrammarIsHandedOverAtItsFirstWrongByte() {
         for text in [
             "GET / HTTP/1.1\r\nIf[None-Match: x", "GET / HTTP/1.1\r\nHost: x\rY", "GET / HTTQ", "GET / HTTP/1.1\r\n folded",
             "GET / HTTP/1.1\r\nHost: x\nY", "GET  /", "GET / HTTP/1.1 ", "G\u{7F}", "GET / HTTP/1.1\r\n: x", "GET /a\u{1}",
+            "ET /s", "GO", "GE /", "GET% /", "GETGET /", "M-SEARCH * HTTP/1.1\r\n",
         ] {
             #expect(handedOver(text), "\(text.debugDescription)")
         }

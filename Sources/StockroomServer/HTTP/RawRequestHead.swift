@@ -67,8 +67,8 @@ struct RawRequestHead {
     }
 
     /// Whether an incomplete head could still become one this reader accepts: a request line
-    /// `METHOD SP target SP HTTP/1.x CRLF` and `name: value CRLF` lines, read as far as they have
-    /// come. At the first byte that breaks that grammar the decoder gets the bytes, so it refuses
+    /// `METHOD SP target SP HTTP/1.x CRLF` (a common method) and `name: value CRLF` lines, read as
+    /// far as they have come. At the first byte that breaks that grammar the decoder gets the bytes, so it refuses
     /// them at once, as it would without the fast path (a TLS hello, a bad header name, a bare CR
     /// or LF), instead of the request waiting for a head end that changes nothing.
     private static func plausiblePrefix(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -78,10 +78,12 @@ struct RawRequestHead {
         for byte in bytes {
             switch part {
             case .method:
-                if byte == space, partLength > 0 {
+                if byte == space {
+                    guard commonMethods.contains(where: { $0.elementsEqual(bytes[0..<partLength]) }) else { return false }
                     part = .target
                     partLength = 0
-                } else if isTokenCharacter(byte) {
+                } else if commonMethods.contains(where: { partLength < $0.count && $0[partLength] == byte
+                              && $0[0..<partLength].elementsEqual(bytes[0..<partLength]) }) {
                     partLength += 1
                 } else {
                     return false
@@ -241,6 +243,9 @@ struct RawRequestHead {
     private static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t"), space = UInt8(ascii: " ")
     private static let colon = UInt8(ascii: ":"), zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
     private static let http11 = Array("HTTP/1.1".utf8), http10 = Array("HTTP/1.0".utf8)
+    /// Methods a request may start with and still wait for the rest of its head here; any other
+    /// goes to the decoder at once, which knows its own list (and refuses `ET` or `GO` at once).
+    private static let commonMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"].map { Array($0.utf8) }
     private static let get = Array("GET".utf8), headMethod = Array("HEAD".utf8), connect = Array("CONNECT".utf8)
 }
 
