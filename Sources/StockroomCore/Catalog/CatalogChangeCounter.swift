@@ -47,6 +47,9 @@ public final class CatalogChangeCounter: @unchecked Sendable {
     private var known: Int64 = -1
     private var stale = true
     private var checkedAt: ContinuousClock.Instant
+    /// Reads begun, and the latest begun whose result is stored.
+    private var startedTickets = 0
+    private var storedTicket = 0
 
     public init(writer: any DatabaseWriter, maxAge: Duration = .milliseconds(100)) {
         self.readVersion = { () throws(DomainError) -> Int64 in
@@ -84,6 +87,8 @@ public final class CatalogChangeCounter: @unchecked Sendable {
         let started = clock.now
         lock.lock()
         stale = false
+        startedTickets += 1
+        let ticket = startedTickets
         lock.unlock()
         let version: Int64
         do {
@@ -93,8 +98,13 @@ public final class CatalogChangeCounter: @unchecked Sendable {
             throw error
         }
         lock.lock()
-        known = version
-        checkedAt = started
+        // Two reads can overlap (the background refresh and a request's): one that began before
+        // a commit must not, finishing last, put back the version from before it.
+        if ticket > storedTicket {
+            storedTicket = ticket
+            known = version
+            checkedAt = started
+        }
         lock.unlock()
         return version
     }
