@@ -16,8 +16,31 @@ enum PostgresCatalogMigrations {
         migrator.register("catalog-v4-bulk-tagging", statements: v4BulkTagging)
         migrator.register("catalog-v5-share-review", statements: v5ShareReview)
         migrator.register("catalog-v6-audio-renditions", statements: audioRenditions)
+        migrator.register("catalog-v7-webhooks", statements: webhooks)
         return migrator
     }
+
+    /// Webhooks (the SQLite catalog's `v4-webhook-jobs`): each endpoint's read position in the
+    /// activity log. Ids come from a sequence and transactions on several hosts commit out of
+    /// their order, so a position by id alone would skip an entry whose transaction commits
+    /// after a later id was read. Each entry records its transaction (`xact_id`); a reader takes
+    /// only entries of transactions older than every transaction still running
+    /// (`pg_snapshot_xmin`), in (transaction, id) order, so nothing can appear behind its
+    /// position. `start_snapshot` is the snapshot the endpoint was configured in: what it saw
+    /// committed is not sent.
+    private static let webhooks: [String] = [
+        "ALTER TABLE activity ADD COLUMN xact_id xid8 NOT NULL DEFAULT pg_current_xact_id()",
+        "CREATE INDEX activity_xact ON activity (xact_id, id)",
+        """
+        CREATE TABLE webhook_cursor (
+          endpoint_id TEXT PRIMARY KEY,
+          xact_id xid8 NOT NULL,
+          activity_id BIGINT NOT NULL,
+          start_snapshot pg_snapshot NOT NULL,
+          updated_at TIMESTAMPTZ NOT NULL
+        )
+        """,
+    ]
 
     static let observedTables = CatalogChangeCounter.observedTables
 
