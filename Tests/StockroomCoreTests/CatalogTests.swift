@@ -209,6 +209,33 @@ struct CatalogTests {
         #expect(try fixture.count("tag") == 1)
     }
 
+    @Test("a bulk tag racing another tagger of the same asset on PostgreSQL still ends with the tag once",
+          .enabled(if: ServerEnvironment.runPostgresTests))
+    func bulkTagRacesAnotherTagger() async throws {
+        let fixture = try QueryFixture(.postgres)
+        let postgres = try #require(fixture.catalog as? PostgresCatalog)
+        let library = try fixture.library("race")
+        let assets = try (0..<3).map { try fixture.asset("r\($0).jpg", in: library) }
+        let tag = try fixture.insertRow(Tag(name: "Summer"), into: "tag")
+        // Another transaction tags the middle asset and holds its row uncommitted: the bulk tag
+        // decides before it commits (so it counts the asset as changing), its plain insert then
+        // waits on the row and meets it as a duplicate — and is redone with ON CONFLICT.
+        let inserted = AsyncStream<Void>.makeStream()
+        let other = Task.detached {
+            try postgres.write { tx throws(DomainError) in
+                try tx.execute("INSERT INTO asset_tag (asset_id, tag_id) VALUES (?, ?)", [assets[1].id!, tag.id!])
+                inserted.continuation.yield()
+                Thread.sleep(forTimeInterval: 1.5)
+            }
+        }
+        for await _ in inserted.stream { break }
+        let report = try fixture.catalog.changeTags(.add, tags: ["summer"], on: .ids(assets.map { $0.id! }), dryRun: false, by: .system)
+        try await other.value
+        #expect(report.changed == 3)
+        for asset in assets { #expect(try fixture.tags(of: asset) == ["Summer"]) }
+        #expect(try fixture.count("asset_tag") == 3)
+    }
+
     @Test("only one current version per asset", arguments: CatalogBackend.available)
     func singleCurrentVersion(_ backend: CatalogBackend) throws {
         let fixture = try QueryFixture(backend)
