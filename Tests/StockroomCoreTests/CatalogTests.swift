@@ -209,6 +209,26 @@ struct CatalogTests {
         #expect(try fixture.count("tag") == 1)
     }
 
+    @Test("on PostgreSQL a tag row links an asset and a tag of one organization", .enabled(if: ServerEnvironment.runPostgresTests))
+    func tagRowsStayInTheirOrganization() throws {
+        let fixture = try QueryFixture(.postgres)
+        let library = try fixture.library("orgs")
+        let asset = try fixture.asset("o.jpg", in: library, tags: ["mine"])
+        let foreign = try fixture.insertRow(Tag(organizationId: "other", name: "theirs"), into: "tag")
+        #expect(throws: (any Error).self) { try fixture.insertJoinRow(AssetTagRow(assetId: asset.id!, tagId: foreign.id!), into: "asset_tag") }
+        let ours = try fixture.insertRow(Tag(name: "ours"), into: "tag")
+        // Tags of two organizations in one statement are checked pair by pair.
+        let postgres = try #require(fixture.catalog as? PostgresCatalog)
+        #expect(throws: (any Error).self) {
+            try postgres.write { tx throws(DomainError) in
+                try tx.execute("INSERT INTO asset_tag (asset_id, tag_id) VALUES (?, ?), (?, ?)", [asset.id!, ours.id!, asset.id!, foreign.id!])
+            }
+        }
+        #expect(try fixture.tags(of: asset) == ["mine"])
+        #expect(try fixture.names("tag:mine") == ["o.jpg"])
+        #expect(try fixture.catalog.searchAssets(try AssetQuery.parse("tag:mine"), limit: 10).total == 1)
+    }
+
     @Test("a bulk tag racing another tagger of the same asset on PostgreSQL still ends with the tag once",
           .enabled(if: ServerEnvironment.runPostgresTests))
     func bulkTagRacesAnotherTagger() async throws {
