@@ -238,20 +238,32 @@ struct CatalogTests {
         let assets = try (0..<3).map { try fixture.asset("r\($0).jpg", in: library) }
         let tag = try fixture.insertRow(Tag(name: "Summer"), into: "tag")
         // Another transaction tags the middle asset and holds its row uncommitted: the bulk tag
-        // decides before it commits (so it counts the asset as changing), its plain insert then
-        // waits on the row and meets it as a duplicate — and is redone with ON CONFLICT.
+        // decides before it commits (so it counts the asset as changing), then waits on it (the
+        // change counter's row, then the tag row), meets the row as a duplicate once it is
+        // committed — and is redone with ON CONFLICT.
         let inserted = AsyncStream<Void>.makeStream()
-        let other = Task.detached {
-            try postgres.write { tx throws(DomainError) in
+        let other = Task.detached { () throws -> Double? in
+            try postgres.write { tx throws(DomainError) -> Double? in
                 try tx.execute("INSERT INTO asset_tag (asset_id, tag_id) VALUES (?, ?)", [assets[1].id!, tag.id!])
+                let backend = try tx.scalar(Int64.self, "SELECT pg_backend_pid()::bigint") ?? 0
                 inserted.continuation.yield()
-                Thread.sleep(forTimeInterval: 1.5)
+                // Commits once the bulk tag waits on this transaction (or after 60 s).
+                let started = Date()
+                while Date() < started.addingTimeInterval(60) {
+                    let waiting = try postgres.pool.run(PostgresTransaction.query("""
+                        SELECT count(*) FROM pg_stat_activity WHERE ?::int = ANY(pg_blocking_pids(pid))
+                        """, [.int(backend)])).rows.first.flatMap { try? $0.decode(Int64.self) } ?? 0
+                    if waiting > 0 { return Date().timeIntervalSince(started) }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                return nil
             }
         }
         for await _ in inserted.stream { break }
         let report = try fixture.catalog.changeTags(.add, tags: ["summer"], on: .ids(assets.map { $0.id! }), dryRun: false, by: .system)
-        try await other.value
-        #expect(report.changed == 3)
+        let waitedFor = try await other.value
+        #expect(waitedFor != nil, "the bulk tag never waited on the other transaction")
+        #expect(report.changed == 3, "the other transaction committed after \(waitedFor.map { "\($0) s" } ?? "its timeout")")
         for asset in assets { #expect(try fixture.tags(of: asset) == ["Summer"]) }
         #expect(try fixture.count("asset_tag") == 3)
     }

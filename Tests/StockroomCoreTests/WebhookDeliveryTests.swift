@@ -39,6 +39,18 @@ struct WebhookDeliveryTests {
         }
     }
 
+    /// Queues deliveries without sending any until `count` are queued. On PostgreSQL an entry is
+    /// read only once every transaction older than it has ended — in the whole cluster, where
+    /// other tests run — so the entries may reach the queue a moment apart.
+    func queue(_ dispatcher: WebhookDispatcher, in home: DataHome, until count: Int) throws {
+        let deadline = Date().addingTimeInterval(40)
+        while try home.catalog.webhookJobs(limit: 100).count < count, Date() < deadline {
+            _ = dispatcher.deliverDue(until: Date())
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(try home.catalog.webhookJobs(limit: 100).count == count)
+    }
+
     @Test(arguments: CatalogBackend.available)
     func ingestsCommentsAndDecisionsArriveSignedAndFailuresAreRetried(_ backend: CatalogBackend) async throws {
         let receiver = try await LoopbackHTTPReceiver.start()
@@ -66,6 +78,7 @@ struct WebhookDeliveryTests {
         receiver.respond(with: [500, 503])
         let dispatcher = WebhookDispatcher(queue: home.catalog, configuration: home.webhooks,
                                            backoff: .init(first: 0.05, maximum: 0.2, jitter: false))
+        try queue(dispatcher, in: home, until: 3)
         await deliver(dispatcher) { receiver.received.filter { $0.status == 200 }.count >= 3 }
         let all = receiver.received
         let delivered = all.filter { $0.status == 200 }
@@ -133,6 +146,7 @@ struct WebhookDeliveryTests {
         _ = try staff.add(assetId: asset.id!, content: "second", by: Actor(kind: .user, name: "sam"))
         receiver.respond(with: [500, 410, 500])
         let dispatcher = WebhookDispatcher(queue: home.catalog, configuration: home.webhooks, backoff: .init(first: 0.02, maximum: 0.05, jitter: false))
+        try queue(dispatcher, in: home, until: 2)
         await deliver(dispatcher) {
             let jobs = (try? home.catalog.webhookJobs(limit: 10)) ?? []
             return jobs.count == 2 && jobs.allSatisfy { $0.status == .failed }
@@ -146,7 +160,7 @@ struct WebhookDeliveryTests {
 
         // An endpoint taken out of stockroom.yml: its queued deliveries fail with a reason.
         _ = try staff.add(assetId: asset.id!, content: "third", by: Actor(kind: .user, name: "sam"))
-        _ = dispatcher.deliverDue(until: Date())  // queues only
+        try queue(dispatcher, in: home, until: 3)
         let orphaned = WebhookDispatcher(queue: home.catalog, configuration: WebhookConfiguration(endpoints: [
             .init(url: URL(string: "http://127.0.0.1:9/other")!, secret: Self.secret),
         ]))
