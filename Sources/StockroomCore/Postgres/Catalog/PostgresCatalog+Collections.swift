@@ -4,11 +4,7 @@ extension PostgresCatalog: CollectionRepository {
     public func createCollection(_ collection: AssetCollection, by actor: Actor) throws(DomainError) -> AssetCollection {
         try write { tx throws(DomainError) in
             let collection = try tx.insert(collection, into: "collection")
-            try tx.logActivity(Activity(
-                organizationId: collection.organizationId, actor: actor, action: "collection.created", entityType: "collection",
-                entityId: String(collection.id!), entityTitle: collection.slug,
-                description: "Created \(collection.collectionType.rawValue.lowercased()) collection \"\(collection.name)\"",
-                metadata: .object(["collectionType": .string(collection.collectionType.rawValue)]), now: collection.createdAt))
+            try tx.logActivity(StaffEditActivity.collectionCreated(collection, by: actor))
             return collection
         }
     }
@@ -34,10 +30,7 @@ extension PostgresCatalog: CollectionRepository {
             guard let collection = try tx.record(AssetCollection.self, from: "collection", id: id) else { return }
             let members = try tx.scalar(Int64.self, "SELECT count(*) FROM collection_item WHERE collection_id = ?", [id]) ?? 0
             try tx.execute("DELETE FROM collection WHERE id = ?", [id])
-            try tx.logActivity(Activity(
-                organizationId: collection.organizationId, actor: actor, action: "collection.deleted", entityType: "collection",
-                entityId: String(id), entityTitle: collection.slug, description: "Deleted collection \"\(collection.name)\"",
-                metadata: .object(["items": .number(Double(members))]), now: Date()))
+            try tx.logActivity(StaffEditActivity.collectionDeleted(collection, items: Int(members), by: actor, now: Date()))
         }
     }
 
@@ -69,13 +62,8 @@ extension PostgresCatalog: CollectionRepository {
             }
             try tx.execute("UPDATE collection SET updated_at = ? WHERE id = ?", [Date(), collectionId])
             let slug = try tx.scalar(String.self, "SELECT slug FROM collection WHERE id = ?", [collectionId]) ?? String(collectionId)
-            var metadata: [String: JSONValue] = ["assetIds": .array(assetIds.prefix(1_000).map { .number(Double($0)) }),
-                                                 "count": .number(Double(assetIds.count))]
-            if let note { metadata["note"] = .string(note) }
-            try tx.logActivity(Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "collection.items.added", entityType: "collection",
-                entityId: String(collectionId), entityTitle: slug,
-                description: "Added \(assetIds.count) asset\(assetIds.count == 1 ? "" : "s") to \(slug)", metadata: .object(metadata), now: Date()))
+            try tx.logActivity(StaffEditActivity.itemsAdded(collectionId: collectionId, slug: slug, assetIds: assetIds, note: note,
+                                                            by: actor, now: Date()))
             return result
         }
     }
@@ -86,11 +74,8 @@ extension PostgresCatalog: CollectionRepository {
                                          [collectionId, Self.array(assetIds)])
             guard removed > 0 else { return 0 }
             let slug = try tx.scalar(String.self, "SELECT slug FROM collection WHERE id = ?", [collectionId]) ?? String(collectionId)
-            try tx.logActivity(Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "collection.items.removed", entityType: "collection",
-                entityId: String(collectionId), entityTitle: slug,
-                description: "Removed \(removed) asset\(removed == 1 ? "" : "s") from \(slug)",
-                metadata: .object(["assetIds": .array(assetIds.prefix(1_000).map { .number(Double($0)) })]), now: Date()))
+            try tx.logActivity(StaffEditActivity.itemsRemoved(collectionId: collectionId, slug: slug, assetIds: assetIds,
+                                                              removed: removed, by: actor, now: Date()))
             return removed
         }
     }
@@ -209,9 +194,7 @@ extension PostgresCatalog: APIKeyRepository {
     public func createAPIKey(_ key: APIKey, by actor: Actor) throws(DomainError) -> APIKey {
         try write { tx throws(DomainError) in
             let key = try tx.insert(key, into: "api_key")
-            try tx.logActivity(Activity(
-                organizationId: key.organizationId, actor: actor, action: "apikey.created", entityType: "api_key", entityId: key.prefix,
-                entityTitle: key.name, description: "Created API key \"\(key.name)\" (\(key.prefix)…)", now: key.createdAt))
+            try tx.logActivity(StaffEditActivity.apiKeyCreated(key, by: actor))
             return key
         }
     }
@@ -230,9 +213,7 @@ extension PostgresCatalog: APIKeyRepository {
         try write { tx throws(DomainError) in
             guard try tx.execute("UPDATE api_key SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL", [now, prefix]) == 1,
                   let key = try tx.record(APIKey.self, from: "api_key", where: "t.prefix = ?", [prefix]) else { return false }
-            try tx.logActivity(Activity(
-                organizationId: key.organizationId, actor: actor, action: "apikey.revoked", entityType: "api_key", entityId: key.prefix,
-                entityTitle: key.name, description: "Revoked API key \"\(key.name)\" (\(key.prefix)…)", now: now))
+            try tx.logActivity(StaffEditActivity.apiKeyRevoked(key, by: actor, now: now))
             return true
         }
     }

@@ -40,10 +40,7 @@ extension PostgresCatalog: FolderRepository {
             let existed = try tx.scalar(Int64.self, "SELECT count(*) FROM folder WHERE library_id = ? AND path = ?", [libraryId, path.description]) ?? 0 > 0
             let folder = try Self.ensureFolder(tx, libraryId: libraryId, path: path, createdBy: createdBy)
             if !existed {
-                try tx.logActivity(Activity(
-                    actor: Actor(recordedName: createdBy), action: "folder.created", entityType: "folder", entityId: String(folder.id!),
-                    entityTitle: folder.path, description: "Created folder \(folder.path)",
-                    metadata: .object(["libraryId": .number(Double(libraryId))]), now: folder.createdAt))
+                try tx.logActivity(StaffEditActivity.folderCreated(folder, by: createdBy))
             }
             return folder
         }
@@ -124,10 +121,7 @@ extension PostgresCatalog: FolderRepository {
             if Slug.make(from: moving.name) != moving.slug { moving.name = destination.lastSegment! }
             moving.updatedAt = now
             try tx.update(moving, in: "folder", id: moving.id)
-            try tx.logActivity(Activity(
-                actor: Actor(recordedName: actor), action: "folder.moved", entityType: "folder", entityId: String(moving.id!),
-                entityTitle: newPrefix, description: "Moved folder \(oldPrefix) to \(newPrefix)",
-                metadata: .object(["libraryId": .number(Double(libraryId)), "from": .string(oldPrefix), "to": .string(newPrefix)]), now: now))
+            try tx.logActivity(StaffEditActivity.folderMoved(moving, from: oldPrefix, by: actor, now: now))
             return moving
         }
     }
