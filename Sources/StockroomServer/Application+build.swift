@@ -45,8 +45,8 @@ public func buildApplication(home: DataHome, configuration: ServerConfiguration 
 
 /// The webhook dispatcher, when stockroom.yml configures webhooks.
 func webhookServices(_ home: DataHome) -> [any Service] {
-    guard !home.webhooks.endpoints.isEmpty, let queue = home.sqliteCatalog else { return [] }
-    return [WebhookService(dispatcher: WebhookDispatcher(queue: queue, configuration: home.webhooks))]
+    guard !home.webhooks.endpoints.isEmpty else { return [] }
+    return [WebhookService(dispatcher: WebhookDispatcher(queue: home.catalog, configuration: home.webhooks))]
 }
 
 /// The routes: `/` (status), `/health`, the gallery script, the client gallery under `/s`, and

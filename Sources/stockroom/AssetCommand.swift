@@ -151,7 +151,7 @@ extension AssetCommand {
     static func decide(_ status: AssetStatus, selection: SelectionOptions, note: String?, global: GlobalOptions, json: Bool) throws {
         let parsed = try selection.selection()
         let home = try global.openHome()
-        let service = ApprovalService(approvals: try home.requireSQLiteCatalog("asset approve and reject"))
+        let service = ApprovalService(approvals: home.catalog)
         let report = status == .approved
             ? try service.approve(parsed, note: note, dryRun: selection.dryRun, by: .cli)
             : try service.reject(parsed, note: note, dryRun: selection.dryRun, by: .cli)

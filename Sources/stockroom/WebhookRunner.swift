@@ -7,8 +7,8 @@ import StockroomCore
 /// whichever of them runs next.
 enum WebhookRunner {
     static func dispatcher(_ home: DataHome) -> WebhookDispatcher? {
-        guard !home.webhooks.endpoints.isEmpty, let queue = home.sqliteCatalog else { return nil }
-        return WebhookDispatcher(queue: queue, configuration: home.webhooks)
+        guard !home.webhooks.endpoints.isEmpty else { return nil }
+        return WebhookDispatcher(queue: home.catalog, configuration: home.webhooks)
     }
 
     /// One pass of at most `seconds`, on a thread of its own (deliveries block on the network).

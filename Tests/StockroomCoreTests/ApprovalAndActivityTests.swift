@@ -9,13 +9,13 @@ struct ApprovalAndActivityTests {
     let dir = TemporaryDirectory()
     let sam = Actor(kind: .user, name: "Sam")
 
-    @Test func librariesThatRequireApprovalShareOnlyApprovedAssetsUnlessTheLinkSaysOtherwise() throws {
-        let fixture = try ReviewFixture(in: dir, requireApproval: true)
+    @Test(arguments: CatalogBackend.available)
+    func librariesThatRequireApprovalShareOnlyApprovedAssetsUnlessTheLinkSaysOtherwise(_ backend: CatalogBackend) throws {
+        let fixture = try ReviewFixture(in: dir, requireApproval: true, backend: backend)
         // The fixture's assets were inserted APPROVED; make two of them pending as new ingests would be.
-        try fixture.home.sqliteCatalog!.database.writer.write { db in
-            try db.execute(sql: "UPDATE asset SET status = 'PENDING', approvedBy = NULL, approvedAt = NULL WHERE id IN (?, ?)",
-                           arguments: [fixture.video.id!, fixture.audio.id!])
-        }
+        try fixture.execute(sqlite: "UPDATE asset SET status = 'PENDING', approvedBy = NULL, approvedAt = NULL WHERE id IN (?, ?)",
+                            postgres: "UPDATE asset SET status = 'PENDING', approved_by = NULL, approved_at = NULL WHERE id IN (?, ?)",
+                            [fixture.video.id!, fixture.audio.id!])
         let strict = try fixture.link(.comment)
         #expect(strict.visibleAssets().map(\.id) == [fixture.image.id!])
         #expect(throws: ShareAccessError.notFound) { try fixture.shares.sharedAsset(fixture.video.id!, of: strict.link) }
@@ -24,19 +24,19 @@ struct ApprovalAndActivityTests {
         #expect(try fixture.shares.summary(token: forReview.link.token).includePending)
 
         // Approving by query: a dry run changes nothing; then who and when are recorded.
-        let approvals = ApprovalService(approvals: fixture.home.sqliteCatalog!)
+        let approvals = ApprovalService(approvals: fixture.catalog)
         let dry = try approvals.approve(.query(try AssetQuery.parse("status:pending")), note: "ok for the web", dryRun: true, by: sam)
         #expect(dry.dryRun && dry.matched == 2 && dry.changed == 2)
-        #expect(try fixture.home.sqliteCatalog!.asset(id: fixture.video.id!)?.status == .pending)
+        #expect(try fixture.catalog.asset(id: fixture.video.id!)?.status == .pending)
         let done = try approvals.approve(.ids([fixture.video.id!, fixture.image.id!]), note: "ok for the web", by: sam)
         #expect(done.matched == 2 && done.changed == 1)
-        let video = try #require(try fixture.home.sqliteCatalog!.asset(id: fixture.video.id!))
+        let video = try #require(try fixture.catalog.asset(id: fixture.video.id!))
         #expect(video.status == .approved && video.approvedBy == "Sam" && video.approvedAt != nil)
         #expect(try fixture.reload(strict).visibleAssets().map(\.id) == [fixture.image.id!, fixture.video.id!])
         // Rejected assets leave every link, pending-inclusive ones too.
         _ = try approvals.reject(.ids([fixture.audio.id!]), note: "wrong take", by: sam)
         #expect(try fixture.reload(forReview).visibleAssets().map(\.id) == [fixture.image.id!, fixture.video.id!])
-        let audio = try #require(try fixture.home.sqliteCatalog!.asset(id: fixture.audio.id!))
+        let audio = try #require(try fixture.catalog.asset(id: fixture.audio.id!))
         #expect(audio.status == .rejected && audio.approvedBy == nil)
 
         let approved = try fixture.activity("asset.approved"), rejected = try fixture.activity("asset.rejected")
@@ -46,15 +46,43 @@ struct ApprovalAndActivityTests {
         #expect(rejected.map(\.entityId) == [String(fixture.audio.id!)])
     }
 
-    @Test func librarySettingsChangeThroughTheServiceAndAreLogged() throws {
-        let fixture = try ReviewFixture(in: dir)
-        let libraries = LibraryService(libraries: fixture.home.sqliteCatalog!, folders: fixture.home.sqliteCatalog!)
+    @Test("`stockroom asset approve|reject` by ids and by query, on the real binary", arguments: CatalogBackend.available)
+    func approvalCommands(_ backend: CatalogBackend) throws {
+        let binary = Fixtures.repoRoot.appendingPathComponent(".build/debug/stockroom")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the CLI first (swift build --build-tests)")
+        let fixture = try ReviewFixture(in: dir, requireApproval: true, backend: backend)
+        try fixture.execute(sqlite: "UPDATE asset SET status = 'PENDING' WHERE id IN (?, ?)",
+                            postgres: "UPDATE asset SET status = 'PENDING' WHERE id IN (?, ?)", [fixture.video.id!, fixture.audio.id!])
+        func stockroom(_ arguments: [String], input: String? = nil) throws -> JSONValue {
+            let output = try ServerEnvironment.run(binary.path, arguments + ["--home", fixture.home.root.path, "--json"], input: input.map { Data($0.utf8) })
+            return try JSONDecoder.stockroom.decode(JSONValue.self, from: output)
+        }
+        let dry = try stockroom(["asset", "approve", "--ids-from", "-", "--dry-run"], input: "\(fixture.video.id!)\n\(fixture.image.id!)\n")
+        #expect(dry["dryRun"] == .bool(true) && dry["matched"] == .number(2) && dry["changed"] == .number(1))
+        #expect(try fixture.catalog.asset(id: fixture.video.id!)?.status == .pending)
+        let approved = try stockroom(["asset", "approve", "--ids-from", "-", "--note", "signed off"], input: "\(fixture.video.id!)\n")
+        #expect(approved["changed"] == .number(1))
+        let video = try #require(try fixture.catalog.asset(id: fixture.video.id!))
+        #expect(video.status == .approved && video.approvedAt != nil && video.approvedBy == Actor.cli.name)
+        let rejected = try stockroom(["asset", "reject", "--where", "status:pending"])
+        #expect(rejected["matched"] == .number(1) && rejected["changed"] == .number(1))
+        #expect(try fixture.catalog.asset(id: fixture.audio.id!)?.status == .rejected)
+        let entries = try fixture.activity().filter { $0.action == "asset.approved" || $0.action == "asset.rejected" }
+        #expect(entries.map(\.entityId) == [String(fixture.video.id!), String(fixture.audio.id!)])
+        #expect(entries[0].metadata?["note"] == .string("signed off") && entries[0].description == "Approved Teaser cut: signed off")
+        #expect(entries[1].metadata?["previousStatus"] == .string("PENDING") && entries[1].metadata?["selection"] == .string("status:pending"))
+    }
+
+    @Test(arguments: CatalogBackend.available)
+    func librarySettingsChangeThroughTheServiceAndAreLogged(_ backend: CatalogBackend) throws {
+        let fixture = try ReviewFixture(in: dir, backend: backend)
+        let libraries = LibraryService(libraries: fixture.catalog, folders: fixture.catalog)
         let changed = try libraries.updateSettings(slug: "client-work", LibrarySettingsChange(
             requireApproval: true, allowedFileTypes: ["Image/*", "video/mp4"], maxFileSize: .some(500_000_000)), by: sam)
         #expect(changed.settings.requireApproval)
         #expect(changed.settings.allowedFileTypes == ["image/*", "video/mp4"])
         #expect(changed.settings.maxFileSize == 500_000_000)
-        #expect(try fixture.home.sqliteCatalog!.library(id: changed.id!)?.settings == changed.settings)
+        #expect(try fixture.catalog.library(id: changed.id!)?.settings == changed.settings)
         let cleared = try libraries.updateSettings(slug: "client-work", LibrarySettingsChange(allowedFileTypes: [], maxFileSize: .some(nil)), by: sam)
         #expect(cleared.settings.allowedFileTypes.isEmpty && cleared.settings.maxFileSize == nil && cleared.settings.requireApproval)
         for bad in ["image", "image/", "*/jpeg", "image/jp eg"] {
@@ -102,9 +130,10 @@ struct ApprovalAndActivityTests {
         #expect(page.total == 6 && page.entries.map(\.action) == ["tags.add", "library.created"])
     }
 
-    @Test func theActivityLogIsFilteredByTimeActorAndEntity() throws {
-        let fixture = try ReviewFixture(in: dir)
-        let review = ClientReviewService(comments: fixture.home.sqliteCatalog!, reviews: fixture.home.sqliteCatalog!)
+    @Test(arguments: CatalogBackend.available)
+    func theActivityLogIsFilteredByTimeActorAndEntity(_ backend: CatalogBackend) throws {
+        let fixture = try ReviewFixture(in: dir, backend: backend)
+        let review = ClientReviewService(comments: fixture.catalog, reviews: fixture.catalog)
         let share = try fixture.link(.comment)
         let image = try #require(share.asset(fixture.image.id!))
         _ = try review.postComment(content: "hello", authorName: "Ana", annotation: nil, parentId: nil, on: image, in: share,
@@ -112,12 +141,11 @@ struct ApprovalAndActivityTests {
         _ = try review.decide(.approved, note: nil, authorName: "Ana", on: image, in: share, client: ShareClient(address: "10.1.1.1", userAgent: nil))
         var patch = AssetPatch()
         patch.name = "Harbour, dawn"
-        _ = try fixture.home.sqliteCatalog!.updateAsset(id: fixture.video.id!, applying: patch, as: sam)
+        _ = try fixture.catalog.updateAsset(id: fixture.video.id!, applying: patch, as: sam)
         // An old entry: ten days ago.
-        try fixture.home.sqliteCatalog!.database.writer.write { db in
-            try db.execute(sql: "UPDATE activity SET occurredAt = ? WHERE action = 'library.created'", arguments: [Date().addingTimeInterval(-10 * 86_400)])
-        }
-        let activity = ActivityService(activity: fixture.home.sqliteCatalog!, collections: fixture.home.sqliteCatalog!, libraries: fixture.home.sqliteCatalog!,
+        try fixture.execute(sqlite: "UPDATE activity SET occurredAt = ? WHERE action = 'library.created'",
+                            postgres: "UPDATE activity SET occurred_at = ? WHERE action = 'library.created'", [Date().addingTimeInterval(-10 * 86_400)])
+        let activity = ActivityService(activity: fixture.catalog, collections: fixture.catalog, libraries: fixture.catalog,
                                        shares: fixture.shares)
         let all = try activity.entries(limit: 1_000)
         #expect(all.total == all.items.count)
@@ -134,7 +162,7 @@ struct ApprovalAndActivityTests {
         let picks = try activity.entries(entity: "collection:picks").items.map(\.action)
         #expect(picks == ["collection.items.added", "collection.created"])
         // A deleted collection is still found by its slug.
-        try CollectionService(collections: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!).deleteCollection(slug: "other", by: sam)
+        try CollectionService(collections: fixture.catalog, assets: fixture.catalog).deleteCollection(slug: "other", by: sam)
         #expect(try activity.entries(entity: "collection:other").items.map(\.action) == ["collection.deleted", "collection.items.added", "collection.created"])
         #expect(try activity.entries(entity: "library:client-work").items.first?.action == "library.created")
         #expect(try activity.entries(limit: 2, offset: 1).items.count == 2)
@@ -150,28 +178,27 @@ struct ApprovalAndActivityTests {
         #expect(try ActivityService.since("2026-01-31T08:00:00Z") == ISO8601DateFormatter().date(from: "2026-01-31T08:00:00Z"))
     }
 
-    @Test func mutationsAreLoggedWithTheirActor() throws {
-        let fixture = try ReviewFixture(in: dir)
+    @Test(arguments: CatalogBackend.available)
+    func mutationsAreLoggedWithTheirActor(_ backend: CatalogBackend) throws {
+        let fixture = try ReviewFixture(in: dir, backend: backend)
         let api = Actor(kind: .apiKey, name: "ci-publisher")
-        let collections = CollectionService(collections: fixture.home.sqliteCatalog!, assets: fixture.home.sqliteCatalog!)
+        let collections = CollectionService(collections: fixture.catalog, assets: fixture.catalog)
         _ = try collections.createCollection(name: "Press", by: api)
         _ = try collections.addAssets([fixture.image.id!], to: "press", by: api)
         #expect(try collections.removeAssets([fixture.image.id!], from: "press", by: api) == 1)
         try collections.deleteCollection(slug: "press", by: api)
-        let keys = APIKeyService(keys: fixture.home.sqliteCatalog!)
+        let keys = APIKeyService(keys: fixture.catalog)
         let (key, secret) = try keys.createKey(name: "robot", by: sam)
         try keys.revoke(prefix: key.prefix, by: sam)
         var patch = AssetPatch()
         patch.status = .rejected
         patch.addTags = ["old"]
-        _ = try fixture.home.sqliteCatalog!.updateAsset(id: fixture.image.id!, applying: patch, as: api)
-        let libraries = LibraryService(libraries: fixture.home.sqliteCatalog!, folders: fixture.home.sqliteCatalog!)
+        _ = try fixture.catalog.updateAsset(id: fixture.image.id!, applying: patch, as: api)
+        let libraries = LibraryService(libraries: fixture.catalog, folders: fixture.catalog)
         _ = try libraries.createFolder(librarySlug: "client-work", path: "/a/b", by: sam)
         _ = try libraries.moveFolder(librarySlug: "client-work", from: "/a/b", to: "/c", by: sam)
 
-        let entries = try fixture.home.sqliteCatalog!.database.writer.read { db in
-            try Activity.filter(Column("actorName") != "system").order(Column("id")).fetchAll(db)
-        }
+        let entries = try fixture.activity().filter { $0.actorName != "system" }
         #expect(entries.map(\.action) == [
             "collection.created", "collection.items.added", "collection.items.removed", "collection.deleted",
             "apikey.created", "apikey.revoked", "asset.updated", "asset.rejected", "folder.created", "folder.moved",
@@ -181,11 +208,17 @@ struct ApprovalAndActivityTests {
         // The key itself is never logged, only its public prefix.
         #expect(!entries.contains { ($0.description ?? "").contains(secret) || $0.entityId.contains(secret) })
         #expect(entries[4].entityId == key.prefix)
+        // The same entries through the reader behind `GET /api/v1/activity`, newest first.
+        let read = try fixture.catalog.activity(matching: ActivityFilter(limit: 100)).entries.filter { $0.actorName != "system" }
+        #expect(read.map(\.action) == entries.reversed().map(\.action))
+        #expect(read.map(\.description) == entries.reversed().map(\.description))
+        #expect(read.map(\.metadata) == entries.reversed().map(\.metadata))
     }
 
-    @Test func webhookJobsShareTheQueueButNotThePipelineWorkers() throws {
-        let fixture = try ReviewFixture(in: dir)
-        let catalog = fixture.home.sqliteCatalog!
+    @Test(arguments: CatalogBackend.available)
+    func webhookJobsShareTheQueueButNotThePipelineWorkers(_ backend: CatalogBackend) throws {
+        let fixture = try ReviewFixture(in: dir, backend: backend)
+        let catalog = fixture.catalog
         let delivery = WebhookDelivery(endpointId: "abc", url: "http://127.0.0.1:1/hook", event: .commentCreated, activityId: 1, body: "{}")
         _ = try catalog.enqueue([Job(stage: .webhook, payload: try JSONValue.encoding(delivery), dedupeKey: "webhook:abc:1")])
         // Pipeline workers never claim it and do not wait for it.
@@ -203,9 +236,10 @@ struct ApprovalAndActivityTests {
         #expect(last.attempts == last.maxAttempts)
         let reclaimed = try catalog.reclaimAbandonedJobs(now: later.addingTimeInterval(400))
         #expect(reclaimed.requeued == 0 && reclaimed.failed.isEmpty)
-        let stored = try #require(try catalog.database.writer.read { db in try Job.fetchOne(db, key: last.id!) })
+        let stored = try #require(try catalog.webhookJobs(limit: 10).first { $0.id == last.id })
         #expect(stored.status == .failed)
         #expect(stored.lastError?.contains("webhook dispatcher stopped") == true)
-        #expect(try catalog.database.writer.read { db in try IngestFailure.fetchCount(db) } == 0)
+        #expect(try catalog.failures(includeResolved: true).isEmpty)
+        #expect(try fixture.activity("ingest.failed").isEmpty)
     }
 }

@@ -209,6 +209,65 @@ struct CatalogTests {
         #expect(try fixture.count("tag") == 1)
     }
 
+    @Test("on PostgreSQL a tag row links an asset and a tag of one organization", .enabled(if: ServerEnvironment.runPostgresTests))
+    func tagRowsStayInTheirOrganization() throws {
+        let fixture = try QueryFixture(.postgres)
+        let library = try fixture.library("orgs")
+        let asset = try fixture.asset("o.jpg", in: library, tags: ["mine"])
+        let foreign = try fixture.insertRow(Tag(organizationId: "other", name: "theirs"), into: "tag")
+        #expect(throws: (any Error).self) { try fixture.insertJoinRow(AssetTagRow(assetId: asset.id!, tagId: foreign.id!), into: "asset_tag") }
+        let ours = try fixture.insertRow(Tag(name: "ours"), into: "tag")
+        // Tags of two organizations in one statement are checked pair by pair.
+        let postgres = try #require(fixture.catalog as? PostgresCatalog)
+        #expect(throws: (any Error).self) {
+            try postgres.write { tx throws(DomainError) in
+                try tx.execute("INSERT INTO asset_tag (asset_id, tag_id) VALUES (?, ?), (?, ?)", [asset.id!, ours.id!, asset.id!, foreign.id!])
+            }
+        }
+        #expect(try fixture.tags(of: asset) == ["mine"])
+        #expect(try fixture.names("tag:mine") == ["o.jpg"])
+        #expect(try fixture.catalog.searchAssets(try AssetQuery.parse("tag:mine"), limit: 10).total == 1)
+    }
+
+    @Test("a bulk tag racing another tagger of the same asset on PostgreSQL still ends with the tag once",
+          .enabled(if: ServerEnvironment.runPostgresTests))
+    func bulkTagRacesAnotherTagger() async throws {
+        let fixture = try QueryFixture(.postgres)
+        let postgres = try #require(fixture.catalog as? PostgresCatalog)
+        let library = try fixture.library("race")
+        let assets = try (0..<3).map { try fixture.asset("r\($0).jpg", in: library) }
+        let tag = try fixture.insertRow(Tag(name: "Summer"), into: "tag")
+        // Another transaction tags the middle asset and holds its row uncommitted: the bulk tag
+        // decides before it commits (so it counts the asset as changing), then waits on it (the
+        // change counter's row, then the tag row), meets the row as a duplicate once it is
+        // committed — and is redone with ON CONFLICT.
+        let inserted = AsyncStream<Void>.makeStream()
+        let other = Task.detached { () throws -> Double? in
+            try postgres.write { tx throws(DomainError) -> Double? in
+                try tx.execute("INSERT INTO asset_tag (asset_id, tag_id) VALUES (?, ?)", [assets[1].id!, tag.id!])
+                let backend = try tx.scalar(Int64.self, "SELECT pg_backend_pid()::bigint") ?? 0
+                inserted.continuation.yield()
+                // Commits once the bulk tag waits on this transaction (or after 60 s).
+                let started = Date()
+                while Date() < started.addingTimeInterval(60) {
+                    let waiting = try postgres.pool.run(PostgresTransaction.query("""
+                        SELECT count(*) FROM pg_stat_activity WHERE ?::int = ANY(pg_blocking_pids(pid))
+                        """, [.int(backend)])).rows.first.flatMap { try? $0.decode(Int64.self) } ?? 0
+                    if waiting > 0 { return Date().timeIntervalSince(started) }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                return nil
+            }
+        }
+        for await _ in inserted.stream { break }
+        let report = try fixture.catalog.changeTags(.add, tags: ["summer"], on: .ids(assets.map { $0.id! }), dryRun: false, by: .system)
+        let waitedFor = try await other.value
+        #expect(waitedFor != nil, "the bulk tag never waited on the other transaction")
+        #expect(report.changed == 3, "the other transaction committed after \(waitedFor.map { "\($0) s" } ?? "its timeout")")
+        for asset in assets { #expect(try fixture.tags(of: asset) == ["Summer"]) }
+        #expect(try fixture.count("asset_tag") == 3)
+    }
+
     @Test("only one current version per asset", arguments: CatalogBackend.available)
     func singleCurrentVersion(_ backend: CatalogBackend) throws {
         let fixture = try QueryFixture(backend)

@@ -182,7 +182,7 @@ struct PostgresJobQueueTests {
         while results.value.count < 4 { Thread.sleep(forTimeInterval: 0.02) }
         for result in results.value { #expect(throws: Never.self) { try result.get() } }
         let pool = fixture.pool()
-        #expect(try PostgresMigrator.appliedMigrations(pool) == ["job-queue-v1", "job-queue-v2-priority"])
+        #expect(try PostgresMigrator.appliedMigrations(pool) == ["job-queue-v1", "job-queue-v2-priority", "job-queue-v3-webhook-stage"])
         #expect(try PostgresJobQueueMigrations.migrator.migrate(pool).isEmpty)
     }
 

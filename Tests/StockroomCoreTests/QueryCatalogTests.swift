@@ -229,5 +229,14 @@ struct QueryCatalogTests {
         #expect(plan.contains("Index Scan using asset_pkey on asset"), "\(plan)")
         #expect(!plan.contains("Seq Scan on asset"), "\(plan)")
         #expect(try fixture.names("tag:topic-7").count == 200)
+        // The total of a one-tag search is counted from the tag rows alone.
+        let countPlan = try postgres.read { tx throws(DomainError) -> String in
+            try tx.column(String.self, "EXPLAIN " + PostgresCatalog.tagSearchTotalSQL,
+                          ["default", "topic-7", "default", "topic-7/", "topic-70"]).joined(separator: "\n")
+        }
+        #expect(countPlan.contains("Index Only Scan using asset_tag_tag on asset_tag"), "\(countPlan)")
+        #expect(!countPlan.contains(" on asset ") && !countPlan.contains("Seq Scan on asset_tag"), "\(countPlan)")
+        let page = try fixture.catalog.searchAssets(query, limit: 5, now: QueryFixture.now)
+        #expect(page.total == 200 && page.assets.count == 5)
     }
 }

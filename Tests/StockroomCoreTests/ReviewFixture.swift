@@ -3,8 +3,9 @@ import GRDB
 @testable import StockroomCore
 import StockroomTestSupport
 
-/// A real data home with an image, a video (12.5 s) and an audio file (30 s) in collection
-/// `picks`, one more image in `other`, and helpers to open links on them.
+/// A real data home (SQLite, or PostgreSQL in a schema of its own) with an image, a video
+/// (12.5 s) and an audio file (30 s) in collection `picks`, one more image in `other`, and
+/// helpers to open links on them.
 struct ReviewFixture {
     let home: DataHome
     let library: Library
@@ -12,10 +13,11 @@ struct ReviewFixture {
     let video: Asset
     let audio: Asset
     let outsider: Asset
+    var catalog: any Catalog { home.catalog }
 
-    init(in dir: TemporaryDirectory, requireApproval: Bool = false) throws {
-        home = try DataHome.initialize(at: dir.url.appendingPathComponent("home"))
-        let libraries = LibraryService(libraries: home.sqliteCatalog!, folders: home.sqliteCatalog!)
+    init(in dir: TemporaryDirectory, requireApproval: Bool = false, backend: CatalogBackend = .sqlite) throws {
+        home = try backend.initHome(at: dir.url.appendingPathComponent("home"))
+        let libraries = LibraryService(libraries: home.catalog, folders: home.catalog)
         var library = try libraries.createLibrary(name: "Client Work", by: .system)
         if requireApproval {
             library = try libraries.updateSettings(slug: library.slug, LibrarySettingsChange(requireApproval: true), by: .system)
@@ -26,7 +28,7 @@ struct ReviewFixture {
         video = try Self.add(home, library, "Teaser cut", .videoEdited, duration: 12.5)
         audio = try Self.add(home, library, "Voice over", .audioVoiceover, duration: 30)
         outsider = try Self.add(home, library, "Not shared", .imagePhoto)
-        let collections = CollectionService(collections: home.sqliteCatalog!, assets: home.sqliteCatalog!)
+        let collections = CollectionService(collections: home.catalog, assets: home.catalog)
         _ = try collections.createCollection(name: "Picks", by: .system)
         _ = try collections.addAssets([image.id!, video.id!, audio.id!], to: "picks", by: .system)
         _ = try collections.createCollection(name: "Other", by: .system)
@@ -38,11 +40,31 @@ struct ReviewFixture {
         asset.durationSeconds = duration
         asset.width = type.family == "audio" ? nil : 1600
         asset.height = type.family == "audio" ? nil : 900
-        return try home.sqliteCatalog!.database.writer.write { db in try asset.inserted(db) }
+        return try insert(asset, into: "asset", in: home)
+    }
+
+    /// Inserts `value` as a new row of `table` below the repositories, on either backend.
+    static func insert<T: Codable & MutablePersistableRecord>(_ value: T, into table: String, in home: DataHome) throws -> T {
+        if let postgres = home.catalog as? PostgresCatalog {
+            return try postgres.write { tx throws(DomainError) in try tx.insert(value, into: table) }
+        }
+        return try home.sqliteCatalog!.database.writer.write { db in try value.inserted(db) }
+    }
+
+    /// Runs a statement below the repositories, written with `?` placeholders and column names
+    /// the two backends share (snake_case on PostgreSQL is the caller's `postgresSQL`).
+    func execute(sqlite: String, postgres postgresSQL: String, _ values: [any SQLValueConvertible & DatabaseValueConvertible]) throws {
+        if let postgres = home.catalog as? PostgresCatalog {
+            _ = try postgres.write { tx throws(DomainError) in try tx.execute(postgresSQL, values) }
+            return
+        }
+        try home.sqliteCatalog!.database.writer.write { db in
+            try db.execute(sql: sqlite, arguments: StatementArguments(values.map { $0 as DatabaseValueConvertible }))
+        }
     }
 
     var shares: ShareService {
-        ShareService(shares: home.sqliteCatalog!, collections: home.sqliteCatalog!, assets: home.sqliteCatalog!, bcryptCost: 4, reviews: home.sqliteCatalog!)
+        ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 4, reviews: home.catalog)
     }
 
     func link(_ access: ShareAccessLevel, collection: String = "picks", includePending: Bool = false, recipient: String? = nil) throws -> ResolvedShare {
@@ -53,9 +75,15 @@ struct ReviewFixture {
 
     func reload(_ share: ResolvedShare) throws -> ResolvedShare { try shares.resolve(token: share.link.token) }
 
-    func activity(_ action: String) throws -> [Activity] {
-        try home.sqliteCatalog!.database.writer.read { db in
-            try Activity.filter(Column("action") == action).order(Column("id")).fetchAll(db)
+    /// Every activity entry, oldest first.
+    func activity() throws -> [Activity] {
+        if let postgres = home.catalog as? PostgresCatalog {
+            return try postgres.read { tx throws(DomainError) in try tx.records(Activity.self, from: "activity", orderBy: "t.id") }
         }
+        return try home.sqliteCatalog!.database.writer.read { db in try Activity.order(Column("id")).fetchAll(db) }
+    }
+
+    func activity(_ action: String) throws -> [Activity] {
+        try activity().filter { $0.action == action }
     }
 }

@@ -10,16 +10,18 @@ struct WebhookDeliveryTests {
     static let secret = "0123456789abcdef-webhook-secret"
 
     /// A data home whose stockroom.yml sends `events` to the receiver.
-    func home(receiver: LoopbackHTTPReceiver, events: [String]? = nil, maxAttempts: Int? = nil,
+    func home(receiver: LoopbackHTTPReceiver, backend: CatalogBackend, events: [String]? = nil, maxAttempts: Int? = nil,
               before: (DataHome) throws -> Void = { _ in }) throws -> DataHome {
         let root = dir.url.appendingPathComponent("home")
-        let first = try DataHome.initialize(at: root)
+        let first = try backend.initHome(at: root)
         _ = try LibraryService(libraries: first.catalog, folders: first.catalog).createLibrary(name: "Test Library", by: .system)
         try before(first)
-        var yaml = "webhooks:\n  - url: http://127.0.0.1:\(receiver.port)/hooks/stockroom\n    secret: \(Self.secret)\n"
+        // On PostgreSQL stockroom.yml already names the catalog.
+        let configuration = root.appendingPathComponent("stockroom.yml")
+        var yaml = ((try? String(contentsOf: configuration, encoding: .utf8)) ?? "") + "webhooks:\n  - url: http://127.0.0.1:\(receiver.port)/hooks/stockroom\n    secret: \(Self.secret)\n"
         if let events { yaml += "    events: [\(events.joined(separator: ", "))]\n" }
         if let maxAttempts { yaml += "    maxAttempts: \(maxAttempts)\n" }
-        try yaml.write(to: root.appendingPathComponent("stockroom.yml"), atomically: true, encoding: .utf8)
+        try yaml.write(to: configuration, atomically: true, encoding: .utf8)
         return try DataHome.open(at: root)
     }
 
@@ -37,22 +39,35 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test func ingestsCommentsAndDecisionsArriveSignedAndFailuresAreRetried() async throws {
+    /// Queues deliveries without sending any until `count` are queued. On PostgreSQL an entry is
+    /// read only once every transaction older than it has ended — in the whole cluster, where
+    /// other tests run — so the entries may reach the queue a moment apart.
+    func queue(_ dispatcher: WebhookDispatcher, in home: DataHome, until count: Int) throws {
+        let deadline = Date().addingTimeInterval(40)
+        while try home.catalog.webhookJobs(limit: 100).count < count, Date() < deadline {
+            _ = dispatcher.deliverDue(until: Date())
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(try home.catalog.webhookJobs(limit: 100).count == count)
+    }
+
+    @Test(arguments: CatalogBackend.available)
+    func ingestsCommentsAndDecisionsArriveSignedAndFailuresAreRetried(_ backend: CatalogBackend) async throws {
         let receiver = try await LoopbackHTTPReceiver.start()
-        let home = try home(receiver: receiver) { earlier in
+        let home = try home(receiver: receiver, backend: backend) { earlier in
             // Made before the webhook was configured: never sent.
             _ = try CollectionService(collections: earlier.catalog, assets: earlier.catalog).createCollection(name: "Before", by: .system)
         }
         let photo = try Fixtures.stage(["harbour.jpg": "images/orientation-landscape-1.jpg"], in: dir)
         let ingested = try await Fixtures.ingest([photo], into: home)
         let assetId = try #require(ingested.files.first?.assetId)
-        let collections = CollectionService(collections: home.sqliteCatalog!, assets: home.sqliteCatalog!)
+        let collections = CollectionService(collections: home.catalog, assets: home.catalog)
         _ = try collections.createCollection(name: "Picks", by: .system)
         _ = try collections.addAssets([assetId], to: "picks", by: .system)
-        let shares = ShareService(shares: home.sqliteCatalog!, collections: home.sqliteCatalog!, assets: home.sqliteCatalog!, bcryptCost: 4, reviews: home.sqliteCatalog!)
+        let shares = ShareService(shares: home.catalog, collections: home.catalog, assets: home.catalog, bcryptCost: 4, reviews: home.catalog)
         let link = try shares.createShare(ShareRequest(target: .collection(slug: "picks"), accessLevel: .comment), by: .system)
         let share = try shares.resolve(token: link.token)
-        let review = ClientReviewService(comments: home.sqliteCatalog!, reviews: home.sqliteCatalog!)
+        let review = ClientReviewService(comments: home.catalog, reviews: home.catalog)
         let asset = try #require(share.asset(assetId))
         let text = "Warmer <b>tones</b> \"please\" — ✓"
         _ = try review.postComment(content: text, authorName: "Ana", annotation: .point(x: 0.25, y: 0.5), parentId: nil, on: asset,
@@ -61,8 +76,9 @@ struct WebhookDeliveryTests {
 
         // The first two attempts are answered 500: both come back after their delay.
         receiver.respond(with: [500, 503])
-        let dispatcher = WebhookDispatcher(queue: home.sqliteCatalog!, configuration: home.webhooks,
+        let dispatcher = WebhookDispatcher(queue: home.catalog, configuration: home.webhooks,
                                            backoff: .init(first: 0.05, maximum: 0.2, jitter: false))
+        try queue(dispatcher, in: home, until: 3)
         await deliver(dispatcher) { receiver.received.filter { $0.status == 200 }.count >= 3 }
         let all = receiver.received
         let delivered = all.filter { $0.status == 200 }
@@ -100,7 +116,7 @@ struct WebhookDeliveryTests {
         #expect(comment["data"]?["content"] == .string(text))
         #expect(comment["data"]?["annotation"]?["x"] == .number(0.25))
         #expect(comment["data"]?["shareLinkId"] == .number(Double(link.id!)))
-        let assetName = try home.sqliteCatalog!.asset(id: assetId)?.name
+        let assetName = try home.catalog.asset(id: assetId)?.name
         #expect(comment["data"]?["asset"]?["name"]?.stringValue == assetName)
         #expect(byEvent["review.decided"]?["data"]?["decision"] == .string("APPROVED"))
         #expect(byEvent["asset.ingested"]?["data"]?["asset"]?["mimeType"] == .string("image/jpeg"))
@@ -111,7 +127,7 @@ struct WebhookDeliveryTests {
             let again = delivered.first { $0.headers["x-stockroom-delivery"] == failed.headers["x-stockroom-delivery"] }
             #expect(again?.body == failed.body)
         }
-        let jobs = try home.sqliteCatalog!.webhookJobs(limit: 10)
+        let jobs = try home.catalog.webhookJobs(limit: 10)
         #expect(jobs.count == 3 && jobs.allSatisfy { $0.status == .succeeded })
         #expect(jobs.map(\.attempts).sorted() == [1, 2, 2])
         // Nothing is queued twice: another pass finds no work.
@@ -119,21 +135,23 @@ struct WebhookDeliveryTests {
         await receiver.stop()
     }
 
-    @Test func deliveriesFailForGoodAfterTheirAttemptsOrAGone() async throws {
+    @Test(arguments: CatalogBackend.available)
+    func deliveriesFailForGoodAfterTheirAttemptsOrAGone(_ backend: CatalogBackend) async throws {
         let receiver = try await LoopbackHTTPReceiver.start()
-        let home = try home(receiver: receiver, events: ["comment.created"], maxAttempts: 2)
-        let staff = CommentService(comments: home.sqliteCatalog!, assets: home.sqliteCatalog!)
+        let home = try home(receiver: receiver, backend: backend, events: ["comment.created"], maxAttempts: 2)
+        let staff = CommentService(comments: home.catalog, assets: home.catalog)
         let draft = Asset(libraryId: 1, folderId: nil, name: "Still", slug: "still", assetType: .imagePhoto, status: .approved)
-        let asset = try await home.sqliteCatalog!.database.writer.write { db in try draft.inserted(db) }
+        let asset = try ReviewFixture.insert(draft, into: "asset", in: home)
         _ = try staff.add(assetId: asset.id!, content: "first", by: Actor(kind: .user, name: "sam"))
         _ = try staff.add(assetId: asset.id!, content: "second", by: Actor(kind: .user, name: "sam"))
         receiver.respond(with: [500, 410, 500])
-        let dispatcher = WebhookDispatcher(queue: home.sqliteCatalog!, configuration: home.webhooks, backoff: .init(first: 0.02, maximum: 0.05, jitter: false))
+        let dispatcher = WebhookDispatcher(queue: home.catalog, configuration: home.webhooks, backoff: .init(first: 0.02, maximum: 0.05, jitter: false))
+        try queue(dispatcher, in: home, until: 2)
         await deliver(dispatcher) {
-            let jobs = (try? home.sqliteCatalog!.webhookJobs(limit: 10)) ?? []
+            let jobs = (try? home.catalog.webhookJobs(limit: 10)) ?? []
             return jobs.count == 2 && jobs.allSatisfy { $0.status == .failed }
         }
-        let jobs = try home.sqliteCatalog!.webhookJobs(limit: 10)
+        let jobs = try home.catalog.webhookJobs(limit: 10)
         #expect(jobs.count == 2)
         #expect(jobs.allSatisfy { $0.status == .failed })
         #expect(jobs.contains { $0.lastError?.contains("410") == true && $0.attempts == 1 })
@@ -142,12 +160,12 @@ struct WebhookDeliveryTests {
 
         // An endpoint taken out of stockroom.yml: its queued deliveries fail with a reason.
         _ = try staff.add(assetId: asset.id!, content: "third", by: Actor(kind: .user, name: "sam"))
-        _ = dispatcher.deliverDue(until: Date())  // queues only
-        let orphaned = WebhookDispatcher(queue: home.sqliteCatalog!, configuration: WebhookConfiguration(endpoints: [
+        try queue(dispatcher, in: home, until: 3)
+        let orphaned = WebhookDispatcher(queue: home.catalog, configuration: WebhookConfiguration(endpoints: [
             .init(url: URL(string: "http://127.0.0.1:9/other")!, secret: Self.secret),
         ]))
-        await deliver(orphaned) { (try? home.sqliteCatalog!.webhookJobs(limit: 10).count(where: { $0.status == .failed })) == 3 }
-        #expect(try home.sqliteCatalog!.webhookJobs(limit: 10).last?.lastError?.contains("no longer") == true)
+        await deliver(orphaned) { (try? home.catalog.webhookJobs(limit: 10).count(where: { $0.status == .failed })) == 3 }
+        #expect(try home.catalog.webhookJobs(limit: 10).last?.lastError?.contains("no longer") == true)
         await receiver.stop()
     }
 

@@ -6,7 +6,8 @@ import StockroomMedia
 /// nothing above this protocol knows which one it has.
 public protocol Catalog: LibraryRepository, FolderRepository, AssetCatalogRepository, PipelineCatalog, CollectionRepository,
     ShareLinkRepository, CommentRepository, APIKeyRepository, TagRepository, LicenseRepository, AssetQueryRepository,
-    BlobReferenceRepository, WatchStateRepository, ContentIndexRepository, ActivityRepository, ReviewRepository {
+    BlobReferenceRepository, WatchStateRepository, ContentIndexRepository, ActivityRepository, ReviewRepository, ApprovalRepository,
+    WebhookQueue {
     /// Changes that can alter what a share link shows, from this process or another.
     var changes: CatalogChangeCounter { get }
     /// Which backend this is, for reports (`sqlite`, `postgresql`).

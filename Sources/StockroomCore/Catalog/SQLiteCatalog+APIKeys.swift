@@ -6,9 +6,7 @@ extension SQLiteCatalog: APIKeyRepository {
         try write { db in
             var key = key
             try key.insert(db)
-            try Self.logActivity(db, Activity(
-                organizationId: key.organizationId, actor: actor, action: "apikey.created", entityType: "api_key", entityId: key.prefix,
-                entityTitle: key.name, description: "Created API key \"\(key.name)\" (\(key.prefix)…)", now: key.createdAt))
+            try Self.logActivity(db, StaffEditActivity.apiKeyCreated(key, by: actor))
             return key
         }
     }
@@ -25,9 +23,7 @@ extension SQLiteCatalog: APIKeyRepository {
         try write { db in
             try db.execute(sql: "UPDATE api_key SET revokedAt = ? WHERE prefix = ? AND revokedAt IS NULL", arguments: [now, prefix])
             guard db.changesCount == 1, let key = try APIKey.filter(Column("prefix") == prefix).fetchOne(db) else { return false }
-            try Self.logActivity(db, Activity(
-                organizationId: key.organizationId, actor: actor, action: "apikey.revoked", entityType: "api_key", entityId: key.prefix,
-                entityTitle: key.name, description: "Revoked API key \"\(key.name)\" (\(key.prefix)…)", now: now))
+            try Self.logActivity(db, StaffEditActivity.apiKeyRevoked(key, by: actor, now: now))
             return true
         }
     }

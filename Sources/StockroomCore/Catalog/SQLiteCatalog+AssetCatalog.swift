@@ -99,18 +99,7 @@ extension SQLiteCatalog: AssetCatalogRepository {
                     AND tagId IN (SELECT id FROM tag WHERE organizationId = \(asset.organizationId) AND normalized IN \(removed))
                     """)
             }
-            let fields = patch.fieldNames
-            try Self.logActivity(db, Activity(
-                organizationId: asset.organizationId, actor: actor, action: "asset.updated", entityType: "asset", entityId: String(id),
-                entityTitle: asset.name, description: "Changed \(fields.joined(separator: ", ")) of \(asset.name)",
-                metadata: .object(["fields": .array(fields.map(JSONValue.string))]), now: now))
-            if let status = patch.status, status != previousStatus, status == .approved || status == .rejected {
-                try Self.logActivity(db, Activity(
-                    organizationId: asset.organizationId, actor: actor, action: status == .approved ? "asset.approved" : "asset.rejected",
-                    entityType: "asset", entityId: String(id), entityTitle: asset.name,
-                    description: "\(status == .approved ? "Approved" : "Rejected") \(asset.name)",
-                    metadata: .object(["status": .string(status.rawValue), "previousStatus": .string(previousStatus.rawValue)]), now: now))
-            }
+            for entry in patch.activities(on: asset, previousStatus: previousStatus, by: actor, now: now) { try Self.logActivity(db, entry) }
             return asset
         }
     }

@@ -6,11 +6,7 @@ extension SQLiteCatalog: CollectionRepository {
         try write { db in
             var collection = collection
             try collection.insert(db)
-            try Self.logActivity(db, Activity(
-                organizationId: collection.organizationId, actor: actor, action: "collection.created", entityType: "collection",
-                entityId: String(collection.id!), entityTitle: collection.slug,
-                description: "Created \(collection.collectionType.rawValue.lowercased()) collection \"\(collection.name)\"",
-                metadata: .object(["collectionType": .string(collection.collectionType.rawValue)]), now: collection.createdAt))
+            try Self.logActivity(db, StaffEditActivity.collectionCreated(collection, by: actor))
             return collection
         }
     }
@@ -38,10 +34,7 @@ extension SQLiteCatalog: CollectionRepository {
             guard let collection = try AssetCollection.fetchOne(db, key: id) else { return }
             let members = try Int.fetchOne(db, sql: "SELECT count(*) FROM collection_item WHERE collectionId = ?", arguments: [id]) ?? 0
             try AssetCollection.deleteOne(db, key: id)
-            try Self.logActivity(db, Activity(
-                organizationId: collection.organizationId, actor: actor, action: "collection.deleted", entityType: "collection",
-                entityId: String(id), entityTitle: collection.slug, description: "Deleted collection \"\(collection.name)\"",
-                metadata: .object(["items": .number(Double(members))]), now: Date()))
+            try Self.logActivity(db, StaffEditActivity.collectionDeleted(collection, items: members, by: actor, now: Date()))
         }
     }
 
@@ -69,13 +62,8 @@ extension SQLiteCatalog: CollectionRepository {
             }
             try db.execute(sql: "UPDATE collection SET updatedAt = ? WHERE id = ?", arguments: [Date(), collectionId])
             let slug = try String.fetchOne(db, sql: "SELECT slug FROM collection WHERE id = ?", arguments: [collectionId]) ?? String(collectionId)
-            var metadata: [String: JSONValue] = ["assetIds": .array(assetIds.prefix(1_000).map { .number(Double($0)) }),
-                                                 "count": .number(Double(assetIds.count))]
-            if let note { metadata["note"] = .string(note) }
-            try Self.logActivity(db, Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "collection.items.added", entityType: "collection",
-                entityId: String(collectionId), entityTitle: slug,
-                description: "Added \(assetIds.count) asset\(assetIds.count == 1 ? "" : "s") to \(slug)", metadata: .object(metadata), now: Date()))
+            try Self.logActivity(db, StaffEditActivity.itemsAdded(collectionId: collectionId, slug: slug, assetIds: assetIds, note: note,
+                                                                  by: actor, now: Date()))
             return result
         }
     }
@@ -86,11 +74,8 @@ extension SQLiteCatalog: CollectionRepository {
                 && assetIds.contains(CollectionItem.Columns.assetId)).deleteAll(db)
             guard removed > 0 else { return 0 }
             let slug = try String.fetchOne(db, sql: "SELECT slug FROM collection WHERE id = ?", arguments: [collectionId]) ?? String(collectionId)
-            try Self.logActivity(db, Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "collection.items.removed", entityType: "collection",
-                entityId: String(collectionId), entityTitle: slug,
-                description: "Removed \(removed) asset\(removed == 1 ? "" : "s") from \(slug)",
-                metadata: .object(["assetIds": .array(assetIds.prefix(1_000).map { .number(Double($0)) })]), now: Date()))
+            try Self.logActivity(db, StaffEditActivity.itemsRemoved(collectionId: collectionId, slug: slug, assetIds: assetIds,
+                                                                    removed: removed, by: actor, now: Date()))
             return removed
         }
     }

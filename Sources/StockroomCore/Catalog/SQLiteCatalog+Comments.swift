@@ -53,21 +53,7 @@ extension SQLiteCatalog: CommentRepository {
             }
             var comment = comment
             try comment.insert(db)
-            var metadata = details
-            metadata["commentId"] = .number(Double(comment.id!))
-            metadata["assetId"] = .number(Double(comment.assetId))
-            metadata["content"] = .string(comment.content)
-            metadata["authorType"] = .string(comment.authorType)
-            if let name = comment.authorName { metadata["authorName"] = .string(name) }
-            if let parentId = comment.parentId { metadata["parentId"] = .number(Double(parentId)) }
-            if let linkId = comment.shareLinkId { metadata["shareLinkId"] = .number(Double(linkId)) }
-            if let annotation = comment.annotation { metadata["annotation"] = try JSONValue.encoding(annotation) }
-            let excerpt = comment.content.count > 80 ? String(comment.content.prefix(79)) + "…" : comment.content
-            try Self.logActivity(db, Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "comment.created", entityType: "asset",
-                entityId: String(comment.assetId), entityTitle: assetName,
-                description: "\(comment.parentId == nil ? "Commented" : "Replied") on \(assetName): \(excerpt)",
-                metadata: .object(metadata), now: comment.createdAt))
+            try Self.logActivity(db, try CommentActivity.created(comment, by: actor, assetName: assetName, details: details))
             return comment
         }
     }
@@ -82,12 +68,7 @@ extension SQLiteCatalog: CommentRepository {
             comment.updatedAt = now
             try comment.update(db)
             let title = try String.fetchOne(db, sql: "SELECT name FROM asset WHERE id = ?", arguments: [comment.assetId]) ?? "asset \(comment.assetId)"
-            var metadata: [String: JSONValue] = ["commentId": .number(Double(id)), "assetId": .number(Double(comment.assetId))]
-            if let linkId = comment.shareLinkId { metadata["shareLinkId"] = .number(Double(linkId)) }
-            try Self.logActivity(db, Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "comment.resolved", entityType: "asset",
-                entityId: String(comment.assetId), entityTitle: title, description: "Resolved comment \(id) on \(title)",
-                metadata: .object(metadata), now: now))
+            try Self.logActivity(db, CommentActivity.resolved(comment, by: actor, assetTitle: title, now: now))
             return comment
         }
     }

@@ -8,10 +8,7 @@ extension SQLiteCatalog: FolderRepository {
             let existed = try Folder.filter(Folder.Columns.libraryId == libraryId && Folder.Columns.path == path.description).fetchCount(db) > 0
             let folder = try Self.ensureFolder(db, libraryId: libraryId, path: path, createdBy: createdBy)
             if !existed {
-                try Self.logActivity(db, Activity(
-                    actor: Actor(recordedName: createdBy), action: "folder.created", entityType: "folder", entityId: String(folder.id!),
-                    entityTitle: folder.path, description: "Created folder \(folder.path)",
-                    metadata: .object(["libraryId": .number(Double(libraryId))]), now: folder.createdAt))
+                try Self.logActivity(db, StaffEditActivity.folderCreated(folder, by: createdBy))
             }
             return folder
         }
@@ -87,10 +84,7 @@ extension SQLiteCatalog: FolderRepository {
             if Slug.make(from: moving.name) != moving.slug { moving.name = destination.lastSegment! }
             moving.updatedAt = now
             try moving.update(db)
-            try Self.logActivity(db, Activity(
-                actor: Actor(recordedName: actor), action: "folder.moved", entityType: "folder", entityId: String(moving.id!),
-                entityTitle: newPrefix, description: "Moved folder \(oldPrefix) to \(newPrefix)",
-                metadata: .object(["libraryId": .number(Double(libraryId)), "from": .string(oldPrefix), "to": .string(newPrefix)]), now: now))
+            try Self.logActivity(db, StaffEditActivity.folderMoved(moving, from: oldPrefix, by: actor, now: now))
             return moving
         }
     }

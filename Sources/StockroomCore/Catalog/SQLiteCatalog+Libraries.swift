@@ -43,28 +43,7 @@ extension SQLiteCatalog: LibraryRepository {
             library.settings = settings
             library.updatedAt = now
             try library.update(db)
-            var changes: [String: JSONValue] = [:]
-            var words: [String] = []
-            if before.requireApproval != settings.requireApproval {
-                changes["requireApproval"] = .bool(settings.requireApproval)
-                words.append(settings.requireApproval ? "requires approval" : "no longer requires approval")
-            }
-            if before.allowedFileTypes != settings.allowedFileTypes {
-                changes["allowedFileTypes"] = .array(settings.allowedFileTypes.map(JSONValue.string))
-                words.append("allowed types \(settings.allowedFileTypes.isEmpty ? "any" : settings.allowedFileTypes.joined(separator: ", "))")
-            }
-            if before.maxFileSize != settings.maxFileSize {
-                changes["maxFileSize"] = settings.maxFileSize.map { .number(Double($0)) } ?? .null
-                words.append("max file size \(settings.maxFileSize.map { "\($0) bytes" } ?? "none")")
-            }
-            if before.autoTagging != settings.autoTagging {
-                changes["autoTagging"] = .bool(settings.autoTagging)
-                words.append(settings.autoTagging ? "auto-tagging on" : "auto-tagging off")
-            }
-            try Self.logActivity(db, Activity(
-                organizationId: library.organizationId, actor: actor, action: "library.updated", entityType: "library",
-                entityId: String(id), entityTitle: library.slug, description: "\(library.slug): \(words.joined(separator: "; "))",
-                metadata: .object(["settings": .object(changes)]), now: now))
+            try Self.logActivity(db, library.settingsChangedActivity(from: before, by: actor, now: now))
             return library
         }
     }

@@ -6,146 +6,9 @@ extension SQLiteCatalog: PipelineCatalog {
     public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, pendingRenditions: [PlannedRendition],
                               leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
         try write { db in
-            var job = job
-            var payload = try job.payload.decode(IngestPayload.self)
-            guard let library = try Library.fetchOne(db, key: payload.libraryId) else {
-                throw DomainError.notFound("library \(payload.libraryId) no longer exists")
-            }
-            let actor = Actor(kind: .system, name: payload.actor ?? "pipeline")
-            let relativePath = payload.relativePath
-
-            if let relativePath,
-               var existing = try Asset.filter(Asset.Columns.libraryId == library.id! && Asset.Columns.sourcePath == relativePath).fetchOne(db) {
-                if existing.contentHash == draft.blobHash {
-                    payload.outcome = .unchanged
-                    payload.duplicateOf = existing.id
-                    job.assetId = existing.id
-                    job.payload = try JSONValue.encoding(payload)
-                    try Self.finish(db, job, status: .succeeded, error: nil, now: now)
-                    job.status = .succeeded
-                    return job
-                }
-                let number = (try Int.fetchOne(db, sql: "SELECT MAX(versionNumber) FROM asset_version WHERE assetId = ?", arguments: [existing.id!]) ?? 0) + 1
-                try db.execute(sql: "UPDATE asset_version SET isCurrent = 0 WHERE assetId = ?", arguments: [existing.id!])
-                var version = AssetVersion(assetId: existing.id!, versionNumber: number, blobHash: draft.blobHash, byteSize: draft.byteSize,
-                                           mimeType: draft.mimeType, originalFilename: draft.name, changeType: .update,
-                                           createdBy: actor.name, now: now)
-                try version.insert(db)
-                try Self.storeVersionMedia(db, versionId: version.id!, description: draft.metadata)
-                Self.apply(draft, to: &existing, technicalOnly: true)
-                existing.lastEditedBy = actor.name
-                existing.updatedAt = now
-                try existing.update(db)
-                try Self.indexContent(db, assetId: existing.id!, draft: draft)
-                try Self.attachTags(db, assetId: existing.id!, organizationId: library.organizationId, names: draft.tags)
-                try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "version.created",
-                                                  entityType: "asset", entityId: String(existing.id!), entityTitle: existing.name,
-                                                  description: "version \(number) from \(relativePath)", now: now))
-                payload.outcome = .newVersion
-                payload.versionNumber = number
-                job.assetId = existing.id
-            } else if let duplicate = try Int64.fetchOne(db, sql: """
-                SELECT asset.id FROM asset WHERE asset.libraryId = ? AND asset.contentHash = ?
-                UNION ALL
-                SELECT asset_version.assetId FROM asset_version JOIN asset ON asset.id = asset_version.assetId
-                WHERE asset.libraryId = ? AND asset_version.blobHash = ?
-                LIMIT 1
-                """, arguments: [library.id!, draft.blobHash, library.id!, draft.blobHash]) {
-                payload.outcome = .duplicate
-                payload.duplicateOf = duplicate
-                job.payload = try JSONValue.encoding(payload)
-                try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "ingest.duplicate",
-                                                  entityType: "asset", entityId: String(duplicate), entityTitle: draft.name,
-                                                  description: "\(relativePath ?? draft.name) has the same content as asset \(duplicate)", now: now))
-                try Self.finish(db, job, status: .succeeded, error: nil, now: now)
-                job.status = .succeeded
-                return job
-            } else {
-                var folder: Folder?
-                if let path = payload.folderPath {
-                    let folderPath = try FolderPath(parsing: path)
-                    if !folderPath.isRoot {
-                        folder = try Self.ensureFolder(db, libraryId: library.id!, path: folderPath, createdBy: actor.name)
-                    }
-                }
-                var asset = Asset(organizationId: library.organizationId, libraryId: library.id!, folderId: folder?.id,
-                                  name: draft.name, slug: try Self.uniqueAssetSlug(db, libraryId: library.id!, name: draft.name),
-                                  assetType: draft.assetType, status: library.settings.requireApproval ? .pending : .approved,
-                                  sourceType: .upload, createdBy: actor.name, now: now)
-                asset.sourcePath = relativePath
-                if !library.settings.requireApproval {
-                    asset.approvedBy = actor.name
-                    asset.approvedAt = now
-                }
-                Self.apply(draft, to: &asset, technicalOnly: false)
-                if let defaults = folder?.defaultMetadata {
-                    asset.license = asset.license ?? defaults.license
-                    asset.copyrightHolder = asset.copyrightHolder ?? defaults.copyrightHolder
-                    asset.usageRights = asset.usageRights ?? defaults.usageRights
-                }
-                try asset.insert(db)
-                try Self.indexContent(db, assetId: asset.id!, draft: draft)
-                var version = AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: draft.blobHash, byteSize: draft.byteSize,
-                                           mimeType: draft.mimeType, originalFilename: draft.name, changeType: .initial,
-                                           createdBy: actor.name, now: now)
-                try version.insert(db)
-                try Self.storeVersionMedia(db, versionId: version.id!, description: draft.metadata)
-                try Self.attachTags(db, assetId: asset.id!, organizationId: library.organizationId,
-                                    names: draft.tags + (folder?.defaultMetadata.tags ?? []))
-                try Self.logActivity(db, Activity(organizationId: library.organizationId, actor: actor, action: "asset.ingested",
-                                                  entityType: "asset", entityId: String(asset.id!), entityTitle: asset.name,
-                                                  description: relativePath, now: now))
-                payload.outcome = .ingested
-                payload.versionNumber = 1
-                job.assetId = asset.id
-            }
-            job.payload = try JSONValue.encoding(payload)
-            if rendersNext {
-                try Self.markPending(db, assetId: job.assetId!, renditions: pendingRenditions, now: now)
-                job.stage = .render
-                try Self.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
-            } else {
-                try Self.finish(db, job, status: .succeeded, error: nil, now: now)
-                job.status = .succeeded
-            }
-            return job
+            try VersionFiling.record(job: job, draft: draft, rendersNext: rendersNext, pendingRenditions: pendingRenditions,
+                                     leaseSeconds: leaseSeconds, now: now, in: SQLiteVersionFilingStore(db: db))
         }
-    }
-
-    /// Copies extracted fields onto an asset. For a new version only technical fields change:
-    /// names, descriptions and rights a person may have edited are kept unless still empty.
-    static func apply(_ draft: AssetDraft, to asset: inout Asset, technicalOnly: Bool) {
-        asset.mimeType = draft.mimeType
-        asset.byteSize = draft.byteSize
-        asset.contentHash = draft.blobHash
-        asset.metadata = draft.metadata
-        asset.width = draft.width
-        asset.height = draft.height
-        asset.durationSeconds = draft.durationSeconds
-        asset.capturedAt = draft.capturedAt
-        asset.cameraMake = draft.cameraMake
-        asset.cameraModel = draft.cameraModel
-        asset.lensModel = draft.lensModel
-        asset.gpsLatitude = draft.gpsLatitude
-        asset.gpsLongitude = draft.gpsLongitude
-        asset.gpsAltitude = draft.gpsAltitude
-        asset.videoCodec = draft.videoCodec
-        asset.audioCodec = draft.audioCodec
-        asset.frameRate = draft.frameRate
-        asset.sampleRate = draft.sampleRate
-        asset.audioChannels = draft.audioChannels
-        asset.bitRate = draft.bitRate
-        asset.pageCount = draft.pageCount
-        asset.wordCount = draft.wordCount
-        asset.layerCount = draft.layerCount
-        if !technicalOnly { asset.assetType = draft.assetType }
-        asset.creator = asset.creator ?? draft.creator
-        asset.description = asset.description ?? draft.description
-        asset.copyrightHolder = asset.copyrightHolder ?? draft.copyrightHolder
-        asset.copyrightYear = asset.copyrightYear ?? draft.copyrightYear
-        asset.usageRights = asset.usageRights ?? draft.usageRights
-        asset.license = asset.license ?? draft.license
-        asset.licenseDetails = asset.licenseDetails ?? draft.licenseDetails
     }
 
     static func uniqueAssetSlug(_ db: Database, libraryId: Int64, name: String) throws -> String {
@@ -340,7 +203,7 @@ extension SQLiteCatalog: PipelineCatalog {
         guard let text = try String.fetchOne(db, sql: "SELECT description FROM asset_version_media WHERE versionId = ?", arguments: [version.id]),
               let description = try? JSONDecoder.stockroom.decode(MediaDescription.self, from: Data(text.utf8)) else { return }
         let draft = AssetDraft(description: description, fileName: version.originalFilename, blobHash: version.blobHash, byteSize: version.byteSize)
-        apply(draft, to: &asset, technicalOnly: true)
+        VersionFiling.apply(draft, to: &asset, technicalOnly: true)
     }
 
     public func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion {
@@ -436,5 +299,68 @@ extension SQLiteCatalog {
                 ORDER BY a.id
                 """, arguments: [libraryId, renditionType.rawValue, recipeHash])
         }
+    }
+}
+
+/// `VersionFiling`'s rows in one SQLite write transaction (one writer: no row locks needed).
+struct SQLiteVersionFilingStore: VersionFilingStore {
+    let db: Database
+
+    func library(id: Int64) throws -> Library? { try Library.fetchOne(db, key: id) }
+
+    func assetForNewVersion(libraryId: Int64, sourcePath: String) throws -> Asset? {
+        try Asset.filter(Asset.Columns.libraryId == libraryId && Asset.Columns.sourcePath == sourcePath).fetchOne(db)
+    }
+
+    func nextVersionNumber(assetId: Int64) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT MAX(versionNumber) FROM asset_version WHERE assetId = ?", arguments: [assetId]) ?? 0) + 1
+    }
+
+    func fileCurrentVersion(_ version: AssetVersion, description: JSONValue) throws {
+        try db.execute(sql: "UPDATE asset_version SET isCurrent = 0 WHERE assetId = ?", arguments: [version.assetId])
+        var version = version
+        try version.insert(db)
+        try SQLiteCatalog.storeVersionMedia(db, versionId: version.id!, description: description)
+    }
+
+    func assetHolding(blobHash: String, libraryId: Int64) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT asset.id FROM asset WHERE asset.libraryId = ? AND asset.contentHash = ?
+            UNION ALL
+            SELECT asset_version.assetId FROM asset_version JOIN asset ON asset.id = asset_version.assetId
+            WHERE asset.libraryId = ? AND asset_version.blobHash = ?
+            LIMIT 1
+            """, arguments: [libraryId, blobHash, libraryId, blobHash])
+    }
+
+    func ensureFolder(libraryId: Int64, path: FolderPath, createdBy: String) throws -> Folder {
+        try SQLiteCatalog.ensureFolder(db, libraryId: libraryId, path: path, createdBy: createdBy)
+    }
+
+    func uniqueAssetSlug(libraryId: Int64, name: String) throws -> String {
+        try SQLiteCatalog.uniqueAssetSlug(db, libraryId: libraryId, name: name)
+    }
+
+    func insertAsset(_ asset: Asset) throws -> Asset { try asset.inserted(db) }
+    func updateAsset(_ asset: Asset) throws { try asset.update(db) }
+
+    func indexContent(assetId: Int64, draft: AssetDraft) throws { try SQLiteCatalog.indexContent(db, assetId: assetId, draft: draft) }
+
+    func attachTags(assetId: Int64, organizationId: String, names: [String]) throws {
+        try SQLiteCatalog.attachTags(db, assetId: assetId, organizationId: organizationId, names: names)
+    }
+
+    func log(_ activity: Activity) throws { try SQLiteCatalog.logActivity(db, activity) }
+
+    func markPending(assetId: Int64, renditions: [PlannedRendition], now: Date) throws {
+        try SQLiteCatalog.markPending(db, assetId: assetId, renditions: renditions, now: now)
+    }
+
+    func saveProgress(_ job: Job, leaseSeconds: Double, now: Date) throws {
+        try SQLiteCatalog.saveProgress(db, job, leaseSeconds: leaseSeconds, now: now)
+    }
+
+    func finish(_ job: Job, status: JobStatus, now: Date) throws {
+        try SQLiteCatalog.finish(db, job, status: status, error: nil, now: now)
     }
 }

@@ -42,21 +42,9 @@ extension SQLiteCatalog: WebhookQueue {
 
     /// The entry's metadata, and for an asset a summary of it as it is now.
     static func webhookData(_ db: Database, _ entry: Activity) throws -> JSONValue {
-        var data: [String: JSONValue] = [:]
-        if case let .object(metadata)? = entry.metadata { data = metadata }
-        if entry.entityType == "asset", let id = Int64(entry.entityId), let asset = try Asset.fetchOne(db, key: id) {
-            var summary: [String: JSONValue] = [
-                "id": .number(Double(id)), "name": .string(asset.name), "assetType": .string(asset.assetType.rawValue),
-                "libraryId": .number(Double(asset.libraryId)), "status": .string(asset.status.rawValue),
-            ]
-            if let mime = asset.mimeType { summary["mimeType"] = .string(mime) }
-            if let size = asset.byteSize { summary["byteSize"] = .number(Double(size)) }
-            if let width = asset.width { summary["width"] = .number(Double(width)) }
-            if let height = asset.height { summary["height"] = .number(Double(height)) }
-            if let duration = asset.durationSeconds { summary["durationSeconds"] = .number(duration) }
-            data["asset"] = .object(summary)
-        }
-        return .object(data)
+        var asset: Asset?
+        if entry.entityType == "asset", let id = Int64(entry.entityId) { asset = try Asset.fetchOne(db, key: id) }
+        return WebhookPayload.data(of: entry, asset: asset)
     }
 
     public func claimWebhookJob(owner: LeaseOwner, leaseSeconds: Double, now: Date) throws(DomainError) -> Job? {

@@ -51,7 +51,7 @@ struct CatalogTableCopy: Sendable {
         CatalogTableCopy("ingest_failure"),
         CatalogTableCopy("watch_file"),
         // A job some process held when the old home stopped goes back to the queue. Webhook
-        // deliveries stay behind: webhooks run on a SQLite catalog only (Docs/schema.md).
+        // deliveries stay behind: the new home's endpoints start from its first open (Docs/schema.md).
         CatalogTableCopy("job", overrides: [
             "status": "CASE WHEN status = 'RUNNING' THEN 'QUEUED' ELSE status END",
             "leaseOwner": "CASE WHEN status = 'RUNNING' THEN NULL ELSE leaseOwner END",
@@ -61,7 +61,7 @@ struct CatalogTableCopy: Sendable {
 
     /// SQLite tables that are not copied: bookkeeping of SQLite itself, GRDB's migrations, the
     /// FTS5 index's shadow tables, the change counter (PostgreSQL keeps its own), and the
-    /// webhook cursors (webhooks run on a SQLite catalog only).
+    /// webhook cursors (positions in the old log; PostgreSQL's are (transaction, id) pairs).
     static func isLeftBehind(_ sqliteTable: String) -> Bool {
         sqliteTable.hasPrefix("sqlite_") || sqliteTable.hasPrefix("grdb_") || sqliteTable.hasPrefix("asset_text_")
             || sqliteTable == "catalog_change" || sqliteTable == "webhook_cursor"

@@ -132,7 +132,8 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             let query: PostgresQuery = """
                 UPDATE job SET
                   status = CASE WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,
-                  last_error = 'the worker ' || coalesce(lease_owner, '?') || ' stopped during attempt ' || attempts || ' of ' || max_attempts,
+                  last_error = CASE WHEN stage = 'WEBHOOK' THEN 'the webhook dispatcher' ELSE 'the worker ' || coalesce(lease_owner, '?') END
+                               || ' stopped during attempt ' || attempts || ' of ' || max_attempts,
                   lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
                 WHERE status = 'RUNNING' AND (lease_expires_at < \(now) OR id = ANY(\(dead)))
                 RETURNING \(unescaped: Self.columns)
@@ -140,7 +141,8 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
             let changed = try jobs(query, on: connection)
             var reclaimed = ReclaimedJobs()
             reclaimed.requeued = changed.filter { $0.status == .queued }.count
-            reclaimed.failed = changed.filter { $0.status == .failed }
+            // A delivery out of attempts fails as a delivery: no file to set aside, no ingest failure.
+            reclaimed.failed = changed.filter { $0.status == .failed && $0.stage != .webhook }
             if reclaimed.requeued > 0 {
                 try pool.run("SELECT pg_notify(\(channel), '')", on: connection)
             }
@@ -166,7 +168,7 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
                            attempts = attempts + 1, updated_at = \(now)
             WHERE id = (
               SELECT id FROM job
-              WHERE status = 'QUEUED' AND run_after <= \(now) AND (\(batchId)::text IS NULL OR batch_id = \(batchId))
+              WHERE status = 'QUEUED' AND run_after <= \(now) AND stage <> 'WEBHOOK' AND (\(batchId)::text IS NULL OR batch_id = \(batchId))
               ORDER BY priority DESC, id
               FOR UPDATE SKIP LOCKED
               LIMIT 1
@@ -218,7 +220,9 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
     }
 
     public func jobCounts(batchId: String?) throws(DomainError) -> [JobStatus: Int] {
-        let rows = try pool.run("SELECT status, count(*) FROM job WHERE \(batchId)::text IS NULL OR batch_id = \(batchId) GROUP BY status").rows
+        let rows = try pool.run("""
+            SELECT status, count(*) FROM job WHERE (\(batchId)::text IS NULL AND stage <> 'WEBHOOK') OR batch_id = \(batchId) GROUP BY status
+            """).rows
         var counts: [JobStatus: Int] = [:]
         for row in rows {
             if let (status, count) = try? row.decode((String, Int).self), let key = JobStatus(rawValue: status) { counts[key] = count }
@@ -228,6 +232,29 @@ public final class PostgresJobQueue: JobQueue, @unchecked Sendable {
 
     public func jobs(batchId: String) throws(DomainError) -> [Job] {
         try jobs("SELECT \(unescaped: Self.columns) FROM job WHERE batch_id = \(batchId) ORDER BY id")
+    }
+
+    // MARK: Webhook deliveries
+
+    /// Claims the oldest due delivery, or one whose dispatcher's lease ran out.
+    public func claimWebhookJob(owner: LeaseOwner, leaseSeconds: Double, now: Date) throws(DomainError) -> Job? {
+        let expires = now.addingTimeInterval(leaseSeconds)
+        return try jobs("""
+            UPDATE job SET status = 'RUNNING', lease_owner = \(owner.description), lease_expires_at = \(expires),
+                           attempts = attempts + 1, updated_at = \(now)
+            WHERE id = (
+              SELECT id FROM job
+              WHERE stage = 'WEBHOOK' AND ((status = 'QUEUED' AND run_after <= \(now)) OR (status = 'RUNNING' AND lease_expires_at < \(now)))
+              ORDER BY id
+              FOR UPDATE SKIP LOCKED
+              LIMIT 1
+            )
+            RETURNING \(unescaped: Self.columns)
+            """).first
+    }
+
+    public func webhookJobs(limit: Int) throws(DomainError) -> [Job] {
+        try jobs("SELECT \(unescaped: Self.columns) FROM job WHERE stage = 'WEBHOOK' ORDER BY id LIMIT \(limit)")
     }
 
     // MARK: Waking idle workers

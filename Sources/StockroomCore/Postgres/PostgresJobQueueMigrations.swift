@@ -41,6 +41,12 @@ enum PostgresJobQueueMigrations {
             "DROP INDEX job_claim",
             "CREATE INDEX job_claim ON job (priority DESC, id) WHERE status = 'QUEUED'",
         ])
+        // Webhook deliveries are jobs of their own stage, claimed by the webhook dispatcher only.
+        migrator.register("job-queue-v3-webhook-stage", statements: [
+            "ALTER TABLE job DROP CONSTRAINT job_stage_check",
+            "ALTER TABLE job ADD CONSTRAINT job_stage_check CHECK (stage IN ('STORE', 'EXTRACT', 'VERSION', 'RENDER', 'WEBHOOK'))",
+            "CREATE INDEX job_webhook ON job (id) WHERE stage = 'WEBHOOK' AND status IN ('QUEUED', 'RUNNING')",
+        ])
         return migrator
     }
 }

@@ -85,11 +85,7 @@ public struct DataHome: Sendable {
         // Every process that opens the home gives new endpoints their start in the activity log,
         // so an endpoint receives what happens from the moment it was configured, whoever does it.
         self.webhooks = try WebhookConfiguration.load(home: root, environment: environment)
-        if let sqlite = catalog as? SQLiteCatalog {
-            try sqlite.registerWebhookEndpoints(webhooks.endpoints.map(\.id), now: Date())
-        } else if !webhooks.endpoints.isEmpty {
-            throw .invalidArgument("webhooks: stockroom.yml configures webhooks, which work on a SQLite catalog; this home's catalog is \(catalog.backendName)")
-        }
+        try catalog.registerWebhookEndpoints(webhooks.endpoints.map(\.id), now: Date())
     }
 
     /// The SQLite file in the home, or the PostgreSQL database the URL names (migrated on open,

@@ -60,6 +60,28 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
     }
 }
 
+extension WebhookPayload {
+    /// `data` of a delivery: the entry's metadata, and for an asset (`asset`, as it is now) its
+    /// id, name, type, library, status, MIME type, size, dimensions and duration.
+    static func data(of entry: Activity, asset: Asset?) -> JSONValue {
+        var data: [String: JSONValue] = [:]
+        if case let .object(metadata)? = entry.metadata { data = metadata }
+        if let asset, let id = asset.id {
+            var summary: [String: JSONValue] = [
+                "id": .number(Double(id)), "name": .string(asset.name), "assetType": .string(asset.assetType.rawValue),
+                "libraryId": .number(Double(asset.libraryId)), "status": .string(asset.status.rawValue),
+            ]
+            if let mime = asset.mimeType { summary["mimeType"] = .string(mime) }
+            if let size = asset.byteSize { summary["byteSize"] = .number(Double(size)) }
+            if let width = asset.width { summary["width"] = .number(Double(width)) }
+            if let height = asset.height { summary["height"] = .number(Double(height)) }
+            if let duration = asset.durationSeconds { summary["durationSeconds"] = .number(duration) }
+            data["asset"] = .object(summary)
+        }
+        return .object(data)
+    }
+}
+
 /// The outbox side of webhooks: the activity log is read past each endpoint's position and a
 /// delivery job is queued for every entry of an event the endpoint wants.
 public protocol WebhookQueue: Sendable {

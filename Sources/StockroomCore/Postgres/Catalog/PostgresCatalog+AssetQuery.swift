@@ -16,7 +16,10 @@ extension PostgresCatalog: AssetQueryRepository {
     public func searchAssets(_ query: AssetQuery, sort: AssetSort, limit: Int?, now: Date, organizationId: String) throws(DomainError) -> AssetSearchPage {
         try read { tx throws(DomainError) in
             let condition = try Self.condition(tx, query, now: now, organizationId: organizationId)
-            let total = try tx.column(Int64.self, SQLFragment(sql: "SELECT count(*) FROM asset WHERE \(condition.sql)", values: condition.arguments)).first ?? 0
+            var total = try Self.tagSearchTotal(tx, query, organizationId: organizationId)
+            if total == nil {
+                total = try tx.column(Int64.self, SQLFragment(sql: "SELECT count(*) FROM asset WHERE \(condition.sql)", values: condition.arguments)).first ?? 0
+            }
             var sort = sort
             var ranking = ""
             var values: [SQLValue] = []
@@ -66,9 +69,25 @@ extension PostgresCatalog: AssetQueryRepository {
             }
             let tags = try Self.tagNames(tx, assetIds: hits.map(\.id))
             for i in hits.indices { hits[i].tags = tags[hits[i].id] ?? [] }
-            return AssetSearchPage(query: query.text, total: Int(total), assets: hits)
+            return AssetSearchPage(query: query.text, total: Int(total ?? 0), assets: hits)
         }
     }
+
+    /// The total of a search that is one tag (`tag:X`, its descendants included), counted from
+    /// `asset_tag` alone: every tag row names an existing asset of its tag's organization
+    /// (catalog-v9 checks both), so the distinct assets of the organization's matching tags are
+    /// exactly the matches — without the probe of `asset` per match the general count makes
+    /// (21 ms of a 42 ms search for 6 591 matches at a million assets). Nil for any other query.
+    static func tagSearchTotal(_ tx: PostgresTransaction, _ query: AssetQuery, organizationId: String) throws(DomainError) -> Int64? {
+        guard case let .term(.tag(normalized))? = query.expression else { return nil }
+        return try tx.scalar(Int64.self, tagSearchTotalSQL, [organizationId, normalized, organizationId, normalized + "/", normalized + "0"]) ?? 0
+    }
+
+    static let tagSearchTotalSQL = """
+        SELECT count(DISTINCT asset_id) FROM asset_tag WHERE tag_id IN (
+          SELECT id FROM tag WHERE organization_id = ? AND normalized = ?
+          UNION ALL SELECT id FROM tag WHERE organization_id = ? AND normalized > ? AND normalized < ?)
+        """
 
     /// The compiled condition in PostgreSQL's dialect, with `collection:` slugs looked up in this transaction.
     static func condition(_ tx: PostgresTransaction, _ query: AssetQuery, now: Date, organizationId: String) throws(DomainError) -> SQLFragment {

@@ -135,17 +135,19 @@ extension PostgresCatalog: AssetCatalogRepository {
         return result
     }
 
-    public func updateAsset(id: Int64, applying patch: AssetPatch, by actor: String) throws(DomainError) -> Asset {
+    public func updateAsset(id: Int64, applying patch: AssetPatch, as actor: Actor) throws(DomainError) -> Asset {
         try write { tx throws(DomainError) in
-            guard var asset = try tx.record(Asset.self, from: "asset", id: id) else { throw DomainError.notFound("no asset with id \(id)") }
+            guard var asset = try tx.record(Asset.self, from: "asset", id: id, forUpdate: true) else { throw DomainError.notFound("no asset with id \(id)") }
+            let previousStatus = asset.status
+            let now = Date()
             if let name = patch.name { asset.name = name }
             if let description = patch.description { asset.description = description }
             if let metadata = patch.metadata { asset.metadata = asset.metadata.merging(metadata) }
             if let status = patch.status {
                 // Approval records who and when; a rejection withdraws it.
                 if status == .approved, asset.status != .approved || asset.approvedAt == nil {
-                    asset.approvedBy = actor
-                    asset.approvedAt = Date()
+                    asset.approvedBy = actor.name
+                    asset.approvedAt = now
                 } else if status == .rejected {
                     asset.approvedBy = nil
                     asset.approvedAt = nil
@@ -159,8 +161,8 @@ extension PostgresCatalog: AssetCatalogRepository {
             if let year = patch.copyrightYear { asset.copyrightYear = year }
             if let rights = patch.usageRights { asset.usageRights = rights }
             if let creator = patch.creator { asset.creator = creator }
-            asset.lastEditedBy = actor
-            asset.updatedAt = Date()
+            asset.lastEditedBy = actor.name
+            asset.updatedAt = now
             try tx.update(asset, in: "asset", id: id)
             if let replacement = patch.tags {
                 try tx.execute("DELETE FROM asset_tag WHERE asset_id = ?", [id])
@@ -175,6 +177,7 @@ extension PostgresCatalog: AssetCatalogRepository {
                     AND tag_id IN (SELECT id FROM tag WHERE organization_id = ? AND normalized = ANY(?::text[]))
                     """, [id, asset.organizationId, Self.array(removed)])
             }
+            for entry in patch.activities(on: asset, previousStatus: previousStatus, by: actor, now: now) { try tx.logActivity(entry) }
             return asset
         }
     }

@@ -1,8 +1,12 @@
 import Foundation
 
 extension PostgresCatalog: CollectionRepository {
-    public func createCollection(_ collection: AssetCollection) throws(DomainError) -> AssetCollection {
-        try write { tx throws(DomainError) in try tx.insert(collection, into: "collection") }
+    public func createCollection(_ collection: AssetCollection, by actor: Actor) throws(DomainError) -> AssetCollection {
+        try write { tx throws(DomainError) in
+            let collection = try tx.insert(collection, into: "collection")
+            try tx.logActivity(StaffEditActivity.collectionCreated(collection, by: actor))
+            return collection
+        }
     }
 
     public func collections(organizationId: String) throws(DomainError) -> [AssetCollection] {
@@ -21,12 +25,18 @@ extension PostgresCatalog: CollectionRepository {
         try read { tx throws(DomainError) in try tx.record(AssetCollection.self, from: "collection", id: id) }
     }
 
-    public func deleteCollection(id: Int64) throws(DomainError) {
-        try write { tx throws(DomainError) in try tx.execute("DELETE FROM collection WHERE id = ?", [id]) }
+    public func deleteCollection(id: Int64, by actor: Actor) throws(DomainError) {
+        try write { tx throws(DomainError) in
+            guard let collection = try tx.record(AssetCollection.self, from: "collection", id: id) else { return }
+            let members = try tx.scalar(Int64.self, "SELECT count(*) FROM collection_item WHERE collection_id = ?", [id]) ?? 0
+            try tx.execute("DELETE FROM collection WHERE id = ?", [id])
+            try tx.logActivity(StaffEditActivity.collectionDeleted(collection, items: Int(members), by: actor, now: Date()))
+        }
     }
 
-    public func addItems(collectionId: Int64, assetIds: [Int64], note: String?, addedBy: String) throws(DomainError) -> [CollectionItem] {
-        try write { tx throws(DomainError) in
+    public func addItems(collectionId: Int64, assetIds: [Int64], note: String?, by actor: Actor) throws(DomainError) -> [CollectionItem] {
+        let addedBy = actor.name
+        return try write { tx throws(DomainError) in
             let known = Set(try tx.column(Int64.self, "SELECT id FROM asset WHERE id = ANY(?::bigint[])", [Self.array(assetIds)]))
             if let missing = assetIds.first(where: { !known.contains($0) }) {
                 throw DomainError.notFound("no asset with id \(missing)")
@@ -51,13 +61,22 @@ extension PostgresCatalog: CollectionRepository {
                 next += 1
             }
             try tx.execute("UPDATE collection SET updated_at = ? WHERE id = ?", [Date(), collectionId])
+            let slug = try tx.scalar(String.self, "SELECT slug FROM collection WHERE id = ?", [collectionId]) ?? String(collectionId)
+            try tx.logActivity(StaffEditActivity.itemsAdded(collectionId: collectionId, slug: slug, assetIds: assetIds, note: note,
+                                                            by: actor, now: Date()))
             return result
         }
     }
 
-    public func removeItems(collectionId: Int64, assetIds: [Int64]) throws(DomainError) -> Int {
+    public func removeItems(collectionId: Int64, assetIds: [Int64], by actor: Actor) throws(DomainError) -> Int {
         try write { tx throws(DomainError) in
-            try tx.execute("DELETE FROM collection_item WHERE collection_id = ? AND asset_id = ANY(?::bigint[])", [collectionId, Self.array(assetIds)])
+            let removed = try tx.execute("DELETE FROM collection_item WHERE collection_id = ? AND asset_id = ANY(?::bigint[])",
+                                         [collectionId, Self.array(assetIds)])
+            guard removed > 0 else { return 0 }
+            let slug = try tx.scalar(String.self, "SELECT slug FROM collection WHERE id = ?", [collectionId]) ?? String(collectionId)
+            try tx.logActivity(StaffEditActivity.itemsRemoved(collectionId: collectionId, slug: slug, assetIds: assetIds,
+                                                              removed: removed, by: actor, now: Date()))
+            return removed
         }
     }
 
@@ -119,36 +138,65 @@ extension PostgresCatalog: CommentRepository {
         try read { tx throws(DomainError) in try tx.record(Comment.self, from: "comment", id: id) }
     }
 
-    public func addComment(_ comment: Comment) throws(DomainError) -> Comment {
+    public func comments(matching filter: CommentFilter) throws(DomainError) -> [Comment] {
+        var all = try read { tx throws(DomainError) in
+            if let assetId = filter.assetId {
+                return try tx.records(Comment.self, from: "comment", where: "t.asset_id = ?", [assetId], orderBy: "t.created_at, t.id")
+            }
+            return try tx.records(Comment.self, from: "comment", orderBy: "t.created_at, t.id")
+        }
+        if let linkId = filter.shareLinkId { all = CommentThread.visible(all, throughLink: linkId) }
+        if filter.unresolvedOnly { all = all.filter { !$0.isResolved } }
+        return Array(all.prefix(filter.limit))
+    }
+
+    public func addComment(_ comment: Comment, by actor: Actor, assetName: String, details: [String: JSONValue],
+                           linkCap: Int?) throws(DomainError) -> Comment {
         try write { tx throws(DomainError) in
             if let parentId = comment.parentId {
                 guard let parent = try tx.record(Comment.self, from: "comment", id: parentId) else {
-                    throw DomainError.notFound("no comment with id \(parentId) to reply to")
+                    throw DomainError.notFound("parentId: no comment with id \(parentId) to reply to")
                 }
                 guard parent.assetId == comment.assetId else {
-                    throw DomainError.invalidArgument("comment \(parentId) belongs to another asset")
+                    throw DomainError.invalidArgument("parentId: comment \(parentId) belongs to another asset")
                 }
             }
-            return try tx.insert(comment, into: "comment")
+            if let cap = linkCap, let linkId = comment.shareLinkId {
+                // The link's row is locked, so two hosts posting at once cannot both take the last place.
+                try tx.execute("SELECT 1 FROM share_link WHERE id = ? FOR UPDATE", [linkId])
+                if try tx.scalar(Int64.self, "SELECT count(*) FROM comment WHERE share_link_id = ?", [linkId]) ?? 0 >= Int64(cap) {
+                    throw DomainError.conflict("this link has reached its limit of \(cap) comments")
+                }
+            }
+            let comment = try tx.insert(comment, into: "comment")
+            try tx.logActivity(CommentActivity.created(comment, by: actor, assetName: assetName, details: details))
+            return comment
         }
     }
 
-    public func resolveComment(id: Int64, by actor: String, at now: Date) throws(DomainError) -> Comment {
+    public func resolveComment(id: Int64, by actor: Actor, at now: Date) throws(DomainError) -> Comment {
         try write { tx throws(DomainError) in
             guard var comment = try tx.record(Comment.self, from: "comment", id: id) else { throw DomainError.notFound("no comment with id \(id)") }
+            guard !comment.isResolved else { return comment }
             comment.isResolved = true
-            comment.resolvedBy = actor
+            comment.resolvedBy = actor.name
             comment.resolvedAt = now
             comment.updatedAt = now
             try tx.update(comment, in: "comment", id: id)
+            let title = try tx.scalar(String.self, "SELECT name FROM asset WHERE id = ?", [comment.assetId]) ?? "asset \(comment.assetId)"
+            try tx.logActivity(CommentActivity.resolved(comment, by: actor, assetTitle: title, now: now))
             return comment
         }
     }
 }
 
 extension PostgresCatalog: APIKeyRepository {
-    public func createAPIKey(_ key: APIKey) throws(DomainError) -> APIKey {
-        try write { tx throws(DomainError) in try tx.insert(key, into: "api_key") }
+    public func createAPIKey(_ key: APIKey, by actor: Actor) throws(DomainError) -> APIKey {
+        try write { tx throws(DomainError) in
+            let key = try tx.insert(key, into: "api_key")
+            try tx.logActivity(StaffEditActivity.apiKeyCreated(key, by: actor))
+            return key
+        }
     }
 
     public func apiKeys(organizationId: String) throws(DomainError) -> [APIKey] {
@@ -161,9 +209,12 @@ extension PostgresCatalog: APIKeyRepository {
         try read { tx throws(DomainError) in try tx.record(APIKey.self, from: "api_key", where: "t.prefix = ?", [prefix]) }
     }
 
-    public func revokeAPIKey(prefix: String, at now: Date) throws(DomainError) -> Bool {
+    public func revokeAPIKey(prefix: String, at now: Date, by actor: Actor) throws(DomainError) -> Bool {
         try write { tx throws(DomainError) in
-            try tx.execute("UPDATE api_key SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL", [now, prefix]) == 1
+            guard try tx.execute("UPDATE api_key SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL", [now, prefix]) == 1,
+                  let key = try tx.record(APIKey.self, from: "api_key", where: "t.prefix = ?", [prefix]) else { return false }
+            try tx.logActivity(StaffEditActivity.apiKeyRevoked(key, by: actor, now: now))
+            return true
         }
     }
 

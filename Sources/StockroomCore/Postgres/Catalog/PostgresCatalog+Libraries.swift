@@ -36,7 +36,14 @@ extension PostgresCatalog: LibraryRepository {
 extension PostgresCatalog: FolderRepository {
     public func ensureFolder(libraryId: Int64, path: FolderPath, createdBy: String) throws(DomainError) -> Folder {
         guard !path.isRoot else { throw .invalidArgument("the root \"/\" is not a folder; name one like /campaigns") }
-        return try write { tx throws(DomainError) in try Self.ensureFolder(tx, libraryId: libraryId, path: path, createdBy: createdBy) }
+        return try write { tx throws(DomainError) in
+            let existed = try tx.scalar(Int64.self, "SELECT count(*) FROM folder WHERE library_id = ? AND path = ?", [libraryId, path.description]) ?? 0 > 0
+            let folder = try Self.ensureFolder(tx, libraryId: libraryId, path: path, createdBy: createdBy)
+            if !existed {
+                try tx.logActivity(StaffEditActivity.folderCreated(folder, by: createdBy))
+            }
+            return folder
+        }
     }
 
     /// Creates missing ancestors top-down inside the caller's transaction. Two hosts creating
@@ -114,6 +121,7 @@ extension PostgresCatalog: FolderRepository {
             if Slug.make(from: moving.name) != moving.slug { moving.name = destination.lastSegment! }
             moving.updatedAt = now
             try tx.update(moving, in: "folder", id: moving.id)
+            try tx.logActivity(StaffEditActivity.folderMoved(moving, from: oldPrefix, by: actor, now: now))
             return moving
         }
     }

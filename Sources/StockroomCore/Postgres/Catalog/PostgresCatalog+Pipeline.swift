@@ -5,110 +5,14 @@ extension PostgresCatalog: PipelineCatalog {
     public func recordVersion(job: Job, draft: AssetDraft, rendersNext: Bool, pendingRenditions: [PlannedRendition],
                               leaseSeconds: Double, now: Date) throws(DomainError) -> Job {
         try write { tx throws(DomainError) -> Job in
-            var job = job
-            var payload = try Self.decode(IngestPayload.self, from: job.payload)
-            guard let library = try tx.record(Library.self, from: "library", id: payload.libraryId) else {
-                throw DomainError.notFound("library \(payload.libraryId) no longer exists")
+            do {
+                return try VersionFiling.record(job: job, draft: draft, rendersNext: rendersNext, pendingRenditions: pendingRenditions,
+                                                leaseSeconds: leaseSeconds, now: now, in: PostgresVersionFilingStore(tx: tx))
+            } catch let error as DomainError {
+                throw error
+            } catch {
+                throw DomainError.invalidArgument("cannot file the version: \(error)")
             }
-            let actor = Actor(kind: .system, name: payload.actor ?? "pipeline")
-            let relativePath = payload.relativePath
-
-            // Several hosts may file versions of one path at once: the asset row is locked while
-            // its next version number is taken.
-            if let relativePath,
-               var existing = try tx.records(Asset.self, from: "asset", where: "t.library_id = ? AND t.source_path = ?", [library.id!, relativePath],
-                                             limit: 1, forUpdate: true).first {
-                if existing.contentHash == draft.blobHash {
-                    payload.outcome = .unchanged
-                    payload.duplicateOf = existing.id
-                    job.assetId = existing.id
-                    job.payload = try Self.jsonValue(payload)
-                    try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
-                    job.status = .succeeded
-                    return job
-                }
-                let number = Int(try tx.scalar(Int64.self, "SELECT coalesce(max(version_number), 0) + 1 FROM asset_version WHERE asset_id = ?", [existing.id!]) ?? 1)
-                try tx.execute("UPDATE asset_version SET is_current = FALSE WHERE asset_id = ? AND is_current", [existing.id!])
-                let version = try tx.insert(AssetVersion(assetId: existing.id!, versionNumber: number, blobHash: draft.blobHash, byteSize: draft.byteSize,
-                                                         mimeType: draft.mimeType, originalFilename: draft.name, changeType: .update,
-                                                         createdBy: actor.name, now: now), into: "asset_version")
-                try Self.storeVersionMedia(tx, versionId: version.id!, description: draft.metadata)
-                SQLiteCatalog.apply(draft, to: &existing, technicalOnly: true)
-                existing.lastEditedBy = actor.name
-                existing.updatedAt = now
-                try tx.update(existing, in: "asset", id: existing.id)
-                try Self.indexContent(tx, assetId: existing.id!, draft: draft)
-                try Self.attachTags(tx, assetId: existing.id!, organizationId: library.organizationId, names: draft.tags)
-                try tx.logActivity(Activity(organizationId: library.organizationId, actor: actor, action: "version.created",
-                                            entityType: "asset", entityId: String(existing.id!), entityTitle: existing.name,
-                                            description: "version \(number) from \(relativePath)", now: now))
-                payload.outcome = .newVersion
-                payload.versionNumber = number
-                job.assetId = existing.id
-            } else if let duplicate = try tx.scalar(Int64.self, """
-                SELECT asset.id FROM asset WHERE asset.library_id = ? AND asset.content_hash = ?
-                UNION ALL
-                SELECT asset_version.asset_id FROM asset_version JOIN asset ON asset.id = asset_version.asset_id
-                WHERE asset.library_id = ? AND asset_version.blob_hash = ?
-                LIMIT 1
-                """, [library.id!, draft.blobHash, library.id!, draft.blobHash]) {
-                payload.outcome = .duplicate
-                payload.duplicateOf = duplicate
-                job.payload = try Self.jsonValue(payload)
-                try tx.logActivity(Activity(organizationId: library.organizationId, actor: actor, action: "ingest.duplicate",
-                                            entityType: "asset", entityId: String(duplicate), entityTitle: draft.name,
-                                            description: "\(relativePath ?? draft.name) has the same content as asset \(duplicate)", now: now))
-                try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
-                job.status = .succeeded
-                return job
-            } else {
-                var folder: Folder?
-                if let path = payload.folderPath {
-                    let folderPath = try FolderPath(parsing: path)
-                    if !folderPath.isRoot {
-                        folder = try Self.ensureFolder(tx, libraryId: library.id!, path: folderPath, createdBy: actor.name)
-                    }
-                }
-                var asset = Asset(organizationId: library.organizationId, libraryId: library.id!, folderId: folder?.id,
-                                  name: draft.name, slug: try Self.uniqueAssetSlug(tx, libraryId: library.id!, name: draft.name),
-                                  assetType: draft.assetType, status: library.settings.requireApproval ? .pending : .approved,
-                                  sourceType: .upload, createdBy: actor.name, now: now)
-                asset.sourcePath = relativePath
-                if !library.settings.requireApproval {
-                    asset.approvedBy = actor.name
-                    asset.approvedAt = now
-                }
-                SQLiteCatalog.apply(draft, to: &asset, technicalOnly: false)
-                if let defaults = folder?.defaultMetadata {
-                    asset.license = asset.license ?? defaults.license
-                    asset.copyrightHolder = asset.copyrightHolder ?? defaults.copyrightHolder
-                    asset.usageRights = asset.usageRights ?? defaults.usageRights
-                }
-                asset = try tx.insert(asset, into: "asset")
-                try Self.indexContent(tx, assetId: asset.id!, draft: draft)
-                let version = try tx.insert(AssetVersion(assetId: asset.id!, versionNumber: 1, blobHash: draft.blobHash, byteSize: draft.byteSize,
-                                                         mimeType: draft.mimeType, originalFilename: draft.name, changeType: .initial,
-                                                         createdBy: actor.name, now: now), into: "asset_version")
-                try Self.storeVersionMedia(tx, versionId: version.id!, description: draft.metadata)
-                try Self.attachTags(tx, assetId: asset.id!, organizationId: library.organizationId,
-                                    names: draft.tags + (folder?.defaultMetadata.tags ?? []))
-                try tx.logActivity(Activity(organizationId: library.organizationId, actor: actor, action: "asset.ingested",
-                                            entityType: "asset", entityId: String(asset.id!), entityTitle: asset.name,
-                                            description: relativePath, now: now))
-                payload.outcome = .ingested
-                payload.versionNumber = 1
-                job.assetId = asset.id
-            }
-            job.payload = try Self.jsonValue(payload)
-            if rendersNext {
-                try Self.markPending(tx, assetId: job.assetId!, renditions: pendingRenditions, now: now)
-                job.stage = .render
-                try Self.saveProgress(tx, job, leaseSeconds: leaseSeconds, now: now)
-            } else {
-                try Self.finish(tx, job, status: .succeeded, error: nil, now: now)
-                job.status = .succeeded
-            }
-            return job
         }
     }
 
@@ -279,7 +183,7 @@ extension PostgresCatalog: PipelineCatalog {
         asset.mimeType = version.mimeType
         guard let description = try versionMedia(tx, versionId: version.id) else { return }
         let draft = AssetDraft(description: description, fileName: version.originalFilename, blobHash: version.blobHash, byteSize: version.byteSize)
-        SQLiteCatalog.apply(draft, to: &asset, technicalOnly: true)
+        VersionFiling.apply(draft, to: &asset, technicalOnly: true)
     }
 
     public func restoreVersion(assetId: Int64, versionNumber: Int, actor: String, now: Date) throws(DomainError) -> AssetVersion {
@@ -334,5 +238,69 @@ extension PostgresCatalog: PipelineCatalog {
                 ORDER BY a.id
                 """, [libraryId, Self.array(sorted.map(\.key.rawValue)), Self.array(sorted.map(\.value)), wanted.count])
         }
+    }
+}
+
+/// `VersionFiling`'s rows in one PostgreSQL transaction. Several hosts may file versions of one
+/// path at once: the asset row is locked while its next version number is taken.
+struct PostgresVersionFilingStore: VersionFilingStore {
+    let tx: PostgresTransaction
+
+    func library(id: Int64) throws -> Library? { try tx.record(Library.self, from: "library", id: id) }
+
+    func assetForNewVersion(libraryId: Int64, sourcePath: String) throws -> Asset? {
+        try tx.records(Asset.self, from: "asset", where: "t.library_id = ? AND t.source_path = ?", [libraryId, sourcePath],
+                       limit: 1, forUpdate: true).first
+    }
+
+    func nextVersionNumber(assetId: Int64) throws -> Int {
+        Int(try tx.scalar(Int64.self, "SELECT coalesce(max(version_number), 0) + 1 FROM asset_version WHERE asset_id = ?", [assetId]) ?? 1)
+    }
+
+    func fileCurrentVersion(_ version: AssetVersion, description: JSONValue) throws {
+        try tx.execute("UPDATE asset_version SET is_current = FALSE WHERE asset_id = ? AND is_current", [version.assetId])
+        let stored = try tx.insert(version, into: "asset_version")
+        try PostgresCatalog.storeVersionMedia(tx, versionId: stored.id!, description: description)
+    }
+
+    func assetHolding(blobHash: String, libraryId: Int64) throws -> Int64? {
+        try tx.scalar(Int64.self, """
+            SELECT asset.id FROM asset WHERE asset.library_id = ? AND asset.content_hash = ?
+            UNION ALL
+            SELECT asset_version.asset_id FROM asset_version JOIN asset ON asset.id = asset_version.asset_id
+            WHERE asset.library_id = ? AND asset_version.blob_hash = ?
+            LIMIT 1
+            """, [libraryId, blobHash, libraryId, blobHash])
+    }
+
+    func ensureFolder(libraryId: Int64, path: FolderPath, createdBy: String) throws -> Folder {
+        try PostgresCatalog.ensureFolder(tx, libraryId: libraryId, path: path, createdBy: createdBy)
+    }
+
+    func uniqueAssetSlug(libraryId: Int64, name: String) throws -> String {
+        try PostgresCatalog.uniqueAssetSlug(tx, libraryId: libraryId, name: name)
+    }
+
+    func insertAsset(_ asset: Asset) throws -> Asset { try tx.insert(asset, into: "asset") }
+    func updateAsset(_ asset: Asset) throws { try tx.update(asset, in: "asset", id: asset.id) }
+
+    func indexContent(assetId: Int64, draft: AssetDraft) throws { try PostgresCatalog.indexContent(tx, assetId: assetId, draft: draft) }
+
+    func attachTags(assetId: Int64, organizationId: String, names: [String]) throws {
+        try PostgresCatalog.attachTags(tx, assetId: assetId, organizationId: organizationId, names: names)
+    }
+
+    func log(_ activity: Activity) throws { try tx.logActivity(activity) }
+
+    func markPending(assetId: Int64, renditions: [PlannedRendition], now: Date) throws {
+        try PostgresCatalog.markPending(tx, assetId: assetId, renditions: renditions, now: now)
+    }
+
+    func saveProgress(_ job: Job, leaseSeconds: Double, now: Date) throws {
+        try PostgresCatalog.saveProgress(tx, job, leaseSeconds: leaseSeconds, now: now)
+    }
+
+    func finish(_ job: Job, status: JobStatus, now: Date) throws {
+        try PostgresCatalog.finish(tx, job, status: status, error: nil, now: now)
     }
 }

@@ -100,14 +100,27 @@ extension PostgresCatalog: TagRepository {
             if operation == .set {
                 try tx.execute("DELETE FROM asset_tag WHERE asset_id IN (SELECT asset_id FROM changed_asset) AND NOT (tag_id = ANY(?::bigint[]))", [ids])
             }
+            let insertRows = """
+                INSERT INTO asset_tag (asset_id, tag_id)
+                SELECT changed_asset.asset_id, tag.id FROM changed_asset, tag WHERE tag.id = ANY(?::bigint[])
+                """
             if operation == .remove {
                 try tx.execute("DELETE FROM asset_tag WHERE asset_id IN (SELECT asset_id FROM changed_asset) AND tag_id = ANY(?::bigint[])", [ids])
+            } else if operation == .add, tags.count == 1 {
+                // The changed assets carry none of the one tag, so the rows go in as a plain insert:
+                // `ON CONFLICT` checks each row speculatively first, which doubled the insert
+                // (1.5 s against 0.75 s for 100 000 rows). Only a tagger racing this one on the same
+                // asset can collide; then the statement is taken back and redone with `ON CONFLICT`.
+                try tx.execute("SAVEPOINT stockroom_tag_rows")
+                do throws(DomainError) {
+                    try tx.execute(insertRows, [ids])
+                } catch .alreadyExists {
+                    try tx.execute("ROLLBACK TO SAVEPOINT stockroom_tag_rows")
+                    try tx.execute(insertRows + " ON CONFLICT DO NOTHING", [ids])
+                }
+                try tx.execute("RELEASE SAVEPOINT stockroom_tag_rows")
             } else {
-                try tx.execute("""
-                    INSERT INTO asset_tag (asset_id, tag_id)
-                    SELECT changed_asset.asset_id, tag.id FROM changed_asset, tag WHERE tag.id = ANY(?::bigint[])
-                    ON CONFLICT DO NOTHING
-                    """, [ids])
+                try tx.execute(insertRows + " ON CONFLICT DO NOTHING", [ids])
             }
             let verb = switch operation {
             case .add: "Added tags"

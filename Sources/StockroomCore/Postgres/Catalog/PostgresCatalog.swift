@@ -14,7 +14,8 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     public let queue: PostgresJobQueue
     public let changes: CatalogChangeCounter
     public var backendName: String { "postgresql" }
-    /// Column names per table, in table order: what records are written with.
+    /// Column names per table, in table order: what records are written with. `activity.xact_id`
+    /// is left out: the database fills it (its default names the writing transaction).
     let columns: [String: [String]]
 
     /// Opens the catalog in the pool's database (and schema), applying missing migrations.
@@ -25,7 +26,8 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         var columns: [String: [String]] = [:]
         for row in try pool.run("""
             SELECT table_name::text, column_name::text FROM information_schema.columns
-            WHERE table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY table_name, ordinal_position
+            WHERE table_schema = current_schema() AND is_generated = 'NEVER' AND column_name <> 'xact_id'
+            ORDER BY table_name, ordinal_position
             """).rows {
             guard let (table, column) = try? row.decode((String, String).self) else { continue }
             columns[table, default: []].append(column)

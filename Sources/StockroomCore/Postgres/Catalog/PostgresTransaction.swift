@@ -78,8 +78,8 @@ struct PostgresTransaction {
         try records(T.self, from: table, where: condition, values, limit: 1).first
     }
 
-    func record<T: Decodable>(_ type: T.Type, from table: String, id: Int64) throws(DomainError) -> T? {
-        try record(T.self, from: table, where: "t.id = ?", [id])
+    func record<T: Decodable>(_ type: T.Type, from table: String, id: Int64, forUpdate: Bool = false) throws(DomainError) -> T? {
+        try records(T.self, from: table, where: "t.id = ?", [id], limit: 1, forUpdate: forUpdate).first
     }
 
     /// Inserts `value` into `table` and returns it as stored, with a new id from the identity
