@@ -7,8 +7,11 @@ public struct UTCDay: CustomStringConvertible, Equatable, Sendable {
     public let year: Int, month: Int, day: Int
 
     public init(_ date: Date) {
-        // Howard Hinnant's days-to-civil algorithm.
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        self.init(daysSince1970: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
+    /// The day `days` after 1970-01-01 (proleptic Gregorian; Howard Hinnant's days-to-civil algorithm).
+    init(daysSince1970 days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
