@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import Testing
 @testable import StockroomCore
@@ -27,19 +30,29 @@ final class StockroomProcess: @unchecked Sendable {
         process.environment = environment
         process.standardOutput = output
         process.standardError = errors
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            self?.lock.withLock { self?.outputText += text }
-        }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            self?.lock.withLock { self?.errorText += text }
-        }
         // Stamped on Foundation's own thread, so a busy cooperative pool does not delay it.
         process.terminationHandler = { [weak self] _ in
             self?.lock.withLock { self?.exited = Date() }
         }
         try process.run()
+        // Each pipe is read to its end by a thread of its own with blocking reads. Not with
+        // `readabilityHandler`: its dispatch sources on pipes crash libdispatch's event loop on
+        // Linux now and then (`_dispatch_event_loop_drain`, swift-corelibs-foundation #3276),
+        // which took the whole test process down once in CI.
+        readToEnd(output.fileHandleForReading) { [weak self] text in self?.lock.withLock { self?.outputText += text } }
+        readToEnd(errors.fileHandleForReading) { [weak self] text in self?.lock.withLock { self?.errorText += text } }
+    }
+
+    private func readToEnd(_ handle: FileHandle, _ append: @escaping @Sendable (String) -> Void) {
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                append(String(decoding: buffer[0..<count], as: UTF8.self))
+            }
+        }
     }
 
     /// When the process ended, as its termination was observed.
@@ -60,8 +73,6 @@ final class StockroomProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        output.fileHandleForReading.readabilityHandler = nil
-        errors.fileHandleForReading.readabilityHandler = nil
     }
 }
 
