@@ -24,23 +24,7 @@ extension SQLiteCatalog: ReviewRepository {
                         decision = excluded.decision, note = excluded.note, authorName = excluded.authorName, decidedAt = excluded.decidedAt
                     """, arguments: [review.shareLinkId, review.assetId, review.decision, review.note, review.authorName, review.decidedAt])
             }
-            var metadata = details
-            metadata["decision"] = .string(review.decision.rawValue)
-            metadata["assetId"] = .number(Double(review.assetId))
-            metadata["shareLinkId"] = .number(Double(review.shareLinkId))
-            metadata["authorName"] = .string(review.authorName)
-            if let note = review.note { metadata["note"] = .string(note) }
-            if let before { metadata["previousDecision"] = .string(before.decision.rawValue) }
-            let verb = switch review.decision {
-            case .approved: "approved"
-            case .rejected: "rejected"
-            case .open: "cleared the decision on"
-            }
-            try Self.logActivity(db, Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "review.decided", entityType: "asset",
-                entityId: String(review.assetId), entityTitle: assetName,
-                description: "\(review.authorName) \(verb) \(assetName)\(review.note.map { ": \($0)" } ?? "")",
-                metadata: .object(metadata), now: review.decidedAt))
+            try Self.logActivity(db, ReviewDecisionActivity.decided(review, before: before, by: actor, assetName: assetName, details: details))
             return try AssetReview.filter(Column("shareLinkId") == review.shareLinkId && Column("assetId") == review.assetId).fetchOne(db)
                 ?? review
         }

@@ -28,23 +28,7 @@ extension PostgresCatalog: ReviewRepository {
                         decision = excluded.decision, note = excluded.note, author_name = excluded.author_name, decided_at = excluded.decided_at
                     """, [review.shareLinkId, review.assetId, review.decision.rawValue, review.note, review.authorName, review.decidedAt])
             }
-            var metadata = details
-            metadata["decision"] = .string(review.decision.rawValue)
-            metadata["assetId"] = .number(Double(review.assetId))
-            metadata["shareLinkId"] = .number(Double(review.shareLinkId))
-            metadata["authorName"] = .string(review.authorName)
-            if let note = review.note { metadata["note"] = .string(note) }
-            if let before { metadata["previousDecision"] = .string(before.decision.rawValue) }
-            let verb = switch review.decision {
-            case .approved: "approved"
-            case .rejected: "rejected"
-            case .open: "cleared the decision on"
-            }
-            try tx.logActivity(Activity(
-                organizationId: Organization.defaultId, actor: actor, action: "review.decided", entityType: "asset",
-                entityId: String(review.assetId), entityTitle: assetName,
-                description: "\(review.authorName) \(verb) \(assetName)\(review.note.map { ": \($0)" } ?? "")",
-                metadata: .object(metadata), now: review.decidedAt))
+            try tx.logActivity(ReviewDecisionActivity.decided(review, before: before, by: actor, assetName: assetName, details: details))
             return try tx.record(AssetReview.self, from: "share_review", where: "t.share_link_id = ? AND t.asset_id = ?", key) ?? review
         }
     }
